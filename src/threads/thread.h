@@ -1,0 +1,63 @@
+#ifndef THREADS_THREAD_H
+#define THREADS_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "lib/kernel/list.h"
+#include "threads/interrupt.h"
+
+enum thread_status { THREAD_RUNNING, THREAD_READY, THREAD_BLOCKED, THREAD_DYING };
+
+typedef int tid_t;
+#define TID_ERROR ((tid_t)-1)
+
+#define PRI_MIN 0
+#define PRI_DEFAULT 31
+#define PRI_MAX 63
+
+struct process;
+
+/* A kernel thread (and, with userprog, the thread of a user process).
+   The struct lives at the bottom of its own page; the kernel stack is a separate
+   THREAD_STACK_PAGES-page block. */
+struct thread {
+  tid_t tid;
+  enum thread_status status;
+  char name[16];
+  int priority;
+  uint8_t *stack_base;        /* kernel stack block (palloc'd), NULL for the initial thread */
+  uint64_t saved_rsp;         /* rsp saved by thread_switch */
+  struct list_elem elem;      /* ready list or a wait list */
+  struct list_elem all_elem;  /* all-threads list */
+  int64_t wakeup_tick;        /* timer_sleep */
+  struct list_elem sleep_elem;
+  uint64_t *pml4;             /* page table root of a user process, or NULL */
+  struct process *process;    /* user process data, or NULL for kernel threads */
+  uint64_t user_rsp;          /* user rsp saved at system-call entry */
+  uint8_t fpu_state[512] __attribute__((aligned(16))); /* FXSAVE area (SDM vol. 1, 10.5) */
+  unsigned magic;             /* stack-overflow canary */
+};
+
+#define THREAD_STACK_PAGES 2
+
+void thread_init(void);
+void thread_start(void);
+void thread_tick(bool user_mode);
+void thread_print_stats(void);
+
+typedef void thread_func(void *aux);
+tid_t thread_create(const char *name, int priority, thread_func *, void *aux);
+void thread_block(void);
+void thread_unblock(struct thread *);
+struct thread *thread_current(void);
+tid_t thread_tid(void);
+const char *thread_name(void);
+void thread_exit(void) __attribute__((noreturn));
+void thread_yield(void);
+int thread_get_priority(void);
+void thread_set_priority(int);
+
+/* Tick counters for statistics. */
+extern int64_t thread_idle_ticks, thread_kernel_ticks, thread_user_ticks;
+
+#endif
