@@ -24,11 +24,11 @@ USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none
 KERNEL_DIRS := src/threads src/devices src/lib src/lib/kernel src/userprog src/filesys src/vm src/tests/threads
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S := src/boot/start.S $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
-KERNEL_OBJ := $(patsubst src/%,$(BUILD)/kernel/%,$(KERNEL_C:.c=.o) $(KERNEL_S:.S=.o))
+KERNEL_OBJ := $(patsubst src/%,$(BUILD)/kernel/%,$(KERNEL_C:.c=.o) $(KERNEL_S:.S=.asm.o))
 
 USER_LIB_C := $(wildcard src/lib/*.c) $(wildcard src/lib/user/*.c) $(wildcard src/tests/lib.c)
 USER_LIB_S := $(wildcard src/lib/user/*.S)
-USER_LIB_OBJ := $(patsubst src/%,$(BUILD)/user/%,$(USER_LIB_C:.c=.o) $(USER_LIB_S:.S=.o))
+USER_LIB_OBJ := $(patsubst src/%,$(BUILD)/user/%,$(USER_LIB_C:.c=.o) $(USER_LIB_S:.S=.asm.o))
 
 USER_SUITES := $(filter-out threads,$(notdir $(patsubst %/,%,$(dir $(wildcard src/tests/*/tests.cfg)))))
 USER_TEST_SRC := $(foreach s,$(USER_SUITES),$(wildcard src/tests/$(s)/*.c))
@@ -43,15 +43,12 @@ include mk/toolcheck.mk
 $(BUILD)/kernel/%.o: src/%.c | toolcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
-$(BUILD)/kernel/%.o: src/%.S | toolcheck
+$(BUILD)/kernel/%.asm.o: src/%.S | toolcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
 
-$(BUILD)/kernel.lds: src/threads/kernel.lds.S
-	@mkdir -p $(dir $@)
-	$(CC) -E -P -x c -Isrc $< -o $@
-$(BUILD)/kernel.elf: $(KERNEL_OBJ) $(BUILD)/kernel.lds
-	$(LD) -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T $(BUILD)/kernel.lds -o $@ $(KERNEL_OBJ)
+$(BUILD)/kernel.elf: $(KERNEL_OBJ) src/threads/kernel.lds
+	$(LD) -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T src/threads/kernel.lds -o $@ $(KERNEL_OBJ)
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(OBJCOPY) -O binary $< $@
 
@@ -69,7 +66,7 @@ $(BUILD)/boot.img: $(BUILD)/boot/mbr.bin $(BUILD)/kernel.bin tools/mkdisk
 $(BUILD)/user/%.o: src/%.c | toolcheck
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
-$(BUILD)/user/%.o: src/%.S | toolcheck
+$(BUILD)/user/%.asm.o: src/%.S | toolcheck
 	@mkdir -p $(dir $@)
 	$(CC) -Isrc -DUSERPROG -c $< -o $@
 $(BUILD)/%: $(BUILD)/user/%.o $(USER_LIB_OBJ)

@@ -1,0 +1,249 @@
+#include "devices/ata.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include "devices/block.h"
+#include "lib/debug.h"
+#include "lib/stdio.h"
+#include "threads/interrupt.h"
+#include "threads/io.h"
+#include "threads/synch.h"
+
+/* PIO driver for the two legacy ATA channels. Register layout and protocols follow
+   ATA/ATAPI-6 (T13/1410D): command block registers (section 7), PIO data-in and data-out
+   protocols (section 9.5, 9.6), IDENTIFY DEVICE (section 8.15), READ SECTORS (8.27),
+   WRITE SECTORS (8.48). One sector per command, LBA28 addressing. */
+
+/* Command block registers, offsets from the channel's base port (section 7.1). */
+#define ATA_DATA 0
+#define ATA_ERROR 1
+#define ATA_NSECT 2
+#define ATA_LBA_LO 3
+#define ATA_LBA_MID 4
+#define ATA_LBA_HI 5
+#define ATA_DEVICE 6
+#define ATA_STATUS 7 /* read; reading it clears a pending INTRQ (section 7.15) */
+#define ATA_COMMAND 7 /* write */
+
+/* Status register bits (section 7.15). */
+#define STA_BSY 0x80
+#define STA_DRDY 0x40
+#define STA_DF 0x20
+#define STA_DRQ 0x08
+#define STA_ERR 0x01
+
+/* Device register: bit 6 selects LBA addressing, bit 4 the device; bits 7 and 5 are
+   obsolete and conventionally written as 1 (section 7.9). */
+#define DEV_BASE 0xA0
+#define DEV_LBA 0x40
+#define DEV_SLAVE 0x10
+
+/* Device control register (section 7.8): nIEN masks INTRQ. */
+#define CTL_NIEN 0x02
+
+#define CMD_IDENTIFY 0xEC
+#define CMD_READ_SECTORS 0x20
+#define CMD_WRITE_SECTORS 0x30
+
+/* Emulated devices answer at once; a real one that stays busy this long is given up on. */
+#define ATA_POLL_LIMIT 1000000
+
+struct ata_channel;
+
+struct ata_disk {
+  char name[8];
+  struct ata_channel *channel;
+  uint8_t dev_bit;          /* 0 or DEV_SLAVE */
+};
+
+struct ata_channel {
+  uint16_t base, ctl;
+  uint8_t vec;              /* interrupt vector (IRQ + 0x20) */
+  struct lock lock;         /* one command at a time */
+  struct semaphore done;    /* upped by the IRQ handler when a command completes */
+  volatile bool expecting;  /* a command is waiting for its interrupt */
+  volatile uint8_t irq_status;
+  struct ata_disk disks[2];
+};
+
+static struct ata_channel channels[2] = {
+    {.base = 0x1F0, .ctl = 0x3F6, .vec = 0x2E},
+    {.base = 0x170, .ctl = 0x376, .vec = 0x2F},
+};
+
+static const enum block_role disk_roles[2][2] = {
+    {BLOCK_BOOT, BLOCK_FILESYS},
+    {BLOCK_SCRATCH, BLOCK_SWAP},
+};
+
+/* 400 ns pause after selecting a device: four reads of the alternate status register
+   (section 9.7, device selection protocol). */
+static void ata_delay_400ns(const struct ata_channel *c)
+{
+  unsigned i;
+  for (i = 0; i < 4; i++)
+    (void)inb(c->ctl);
+}
+
+/* Polls the status register until BSY clears; returns the last status (BSY still set on
+   time-out). Reading Status also acknowledges the device's interrupt. */
+static uint8_t ata_wait_not_busy(const struct ata_channel *c)
+{
+  uint8_t status = inb(c->base + ATA_STATUS);
+  unsigned i;
+  for (i = 0; (status & STA_BSY) && i < ATA_POLL_LIMIT; i++)
+    status = inb(c->base + ATA_STATUS);
+  return status;
+}
+
+/* Probes device DEV_BIT of channel C with IDENTIFY DEVICE (interrupts masked with nIEN) and
+   returns its LBA28 sector count (IDENTIFY words 60-61), or 0 if there is no ATA disk:
+   status 0x00/0xFF after selection (nothing there), a command that never raises DRQ, or an
+   abort (ATAPI devices abort IDENTIFY DEVICE). */
+static uint32_t ata_identify(struct ata_channel *c, uint8_t dev_bit)
+{
+  uint16_t id[256];
+  uint8_t status;
+
+  outb(c->base + ATA_DEVICE, DEV_BASE | dev_bit);
+  ata_delay_400ns(c);
+  status = inb(c->base + ATA_STATUS);
+  if (status == 0x00 || status == 0xFF)
+    return 0;
+  if (ata_wait_not_busy(c) & STA_BSY)
+    return 0;
+  outb(c->base + ATA_COMMAND, CMD_IDENTIFY);
+  ata_delay_400ns(c);
+  status = ata_wait_not_busy(c);
+  if ((status & (STA_BSY | STA_ERR | STA_DF)) || !(status & STA_DRQ))
+    return 0;
+  insw(c->base + ATA_DATA, id, 256);
+  (void)inb(c->base + ATA_STATUS);
+  return (uint32_t)id[60] | ((uint32_t)id[61] << 16);
+}
+
+/* Interrupt handler for both channels: reads Status (which deasserts INTRQ) and wakes the
+   waiting caller, if any; other interrupts are dropped. */
+static void ata_interrupt(struct intr_frame *f)
+{
+  struct ata_channel *c = &channels[f->vec_no == channels[0].vec ? 0 : 1];
+  uint8_t status = inb(c->base + ATA_STATUS);
+  if (c->expecting) {
+    c->expecting = false;
+    c->irq_status = status;
+    sema_up(&c->done);
+  }
+}
+
+/* Waits for the command issued on C to finish and returns the final status: sleeps on the
+   interrupt when interrupts are enabled, polls otherwise (early boot). */
+static uint8_t ata_wait_completion(struct ata_channel *c)
+{
+  if (intr_get_level() == INTR_ON) {
+    sema_down(&c->done);
+    return c->irq_status;
+  }
+  c->expecting = false;
+  return ata_wait_not_busy(c);
+}
+
+/* Selects D and loads the task-file registers for a one-sector command on SECTOR. The
+   caller holds the channel lock. */
+static void ata_select_sector(struct ata_disk *d, block_sector_t sector)
+{
+  struct ata_channel *c = d->channel;
+
+  ASSERT(sector < (1u << 28));
+  outb(c->base + ATA_DEVICE, DEV_BASE | DEV_LBA | d->dev_bit | ((sector >> 24) & 0x0F));
+  ata_delay_400ns(c);
+  if (ata_wait_not_busy(c) & STA_BSY)
+    PANIC("%s: device stays busy", d->name);
+  outb(c->base + ATA_NSECT, 1);
+  outb(c->base + ATA_LBA_LO, sector & 0xFF);
+  outb(c->base + ATA_LBA_MID, (sector >> 8) & 0xFF);
+  outb(c->base + ATA_LBA_HI, (sector >> 16) & 0xFF);
+}
+
+/* Reads SECTOR into BUF with READ SECTORS (PIO data-in: the device interrupts once the
+   sector is in its buffer and DRQ is set, then the host transfers 256 words). */
+static void ata_read(void *aux, block_sector_t sector, void *buf)
+{
+  struct ata_disk *d = aux;
+  struct ata_channel *c = d->channel;
+  uint8_t status;
+
+  lock_acquire(&c->lock);
+  ata_select_sector(d, sector);
+  c->expecting = true;
+  outb(c->base + ATA_COMMAND, CMD_READ_SECTORS);
+  status = ata_wait_completion(c);
+  if ((status & (STA_ERR | STA_DF)) || !(status & STA_DRQ))
+    PANIC("%s: read of sector %u failed (status 0x%02x, error 0x%02x)", d->name, sector, status,
+          inb(c->base + ATA_ERROR));
+  insw(c->base + ATA_DATA, buf, BLOCK_SECTOR_SIZE / 2);
+  lock_release(&c->lock);
+}
+
+/* Writes BUF to SECTOR with WRITE SECTORS (PIO data-out: the device raises DRQ without an
+   interrupt, the host transfers 256 words, the device interrupts when done). */
+static void ata_write(void *aux, block_sector_t sector, const void *buf)
+{
+  struct ata_disk *d = aux;
+  struct ata_channel *c = d->channel;
+  uint8_t status;
+
+  lock_acquire(&c->lock);
+  ata_select_sector(d, sector);
+  outb(c->base + ATA_COMMAND, CMD_WRITE_SECTORS);
+  ata_delay_400ns(c);
+  status = ata_wait_not_busy(c);
+  if ((status & (STA_BSY | STA_ERR | STA_DF)) || !(status & STA_DRQ))
+    PANIC("%s: write of sector %u refused (status 0x%02x)", d->name, sector, status);
+  c->expecting = true;
+  outsw(c->base + ATA_DATA, buf, BLOCK_SECTOR_SIZE / 2);
+  status = ata_wait_completion(c);
+  if (status & (STA_BSY | STA_ERR | STA_DF))
+    PANIC("%s: write of sector %u failed (status 0x%02x)", d->name, sector, status);
+  lock_release(&c->lock);
+}
+
+static const struct block_operations ata_ops = {
+    .read = ata_read,
+    .write = ata_write,
+};
+
+/* Probes both channels, registers every disk found under its role and prints one line per
+   disk. A missing channel reads 0xFF from its status port and costs one port read. */
+void ata_init(void)
+{
+  unsigned ci, di;
+
+  for (ci = 0; ci < 2; ci++) {
+    struct ata_channel *c = &channels[ci];
+    lock_init(&c->lock);
+    sema_init(&c->done, 0);
+    c->expecting = false;
+    if (inb(c->base + ATA_STATUS) == 0xFF)
+      continue;
+    outb(c->ctl, CTL_NIEN);
+    for (di = 0; di < 2; di++) {
+      struct ata_disk *d = &c->disks[di];
+      uint32_t sectors;
+      snprintf(d->name, sizeof d->name, "hd%u:%u", ci, di);
+      d->channel = c;
+      d->dev_bit = di ? DEV_SLAVE : 0;
+      sectors = ata_identify(c, d->dev_bit);
+      if (sectors == 0)
+        continue;
+      block_register(d->name, disk_roles[ci][di], sectors, &ata_ops, d);
+      if (sectors >= 2048)
+        printf("%s: %u sectors (%u MB)\n", d->name, sectors, sectors / 2048);
+      else
+        printf("%s: %u sectors (%u kB)\n", d->name, sectors, sectors / 2);
+    }
+    outb(c->base + ATA_DEVICE, DEV_BASE);
+    ata_delay_400ns(c);
+    (void)inb(c->base + ATA_STATUS);
+    outb(c->ctl, 0);
+    intr_register_ext(c->vec, ata_interrupt, ci ? "ata1" : "ata0");
+  }
+}

@@ -1,0 +1,103 @@
+#include "devices/block.h"
+#include <stdbool.h>
+#include "lib/debug.h"
+#include "lib/stdio.h"
+#include "lib/string.h"
+
+/* At most one device per role; devices are kept in registration order for the
+   statistics lines. Static storage: drivers register before or after malloc_init. */
+struct block {
+  char name[8];                          /* "hd0:1" */
+  enum block_role role;
+  block_sector_t size;                   /* sectors */
+  const struct block_operations *ops;
+  void *aux;
+  uint64_t read_cnt, write_cnt;
+};
+
+static struct block devices[BLOCK_ROLE_CNT];
+static size_t device_cnt;
+static struct block *by_role[BLOCK_ROLE_CNT];
+
+struct block *block_get_role(enum block_role role)
+{
+  return role < BLOCK_ROLE_CNT ? by_role[role] : NULL;
+}
+
+block_sector_t block_size(struct block *b)
+{
+  return b->size;
+}
+
+const char *block_name(struct block *b)
+{
+  return b->name;
+}
+
+/* Reads SECTOR of B into BUF (512 bytes) through the driver, which serialises callers. */
+void block_read(struct block *b, block_sector_t sector, void *buf)
+{
+  ASSERT(sector < b->size);
+  b->ops->read(b->aux, sector, buf);
+  __atomic_fetch_add(&b->read_cnt, 1, __ATOMIC_RELAXED);
+}
+
+/* Writes BUF (512 bytes) to SECTOR of B through the driver. */
+void block_write(struct block *b, block_sector_t sector, const void *buf)
+{
+  ASSERT(sector < b->size);
+  b->ops->write(b->aux, sector, buf);
+  __atomic_fetch_add(&b->write_cnt, 1, __ATOMIC_RELAXED);
+}
+
+/* Records a device of SIZE sectors named NAME serving ROLE; OPS and AUX stay owned by the
+   driver. A role can be registered once. */
+struct block *block_register(const char *name, enum block_role role, block_sector_t size,
+                             const struct block_operations *ops, void *aux)
+{
+  struct block *b;
+
+  ASSERT(role < BLOCK_ROLE_CNT && by_role[role] == NULL && device_cnt < BLOCK_ROLE_CNT);
+  b = &devices[device_cnt++];
+  strlcpy(b->name, name, sizeof b->name);
+  b->role = role;
+  b->size = size;
+  b->ops = ops;
+  b->aux = aux;
+  b->read_cnt = b->write_cnt = 0;
+  by_role[role] = b;
+  return b;
+}
+
+/* One line "hd0:0: N reads, N writes" per device, in registration order. */
+void block_print_stats(void)
+{
+  size_t i;
+  for (i = 0; i < device_cnt; i++)
+    printf("%s: %llu reads, %llu writes\n", devices[i].name,
+           (unsigned long long)devices[i].read_cnt, (unsigned long long)devices[i].write_cnt);
+}
+
+/* Appends " hd0_0_r=N hd0_0_w=N" per device to the string in BUF (SIZE bytes in all),
+   truncating if needed. */
+void block_format_stats(char *buf, size_t size)
+{
+  size_t i;
+
+  if (size == 0)
+    return;
+  for (i = 0; i < device_cnt; i++) {
+    char key[8];
+    size_t len = strnlen(buf, size);
+    char *c;
+    if (len + 1 >= size)
+      return;
+    strlcpy(key, devices[i].name, sizeof key);
+    for (c = key; *c != '\0'; c++)
+      if (*c == ':')
+        *c = '_';
+    snprintf(buf + len, size - len, " %s_r=%llu %s_w=%llu", key,
+             (unsigned long long)devices[i].read_cnt, key,
+             (unsigned long long)devices[i].write_cnt);
+  }
+}

@@ -1,0 +1,64 @@
+#ifndef FILESYS_INODE_H
+#define FILESYS_INODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "devices/block.h"
+#include "filesys/file.h"
+#include "threads/synch.h"
+
+/* Lock order of the file system, outermost first:
+     filesys_ns_lock  (directory, free map, the open-inode list, open counts, removal)
+     inode lock       (per inode: write denial, and writes so a denial never lands mid-write)
+     cache lock       (cache.c; held across its disk transfers)
+   The file system calls nothing outside itself while holding these except block_read,
+   block_write, malloc/free and palloc, so callers may hold locks of their own (the VM
+   reading a page of an mmapped file, for example). */
+extern struct lock filesys_ns_lock;
+
+struct inode;
+
+/* Allocates an inode and LENGTH bytes of zeroed data; stores the inode sector in *SECTOR.
+   False if the disk is too full or too fragmented. Caller holds filesys_ns_lock. */
+bool inode_create(uint32_t length, block_sector_t *sector);
+
+/* Returns the in-memory inode for SECTOR (shared: every open of one sector returns the
+   same object, with its open count raised), or NULL if memory is short or SECTOR does not
+   hold an inode. Caller holds filesys_ns_lock. */
+struct inode *inode_open(block_sector_t sector);
+
+/* Another reference to INODE. Caller holds filesys_ns_lock. */
+struct inode *inode_reopen(struct inode *inode);
+
+/* Drops one reference; the last one frees the memory, and also the disk sectors if the
+   inode was removed. Caller holds filesys_ns_lock. */
+void inode_close(struct inode *inode);
+
+/* Marks INODE to have its sectors freed at its last close. Caller holds filesys_ns_lock. */
+void inode_remove(struct inode *inode);
+
+/* Frees the sectors of the inode at SECTOR, which nobody has open. Caller holds
+   filesys_ns_lock. */
+void inode_delete(block_sector_t sector);
+
+/* At power-off: frees the sectors of every removed inode still open, so the disk is left
+   without lost sectors. Caller holds filesys_ns_lock. */
+void inode_release_removed(void);
+
+/* Reads up to SIZE bytes at OFS; returns the count read (0 at or past the end). */
+off_t inode_read_at(struct inode *inode, void *buf, off_t size, off_t ofs);
+
+/* Writes up to SIZE bytes at OFS, never past the end of the file; returns the count
+   written, 0 while writes are denied. */
+off_t inode_write_at(struct inode *inode, const void *buf, off_t size, off_t ofs);
+
+void inode_deny_write(struct inode *inode);
+void inode_allow_write(struct inode *inode);
+off_t inode_length(const struct inode *inode);
+block_sector_t inode_get_sector(const struct inode *inode);
+
+/* New file handle at position 0 owning one reference to INODE, or NULL if memory is short
+   (the reference is then still the caller's). Defined in file.c. */
+struct file *file_open_inode(struct inode *inode);
+
+#endif

@@ -1,0 +1,7 @@
+/* halt: powers the machine off. */
+#include "syscall.h"
+
+int main(void)
+{
+  halt();
+}

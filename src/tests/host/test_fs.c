@@ -1,0 +1,292 @@
+/* Host harness for the kernel file system (the C files of src/filesys): the kernel code runs
+   unchanged in a Linux process over an image file, with the block layer, locks,
+   semaphores, threads and page allocator replaced by stubs built on pthreads (threads
+   really run in parallel, which is harsher than the kernel's scheduler).
+   tools/tests/test_fs_host.py builds and drives it.
+
+     test_fs IMG selftest          fs_selftest_run()
+     test_fs IMG cat NAME          copy NAME to standard output
+     test_fs IMG put NAME HOST     create NAME with HOST's size and write HOST into it
+     test_fs IMG rm NAME           remove NAME
+   Every mode mounts with filesys_init and finishes with filesys_done, then prints
+   "io: R reads, W writes" on standard error. Exit 0 on success. */
+
+#define off_t libc_off_t
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#undef off_t
+
+#include "devices/block.h"
+#include "filesys/file.h"
+#include "filesys/filesys.h"
+#include "filesys/fs-selftest.h"
+#include "threads/palloc.h"
+#include "threads/synch.h"
+#include "threads/thread.h"
+
+/* ---- block layer over an image file ---- */
+
+static FILE *host_image;
+static block_sector_t host_sectors;
+static unsigned long host_reads, host_writes;
+static pthread_mutex_t host_io_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct block *host_fs_block = (struct block *)&host_image;
+
+struct block *block_get_role(enum block_role role) {
+  return role == BLOCK_FILESYS && host_image != NULL ? host_fs_block : NULL;
+}
+
+block_sector_t block_size(struct block *b) {
+  (void)b;
+  return host_sectors;
+}
+
+const char *block_name(struct block *b) {
+  (void)b;
+  return "hd0:1";
+}
+
+void block_read(struct block *b, block_sector_t sector, void *buf) {
+  (void)b;
+  if (sector >= host_sectors) {
+    fprintf(stderr, "block_read past end: %u\n", sector);
+    abort();
+  }
+  pthread_mutex_lock(&host_io_mutex);
+  if (fseek(host_image, (long)sector * BLOCK_SECTOR_SIZE, SEEK_SET) != 0 ||
+      fread(buf, BLOCK_SECTOR_SIZE, 1, host_image) != 1)
+    abort();
+  host_reads++;
+  pthread_mutex_unlock(&host_io_mutex);
+}
+
+void block_write(struct block *b, block_sector_t sector, const void *buf) {
+  (void)b;
+  if (sector >= host_sectors) {
+    fprintf(stderr, "block_write past end: %u\n", sector);
+    abort();
+  }
+  pthread_mutex_lock(&host_io_mutex);
+  if (fseek(host_image, (long)sector * BLOCK_SECTOR_SIZE, SEEK_SET) != 0 ||
+      fwrite(buf, BLOCK_SECTOR_SIZE, 1, host_image) != 1)
+    abort();
+  host_writes++;
+  pthread_mutex_unlock(&host_io_mutex);
+}
+
+/* ---- synchronisation: every semaphore shares one mutex and condition variable ---- */
+
+static pthread_mutex_t host_sync_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t host_sync_cond = PTHREAD_COND_INITIALIZER;
+static __thread struct thread host_self;
+
+struct thread *thread_current(void) { return &host_self; }
+
+void sema_init(struct semaphore *s, unsigned value) {
+  s->value = value;
+  list_init(&s->waiters);
+}
+
+void sema_down(struct semaphore *s) {
+  pthread_mutex_lock(&host_sync_mutex);
+  while (s->value == 0)
+    pthread_cond_wait(&host_sync_cond, &host_sync_mutex);
+  s->value--;
+  pthread_mutex_unlock(&host_sync_mutex);
+}
+
+bool sema_try_down(struct semaphore *s) {
+  bool ok;
+  pthread_mutex_lock(&host_sync_mutex);
+  ok = s->value > 0;
+  if (ok)
+    s->value--;
+  pthread_mutex_unlock(&host_sync_mutex);
+  return ok;
+}
+
+void sema_up(struct semaphore *s) {
+  pthread_mutex_lock(&host_sync_mutex);
+  s->value++;
+  pthread_cond_broadcast(&host_sync_cond);
+  pthread_mutex_unlock(&host_sync_mutex);
+}
+
+void lock_init(struct lock *l) {
+  l->holder = NULL;
+  sema_init(&l->semaphore, 1);
+}
+
+void lock_acquire(struct lock *l) {
+  if (l->holder == thread_current()) {
+    fprintf(stderr, "lock_acquire: recursive acquire\n");
+    abort();
+  }
+  sema_down(&l->semaphore);
+  l->holder = thread_current();
+}
+
+bool lock_try_acquire(struct lock *l) {
+  if (!sema_try_down(&l->semaphore))
+    return false;
+  l->holder = thread_current();
+  return true;
+}
+
+void lock_release(struct lock *l) {
+  if (l->holder != thread_current()) {
+    fprintf(stderr, "lock_release: not the holder\n");
+    abort();
+  }
+  l->holder = NULL;
+  sema_up(&l->semaphore);
+}
+
+bool lock_held_by_current_thread(const struct lock *l) { return l->holder == thread_current(); }
+
+/* ---- threads and pages ---- */
+
+struct host_start {
+  thread_func *fn;
+  void *aux;
+};
+
+static void *host_thread_main(void *arg) {
+  struct host_start start = *(struct host_start *)arg;
+  free(arg);
+  start.fn(start.aux);
+  return NULL;
+}
+
+tid_t thread_create(const char *name, int priority, thread_func *fn, void *aux) {
+  static int next_tid = 2;
+  pthread_t t;
+  struct host_start *start = malloc(sizeof *start);
+  (void)name;
+  (void)priority;
+  if (start == NULL)
+    return TID_ERROR;
+  start->fn = fn;
+  start->aux = aux;
+  if (pthread_create(&t, NULL, host_thread_main, start) != 0) {
+    free(start);
+    return TID_ERROR;
+  }
+  pthread_detach(t);
+  return __atomic_fetch_add(&next_tid, 1, __ATOMIC_SEQ_CST);
+}
+
+void thread_yield(void) { sched_yield(); }
+
+static long host_pages;
+
+void *palloc_get_multiple(enum palloc_flags flags, size_t page_cnt) {
+  void *p = aligned_alloc(4096, page_cnt * 4096);
+  if (p != NULL && (flags & PAL_ZERO))
+    memset(p, 0, page_cnt * 4096);
+  __atomic_add_fetch(&host_pages, (long)page_cnt, __ATOMIC_SEQ_CST);
+  return p;
+}
+
+void *palloc_get_page(enum palloc_flags flags) { return palloc_get_multiple(flags, 1); }
+
+void debug_panic(const char *file, int line, const char *function, const char *message, ...) {
+  va_list ap;
+  fprintf(stderr, "PANIC at %s:%d in %s: ", file, line, function);
+  va_start(ap, message);
+  vfprintf(stderr, message, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  abort();
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size) {
+  size_t len = strlen(src);
+  if (size > 0) {
+    size_t n = len < size - 1 ? len : size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+  }
+  return len;
+}
+
+/* ---- driver ---- */
+
+/* Copies NAME out of the file system to standard output. */
+static int host_cat(const char *name) {
+  static char buf[3000];
+  struct file *f = filesys_open(name);
+  off_t n;
+  if (f == NULL) {
+    fprintf(stderr, "test_fs: cannot open %s\n", name);
+    return 1;
+  }
+  while ((n = file_read(f, buf, sizeof buf)) > 0)
+    fwrite(buf, 1, (size_t)n, stdout);
+  file_close(f);
+  return 0;
+}
+
+/* Creates NAME sized like HOST_PATH and writes HOST_PATH's bytes into it. */
+static int host_put(const char *name, const char *host_path) {
+  static char buf[1500];
+  FILE *in = fopen(host_path, "rb");
+  size_t n;
+  long size;
+  if (in == NULL || fseek(in, 0, SEEK_END) != 0 || (size = ftell(in)) < 0) {
+    fprintf(stderr, "test_fs: cannot read %s\n", host_path);
+    return 1;
+  }
+  rewind(in);
+  if (!filesys_create(name, (uint32_t)size)) {
+    fprintf(stderr, "test_fs: cannot create %s\n", name);
+    fclose(in);
+    return 1;
+  }
+  struct file *f = filesys_open(name);
+  while (f != NULL && (n = fread(buf, 1, sizeof buf, in)) > 0)
+    if (file_write(f, buf, (off_t)n) != (off_t)n) {
+      fprintf(stderr, "test_fs: short write to %s\n", name);
+      return 1;
+    }
+  file_close(f);
+  fclose(in);
+  return f == NULL;
+}
+
+int main(int argc, char **argv) {
+  int rc = 2;
+  if (argc < 3) {
+    fprintf(stderr, "usage: test_fs IMG selftest|cat NAME|put NAME HOST|rm NAME\n");
+    return 2;
+  }
+  host_image = fopen(argv[1], "r+b");
+  if (host_image == NULL || fseek(host_image, 0, SEEK_END) != 0) {
+    fprintf(stderr, "test_fs: cannot open %s\n", argv[1]);
+    return 2;
+  }
+  host_sectors = (block_sector_t)(ftell(host_image) / BLOCK_SECTOR_SIZE);
+  setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+  filesys_init();
+  if (strcmp(argv[2], "selftest") == 0) {
+    fs_selftest_run();
+    rc = 0;
+  } else if (strcmp(argv[2], "cat") == 0 && argc == 4) {
+    rc = host_cat(argv[3]);
+  } else if (strcmp(argv[2], "put") == 0 && argc == 5) {
+    rc = host_put(argv[3], argv[4]);
+  } else if (strcmp(argv[2], "rm") == 0 && argc == 4) {
+    rc = filesys_remove(argv[3]) ? 0 : 1;
+  } else {
+    fprintf(stderr, "test_fs: bad arguments\n");
+  }
+  filesys_done();
+  fflush(stdout);
+  fclose(host_image);
+  fprintf(stderr, "io: %lu reads, %lu writes\n", host_reads, host_writes);
+  return rc;
+}

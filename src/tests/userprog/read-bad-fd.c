@@ -1,0 +1,11 @@
+/* read from descriptors that were never opened returns -1 or kills the process. */
+#include "tests/lib.h"
+
+const char *test_name = "read-bad-fd";
+
+void test_main(void)
+{
+  char buf[8];
+  CHECK(read(77, buf, sizeof buf) == -1, "read from fd 77 returns -1");
+  CHECK(read(-1, buf, sizeof buf) == -1, "read from fd -1 returns -1");
+}

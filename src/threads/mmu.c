@@ -1,0 +1,394 @@
+#include "threads/mmu.h"
+#include <stddef.h>
+#include "lib/debug.h"
+#include "threads/palloc.h"
+#include "threads/vaddr.h"
+
+/* Page-table entry bits (Intel SDM vol. 3, 4.5, tables 4-15 to 4-20). */
+#define PTE_P 0x001ULL   /* present */
+#define PTE_W 0x002ULL   /* writable */
+#define PTE_U 0x004ULL   /* user accessible */
+#define PTE_A 0x020ULL   /* accessed (set by the CPU, SDM 4.8) */
+#define PTE_D 0x040ULL   /* dirty (set by the CPU on a write, SDM 4.8) */
+#define PTE_PS 0x080ULL  /* page size: 2 MiB leaf in a PD entry */
+#define PTE_G 0x100ULL   /* global: survives CR3 loads when CR4.PGE = 1 (SDM 4.10.2.4) */
+#define PTE_ADDR 0x000FFFFFFFFFF000ULL /* bits 12..51: frame or next-level table */
+
+#define CR4_PGE (1ULL << 7) /* SDM vol. 3, 2.5 */
+
+#define PT_ENTRIES 512
+#define LARGE_PAGE (2ULL << 20)
+/* Physical memory mapped at KERN_BASE is capped here; palloc uses nothing above it. */
+#define MMU_PHYS_CAP (4ULL << 30)
+
+/* Layout of the address space around KERN_BASE = 0x8004000000:
+   PML4 slot 1 covers 0x8000000000..0xFFFFFFFFFF. Its PDPT entry 0 points at the PD covering
+   0x8000000000..0x803FFFFFFF; PD entries 0..31 (0x8000000000..KERN_BASE, 64 MiB) are USER
+   space per the ABI, entries 32.. map physical memory from 0 with 2 MiB pages.
+   KERN_PD_FIRST is the PD index of KERN_BASE inside that first PD. */
+#define KERN_PML4_SLOT 1
+#define KERN_PD_FIRST 32
+/* PDs needed to map MMU_PHYS_CAP starting at index KERN_PD_FIRST. */
+#define KERN_PD_CNT ((KERN_PD_FIRST + MMU_PHYS_CAP / LARGE_PAGE + PT_ENTRIES - 1) / PT_ENTRIES)
+/* Kernel tables: [0] PML4, [1] PDPT of slot 1, [2..] PDs. */
+#define KERN_TABLE_CNT (2 + KERN_PD_CNT)
+
+struct e820_entry {
+  uint64_t base, length;
+  uint32_t type, ext;
+} __attribute__((packed));
+#define E820_COUNT_PA 0x500
+#define E820_ENTRIES_PA 0x508
+#define E820_USABLE 1
+#define E820_ACPI_RECLAIM 3
+#define E820_ACPI_NVS 4
+
+uint64_t *mmu_kernel_pml4;
+
+/* Hardware access, isolated so the table logic can run in a host unit test. */
+#ifdef HOST_TEST
+extern uint64_t (*mmu_host_kernel_tables)[PT_ENTRIES]; /* provided by the test, in fake RAM */
+uint64_t mmu_host_cr3;
+unsigned long mmu_host_invlpg_cnt;
+#define mmu_kernel_tables mmu_host_kernel_tables
+static inline uint64_t mmu_read_cr3(void) { return mmu_host_cr3; }
+static inline void mmu_write_cr3(uint64_t pa) { mmu_host_cr3 = pa; }
+static inline void mmu_invlpg(const void *va) { (void)va; mmu_host_invlpg_cnt++; }
+static inline void mmu_enable_global_pages(void) {}
+#else
+static uint64_t mmu_kernel_tables[KERN_TABLE_CNT][PT_ENTRIES] __attribute__((aligned(4096)));
+
+static inline uint64_t mmu_read_cr3(void)
+{
+  uint64_t v;
+  __asm__ volatile("mov %%cr3, %0" : "=r"(v));
+  return v;
+}
+/* Loading CR3 flushes all non-global TLB entries (SDM vol. 3, 4.10.4.1). */
+static inline void mmu_write_cr3(uint64_t pa)
+{
+  __asm__ volatile("mov %0, %%cr3" : : "r"(pa) : "memory");
+}
+/* INVLPG drops the TLB entry of one page (SDM vol. 3, 4.10.4.1); needed after changing or
+   removing a present entry of the active table (SDM vol. 3, 4.10.4.2). */
+static inline void mmu_invlpg(const void *va)
+{
+  __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+/* Sets CR4.PGE so the kernel's global mappings stay cached across CR3 loads. */
+static inline void mmu_enable_global_pages(void)
+{
+  uint64_t cr4;
+  __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+  if (!(cr4 & CR4_PGE))
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PGE) : "memory");
+}
+#endif
+
+static inline uint64_t *mmu_entry_table(uint64_t entry)
+{
+  return ptov(entry & PTE_ADDR);
+}
+
+static inline unsigned mmu_index(uint64_t va, unsigned shift)
+{
+  return (unsigned)(va >> shift) & (PT_ENTRIES - 1);
+}
+
+/* Top of the RAM-like E820 ranges (usable or ACPI), capped at MMU_PHYS_CAP and rounded up
+   to a 2 MiB boundary: the amount of physical memory the kernel maps. */
+static uint64_t mmu_phys_limit(void)
+{
+  uint32_t cnt = *(const uint32_t *)ptov(E820_COUNT_PA);
+  const struct e820_entry *e = ptov(E820_ENTRIES_PA);
+  uint64_t top = KERNEL_PHYS_BASE;
+  uint32_t i;
+
+  for (i = 0; i < cnt; i++) {
+    uint64_t end = e[i].base + e[i].length;
+    if (e[i].type != E820_USABLE && e[i].type != E820_ACPI_RECLAIM && e[i].type != E820_ACPI_NVS)
+      continue;
+    if (end > top)
+      top = end;
+  }
+  if (top > MMU_PHYS_CAP)
+    top = MMU_PHYS_CAP;
+  return (top + LARGE_PAGE - 1) & ~(LARGE_PAGE - 1);
+}
+
+/* Builds the kernel page table in static storage (palloc is not ready yet): all RAM below
+   4 GiB mapped at KERN_BASE with 2 MiB global, writable, supervisor pages (SDM vol. 3,
+   4.5, table 4-17), nothing else — in particular no identity mapping of low memory, so
+   kernel NULL dereferences fault. Then loads it into CR3. */
+void mmu_init(void)
+{
+  uint64_t (*t)[PT_ENTRIES] = mmu_kernel_tables;
+  uint64_t limit = mmu_phys_limit();
+  uint64_t large_cnt = limit / LARGE_PAGE;
+  unsigned pd_used = (unsigned)((KERN_PD_FIRST + large_cnt + PT_ENTRIES - 1) / PT_ENTRIES);
+  uint64_t i;
+  unsigned j, k;
+
+  for (k = 0; k < 2 + pd_used; k++)
+    for (j = 0; j < PT_ENTRIES; j++)
+      t[k][j] = 0;
+  t[0][KERN_PML4_SLOT] = vtop(t[1]) | PTE_P | PTE_W | PTE_U;
+  for (k = 0; k < pd_used; k++)
+    t[1][k] = vtop(t[2 + k]) | PTE_P | PTE_W | PTE_U;
+  for (i = 0; i < large_cnt; i++) {
+    uint64_t g = KERN_PD_FIRST + i;
+    t[2 + g / PT_ENTRIES][g % PT_ENTRIES] = (i * LARGE_PAGE) | PTE_P | PTE_W | PTE_PS | PTE_G;
+  }
+  mmu_kernel_pml4 = t[0];
+  mmu_enable_global_pages();
+  mmu_write_cr3(vtop(t[0]));
+}
+
+/* True if PML4 is the active page table. */
+static inline bool mmu_is_active(const uint64_t *pml4)
+{
+  return (mmu_read_cr3() & PTE_ADDR) == vtop(pml4);
+}
+
+/* Zeroed page-table page from the kernel pool, or NULL. */
+static uint64_t *mmu_alloc_table(void)
+{
+  return palloc_get_page(PAL_ZERO);
+}
+
+/* New user page table. Slot 1 starts out pointing at the kernel's own PDPT, which is how
+   the kernel mapping at KERN_BASE is shared. Slot 0 (the boot loader's identity mapping in
+   its own tables) stays empty: user space starts at 0. */
+uint64_t *mmu_create(void)
+{
+  uint64_t *pml4 = mmu_alloc_table();
+  if (pml4 == NULL)
+    return NULL;
+  pml4[KERN_PML4_SLOT] = mmu_kernel_pml4[KERN_PML4_SLOT];
+  return pml4;
+}
+
+/* User mappings in 0x8000000000..KERN_BASE would land in the PD that also holds the
+   kernel's first 2 MiB pages. Sharing that PD would leak such mappings into every process,
+   and refusing them would shrink user space below what the ABI promises, so PML4 gets
+   private copies of the slot-1 PDPT and of that PD the first time it maps a page there
+   (2 pages, only for processes that use the window). The copied kernel entries never change
+   after mmu_init, so the copies stay valid. False if out of memory. */
+static bool mmu_privatize_kernel_slot(uint64_t *pml4)
+{
+  uint64_t *kpdpt = mmu_entry_table(mmu_kernel_pml4[KERN_PML4_SLOT]);
+  uint64_t *kpd = mmu_entry_table(kpdpt[0]);
+  uint64_t *pdpt, *pd;
+  unsigned i;
+
+  if ((pml4[KERN_PML4_SLOT] & PTE_ADDR) != vtop(kpdpt))
+    return true;
+  pdpt = mmu_alloc_table();
+  pd = mmu_alloc_table();
+  if (pdpt == NULL || pd == NULL) {
+    if (pdpt != NULL)
+      palloc_free_page(pdpt);
+    if (pd != NULL)
+      palloc_free_page(pd);
+    return false;
+  }
+  for (i = KERN_PD_FIRST; i < PT_ENTRIES; i++)
+    pd[i] = kpd[i];
+  for (i = 1; i < PT_ENTRIES; i++)
+    pdpt[i] = kpdpt[i];
+  pdpt[0] = vtop(pd) | PTE_P | PTE_W | PTE_U;
+  pml4[KERN_PML4_SLOT] = vtop(pdpt) | PTE_P | PTE_W | PTE_U;
+  return true;
+}
+
+/* Address of the 4 KiB page-table entry for user address VA in PML4, or NULL if a level
+   is missing (CREATE false) or cannot be allocated (CREATE true). Intermediate entries are
+   user-accessible and writable; the leaf decides the access rights (SDM vol. 3, 4.6). */
+static uint64_t *mmu_walk(uint64_t *pml4, uint64_t va, bool create)
+{
+  uint64_t *table = pml4;
+  unsigned shift;
+
+  if (va >= KERN_BASE)
+    return NULL;
+  if (create && mmu_index(va, 39) == KERN_PML4_SLOT && !mmu_privatize_kernel_slot(pml4))
+    return NULL;
+  for (shift = 39; shift > 12; shift -= 9) {
+    uint64_t *e = &table[mmu_index(va, shift)];
+    if (!(*e & PTE_P)) {
+      uint64_t *next;
+      if (!create)
+        return NULL;
+      next = mmu_alloc_table();
+      if (next == NULL)
+        return NULL;
+      *e = vtop(next) | PTE_P | PTE_W | PTE_U;
+    } else if (*e & PTE_PS) {
+      return NULL;
+    }
+    table = mmu_entry_table(*e);
+  }
+  return &table[mmu_index(va, 12)];
+}
+
+/* Frees the PD/PT levels below a user PDPT. When PRIVATE_PD0 is set, PDPT is a private
+   copy of the kernel slot: only entry 0 (the private PD, whose entries below KERN_PD_FIRST
+   are user tables) is owned; the other entries are the kernel's. */
+static void mmu_free_pdpt(uint64_t *pdpt, bool private_pd0)
+{
+  unsigned i, j;
+  unsigned pdpt_cnt = private_pd0 ? 1 : PT_ENTRIES;
+
+  for (i = 0; i < pdpt_cnt; i++) {
+    uint64_t *pd;
+    unsigned pd_cnt = private_pd0 ? KERN_PD_FIRST : PT_ENTRIES;
+    if (!(pdpt[i] & PTE_P))
+      continue;
+    pd = mmu_entry_table(pdpt[i]);
+    for (j = 0; j < pd_cnt; j++)
+      if ((pd[j] & PTE_P) && !(pd[j] & PTE_PS))
+        palloc_free_page(mmu_entry_table(pd[j]));
+    palloc_free_page(pd);
+  }
+  palloc_free_page(pdpt);
+}
+
+/* Frees every table page of user page table PML4 (not the mapped frames). If PML4 is
+   active, switches to the kernel table first. */
+void mmu_destroy(uint64_t *pml4)
+{
+  unsigned i;
+
+  if (pml4 == NULL)
+    return;
+  ASSERT(pml4 != mmu_kernel_pml4);
+  if (mmu_is_active(pml4))
+    mmu_activate(NULL);
+  for (i = 0; i < KERN_PML4_SLOT; i++)
+    if (pml4[i] & PTE_P)
+      mmu_free_pdpt(mmu_entry_table(pml4[i]), false);
+  if (pml4[KERN_PML4_SLOT] != mmu_kernel_pml4[KERN_PML4_SLOT])
+    mmu_free_pdpt(mmu_entry_table(pml4[KERN_PML4_SLOT]), true);
+  palloc_free_page(pml4);
+}
+
+/* Loads PML4 (NULL = the kernel table) into CR3. */
+void mmu_activate(uint64_t *pml4)
+{
+  if (pml4 == NULL)
+    pml4 = mmu_kernel_pml4;
+  mmu_write_cr3(vtop(pml4));
+}
+
+/* Writes NEW into *PTE for user page UPAGE, flushing the stale TLB entry if PML4 is active
+   and the old entry was present. */
+static void mmu_update_entry(uint64_t *pml4, uint64_t *pte, const void *upage, uint64_t new)
+{
+  uint64_t old = *pte;
+  *pte = new;
+  if ((old & PTE_P) && old != new && mmu_is_active(pml4))
+    mmu_invlpg(upage);
+}
+
+/* Maps user page UPAGE to the frame at kernel address KPAGE, read-only unless WRITABLE,
+   replacing any previous mapping. False if a table page could not be allocated. */
+bool mmu_map_page(uint64_t *pml4, void *upage, void *kpage, bool writable)
+{
+  uint64_t *pte;
+
+  ASSERT(pg_ofs(upage) == 0 && pg_ofs(kpage) == 0);
+  ASSERT(is_user_vaddr(upage) && is_kernel_vaddr(kpage));
+  ASSERT(pml4 != mmu_kernel_pml4);
+  pte = mmu_walk(pml4, (uint64_t)upage, true);
+  if (pte == NULL)
+    return false;
+  mmu_update_entry(pml4, pte, upage, vtop(kpage) | PTE_P | PTE_U | (writable ? PTE_W : 0));
+  return true;
+}
+
+/* Removes the mapping of user page UPAGE, if any. Table pages are kept until destroy. */
+void mmu_unmap_page(uint64_t *pml4, void *upage)
+{
+  uint64_t *pte = mmu_walk(pml4, (uint64_t)upage, false);
+  if (pte != NULL && (*pte & PTE_P))
+    mmu_update_entry(pml4, pte, pg_round_down(upage), 0);
+}
+
+/* Present leaf entry for user address UADDR, or NULL. */
+static uint64_t *mmu_present_entry(uint64_t *pml4, const void *uaddr)
+{
+  uint64_t *pte = mmu_walk(pml4, (uint64_t)uaddr, false);
+  return pte != NULL && (*pte & PTE_P) ? pte : NULL;
+}
+
+void *mmu_lookup_page(uint64_t *pml4, const void *uaddr)
+{
+  uint64_t *pte = mmu_present_entry(pml4, uaddr);
+  if (pte == NULL)
+    return NULL;
+  return (char *)ptov(*pte & PTE_ADDR) + pg_ofs(uaddr);
+}
+
+static bool mmu_test_bit(uint64_t *pml4, const void *upage, uint64_t bit)
+{
+  uint64_t *pte = mmu_present_entry(pml4, upage);
+  return pte != NULL && (*pte & bit) != 0;
+}
+
+/* Sets or clears BIT in the present entry for UPAGE (no-op if unmapped). Clearing A or D
+   must be followed by INVLPG, or the CPU keeps using a cached entry with the bit set and
+   does not set it again (SDM vol. 3, 4.8 and 4.10.4.2). */
+static void mmu_change_bit(uint64_t *pml4, const void *upage, uint64_t bit, bool value)
+{
+  uint64_t *pte = mmu_present_entry(pml4, upage);
+  if (pte != NULL)
+    mmu_update_entry(pml4, pte, pg_round_down(upage), value ? (*pte | bit) : (*pte & ~bit));
+}
+
+bool mmu_is_writable(uint64_t *pml4, const void *upage) { return mmu_test_bit(pml4, upage, PTE_W); }
+void mmu_set_writable(uint64_t *pml4, const void *upage, bool writable)
+{
+  mmu_change_bit(pml4, upage, PTE_W, writable);
+}
+bool mmu_is_dirty(uint64_t *pml4, const void *upage) { return mmu_test_bit(pml4, upage, PTE_D); }
+void mmu_set_dirty(uint64_t *pml4, const void *upage, bool dirty)
+{
+  mmu_change_bit(pml4, upage, PTE_D, dirty);
+}
+bool mmu_is_accessed(uint64_t *pml4, const void *upage)
+{
+  return mmu_test_bit(pml4, upage, PTE_A);
+}
+void mmu_set_accessed(uint64_t *pml4, const void *upage, bool accessed)
+{
+  mmu_change_bit(pml4, upage, PTE_A, accessed);
+}
+
+/* Calls FN for each present 4 KiB user mapping under PML4 in increasing address order,
+   starting from page-table level TABLE (LEVEL 3 = PML4 ... 0 = PT) covering BASE. Entries
+   at or above KERN_BASE and 2 MiB kernel leaves are skipped. FN may unmap its page. */
+static void mmu_walk_all(uint64_t *table, int level, uint64_t base,
+                         void (*fn)(void *, void *, bool, void *), void *aux)
+{
+  unsigned shift = 12 + 9 * (unsigned)level;
+  unsigned i;
+
+  for (i = 0; i < PT_ENTRIES; i++) {
+    uint64_t e = table[i];
+    uint64_t va = base + ((uint64_t)i << shift);
+    if (va >= KERN_BASE)
+      break;
+    if (!(e & PTE_P) || (level > 0 && (e & PTE_PS)))
+      continue;
+    if (level == 0)
+      fn((void *)va, ptov(e & PTE_ADDR), (e & PTE_W) != 0, aux);
+    else
+      mmu_walk_all(mmu_entry_table(e), level - 1, va, fn, aux);
+  }
+}
+
+void mmu_for_each_page(uint64_t *pml4,
+                       void (*fn)(void *upage, void *kpage, bool writable, void *aux), void *aux)
+{
+  mmu_walk_all(pml4, 3, 0, fn, aux);
+}

@@ -1,0 +1,3 @@
+#include "userprog/syscall.h"
+
+void syscall_init(void) {}
