@@ -3,6 +3,9 @@
         .section .text.start, "ax"
         .globl _start
 _start:
+        rdtsc
+        mov %eax, %r12d
+        mov %edx, %r13d
         movabs $boot_stack_top, %rsp
         xor %ebp, %ebp
         movabs $_bss_start, %rdi
@@ -11,6 +14,10 @@ _start:
         shr $3, %rcx
         xor %eax, %eax
         rep stosq
+        shl $32, %r13
+        or %r13, %r12
+        movabs $kernel_entry_tsc, %rax
+        mov %r12, (%rax)
         movabs $main, %rax
         call *%rax
 1:      cli
@@ -24,3 +31,9 @@ boot_stack:
         .skip 16384
         .globl boot_stack_top
 boot_stack_top:
+
+        .section .data
+        .balign 8
+        .globl kernel_entry_tsc
+kernel_entry_tsc:
+        .quad 0

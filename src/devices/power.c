@@ -15,16 +15,17 @@
 #define QEMU_EXIT_CLEAN 0x10
 #define QEMU_EXIT_PANIC 0x20
 
-/* Stops the emulator: isa-debug-exit (QEMU), the Bochs shutdown port 0x8900, then ACPI PM1a
-   at 0x604 (QEMU's default machine). Each is ignored where absent. */
+/* Stops the emulator: the Bochs shutdown port 0x8900 first (Bochs treats port 0x501 as its
+   VGA BIOS panic port), then QEMU's isa-debug-exit at 0x501, then ACPI PM1a at 0x604 (QEMU's
+   default machine). Each is ignored where absent. */
 static void machine_stop(uint8_t qemu_code) __attribute__((noreturn));
 static void machine_stop(uint8_t qemu_code)
 {
   serial_flush();
   intr_disable();
-  outb(0x501, qemu_code);
   for (const char *p = "Shutdown"; *p; p++)
     outb(0x8900, *p);
+  outb(0x501, qemu_code);
   outw(0x604, 0x2000);
   for (;;)
     __asm__ volatile("cli; hlt");
@@ -36,8 +37,9 @@ static void power_print_stats(void)
   struct palloc_usage u;
   palloc_get_usage(&u);
   uint64_t tsc = rdtsc();
+  int64_t ticks = timer_ticks();
   const struct fault_counters *f = &kstats.faults;
-  printf("Timer: %lld ticks\n", (long long)timer_ticks());
+  printf("Timer: %lld ticks\n", (long long)ticks);
   thread_print_stats();
   block_print_stats();
   printf("Page faults: %llu total, %llu file, %llu zero, %llu stack, %llu swap-in, "
@@ -50,18 +52,18 @@ static void power_print_stats(void)
   printf("Pages: kernel pool %zu used of %zu (boot %llu), user pool %zu used of %zu\n",
          u.kernel_used, u.kernel_total, (unsigned long long)kstats.kpool_boot_used, u.user_used,
          u.user_total);
-  printf("Cycles: %llu (boot %llu)\n", (unsigned long long)tsc,
-         (unsigned long long)kstats.boot_tsc);
+  printf("Cycles: %llu at power-off, %llu from kernel entry to Boot complete\n",
+         (unsigned long long)tsc, (unsigned long long)(kstats.boot_tsc - kstats.entry_tsc));
   char disks[256] = "", vm[128] = "";
   block_format_stats(disks, sizeof disks);
   vm_format_stats(vm, sizeof vm);
   printf("STATS ticks=%lld idle_ticks=%lld kernel_ticks=%lld user_ticks=%lld tsc=%llu "
-         "boot_tsc=%llu pf_total=%llu pf_file=%llu pf_zero=%llu pf_stack=%llu pf_swapin=%llu "
+         "boot_tsc=%llu entry_tsc=%llu pf_total=%llu pf_file=%llu pf_zero=%llu pf_stack=%llu pf_swapin=%llu "
          "pf_wp=%llu pf_invalid=%llu swap_in=%llu swap_out=%llu%s%s kpool_used=%zu "
          "kpool_total=%zu kpool_boot=%llu upool_used=%zu upool_total=%zu\n",
-         (long long)timer_ticks(), (long long)thread_idle_ticks, (long long)thread_kernel_ticks,
+         (long long)ticks, (long long)thread_idle_ticks, (long long)thread_kernel_ticks,
          (long long)thread_user_ticks, (unsigned long long)tsc, (unsigned long long)kstats.boot_tsc,
-         (unsigned long long)f->total, (unsigned long long)f->file, (unsigned long long)f->zero,
+         (unsigned long long)kstats.entry_tsc, (unsigned long long)f->total, (unsigned long long)f->file, (unsigned long long)f->zero,
          (unsigned long long)f->stack, (unsigned long long)f->swapin, (unsigned long long)f->wp,
          (unsigned long long)f->invalid, (unsigned long long)kstats.swap_in,
          (unsigned long long)kstats.swap_out, disks, vm, u.kernel_used, u.kernel_total,

@@ -32,6 +32,7 @@
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
 struct kernel_stats kstats;
+extern uint64_t kernel_entry_tsc;
 
 #define CMDLINE_PHYS 0xFE00
 #define CMDLINE_MAX_WORDS 64
@@ -182,6 +183,7 @@ int main(void)
   struct palloc_usage u;
   palloc_get_usage(&u);
   kstats.kpool_boot_used = u.kernel_used;
+  kstats.entry_tsc = kernel_entry_tsc;
   kstats.boot_tsc = rdtsc();
   printf("Boot complete.\n");
   actions_run(first_action);

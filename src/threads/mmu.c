@@ -33,7 +33,7 @@
 /* Kernel tables: [0] PML4, [1] PDPT of slot 1, [2..] PDs. */
 #define KERN_TABLE_CNT (2 + KERN_PD_CNT)
 
-struct e820_entry {
+struct mmu_e820_entry {
   uint64_t base, length;
   uint32_t type, ext;
 } __attribute__((packed));
@@ -100,7 +100,7 @@ static inline unsigned mmu_index(uint64_t va, unsigned shift)
 static uint64_t mmu_phys_limit(void)
 {
   uint32_t cnt = *(const uint32_t *)ptov(E820_COUNT_PA);
-  const struct e820_entry *e = ptov(E820_ENTRIES_PA);
+  const struct mmu_e820_entry *e = ptov(E820_ENTRIES_PA);
   uint64_t top = KERNEL_PHYS_BASE;
   uint32_t i;
 

@@ -19,7 +19,7 @@
 #define E820_ACPI_RECLAIM 3
 #define PALLOC_MAX_RANGES 32
 
-struct e820_entry {
+struct palloc_e820_entry {
   uint64_t base, length;
   uint32_t type, ext;
 } __attribute__((packed));
@@ -61,7 +61,7 @@ static void palloc_zero(void *kpage, size_t page_cnt)
 static size_t palloc_read_e820(struct palloc_range *ranges)
 {
   uint32_t cnt = *(const uint32_t *)ptov(E820_COUNT_PA);
-  const struct e820_entry *e = ptov(E820_ENTRIES_PA);
+  const struct palloc_e820_entry *e = ptov(E820_ENTRIES_PA);
   uint64_t floor = (PALLOC_KERNEL_END_PA + PGMASK) & ~PGMASK;
   size_t n = 0;
   uint32_t i;

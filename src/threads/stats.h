@@ -11,6 +11,7 @@ struct fault_counters {
 struct kernel_stats {
   struct fault_counters faults;
   uint64_t swap_in, swap_out;
+  uint64_t entry_tsc;       /* rdtsc at the kernel's first instruction */
   uint64_t boot_tsc;        /* rdtsc at "Boot complete." */
   uint64_t kpool_boot_used; /* kernel pool pages in use at "Boot complete." */
 };

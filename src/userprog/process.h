@@ -75,6 +75,9 @@ tid_t process_fork(const char *name, const struct intr_frame *f);
    enter the new program and 0 is returned; on failure -1 and nothing changed. */
 int process_exec(const char *cmdline, struct intr_frame *f);
 
+/* Initialises the process lock and the kernel's child list. Called by syscall_init. */
+void process_init(void);
+
 /* Current thread's process, or NULL for a kernel thread. */
 struct process *process_current(void);
 

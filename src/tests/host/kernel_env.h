@@ -83,7 +83,7 @@ static size_t host_ram_bytes;
 /* Maps RAM_MB MiB of fake physical memory at KERN_BASE (once) and writes a Bochs-like E820
    map: low memory up to 0x9FC00, a hole to 1 MiB, usable RAM up to the top minus 64 KiB,
    then a 64 KiB ACPI-reclaimable region. */
-static void host_ram_setup(size_t ram_mb)
+static __attribute__((unused)) void host_ram_setup(size_t ram_mb)
 {
   static void *mapped;
   size_t bytes = ram_mb << 20;
@@ -113,7 +113,7 @@ static void host_ram_setup(size_t ram_mb)
   mmu_host_kernel_tables = ptov(HOST_TABLES_PA);
 }
 
-static int host_finish(const char *name)
+static __attribute__((unused)) int host_finish(const char *name)
 {
   if (host_failures) {
     fprintf(stderr, "%s: %d check(s) failed\n", name, host_failures);

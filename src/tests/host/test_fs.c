@@ -8,8 +8,13 @@
      test_fs IMG cat NAME          copy NAME to standard output
      test_fs IMG put NAME HOST     create NAME with HOST's size and write HOST into it
      test_fs IMG rm NAME           remove NAME
-   Every mode mounts with filesys_init and finishes with filesys_done, then prints
-   "io: R reads, W writes" on standard error. Exit 0 on success. */
+     test_fs IMG rm-open NAME      open NAME, remove it, power off with it still open
+     test_fs IMG frag              fill the disk with 10 kB files, remove every other
+                                   one, then write and check a file that needs many
+                                   extents (the small files are left in place)
+   Every mode mounts with filesys_init (its message goes to standard error) and finishes
+   with filesys_done, then prints "io: R reads, W writes" on standard error. Exit 0 on
+   success. */
 
 #define off_t libc_off_t
 #include <pthread.h>
@@ -18,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #undef off_t
 
 #include "devices/block.h"
@@ -258,6 +264,59 @@ static int host_put(const char *name, const char *host_path) {
   return f == NULL;
 }
 
+/* Removes NAME while a handle is open and leaves the handle open across filesys_done. */
+static int host_rm_open(const char *name) {
+  struct file *f = filesys_open(name);
+  if (f == NULL || !filesys_remove(name)) {
+    fprintf(stderr, "test_fs: cannot open and remove %s\n", name);
+    return 1;
+  }
+  return 0;
+}
+
+/* Fragments the free space and checks a file spread over many extents. */
+static int host_frag(void) {
+  static uint8_t buf[4096];
+  char name[16];
+  int cnt = 0, removed = 0;
+  while (cnt < 999) {
+    snprintf(name, sizeof name, "frag%03d", cnt);
+    if (!filesys_create(name, 10 * 1024))
+      break;
+    cnt++;
+  }
+  for (int i = 0; i < cnt; i += 2) {
+    snprintf(name, sizeof name, "frag%03d", i);
+    removed += filesys_remove(name);
+  }
+  off_t size = (off_t)(removed * 10 * 1024 / 2 + 777);
+  if (cnt < 8 || !filesys_create("spread", (uint32_t)size)) {
+    fprintf(stderr, "test_fs: frag: %d files, cannot create the spread file\n", cnt);
+    return 1;
+  }
+  struct file *f = filesys_open("spread");
+  for (off_t ofs = 0; ofs < size; ofs += (off_t)sizeof buf) {
+    for (size_t i = 0; i < sizeof buf; i++)
+      buf[i] = (uint8_t)((ofs + (off_t)i) * 13 / 512);
+    off_t want = size - ofs < (off_t)sizeof buf ? size - ofs : (off_t)sizeof buf;
+    if (file_write(f, buf, (off_t)sizeof buf) != want)
+      return 1;
+  }
+  for (off_t ofs = 0; ofs < size; ofs += 1000) {
+    off_t want = size - ofs < 1000 ? size - ofs : 1000;
+    if (file_read_at(f, buf, 1000, ofs) != want)
+      return 1;
+    for (off_t i = 0; i < want; i++)
+      if (buf[i] != (uint8_t)((ofs + i) * 13 / 512)) {
+        fprintf(stderr, "test_fs: frag: bad byte at %d\n", (int)(ofs + i));
+        return 1;
+      }
+  }
+  file_close(f);
+  printf("frag: %d files, %d removed, spread file of %d bytes ok\n", cnt, removed, (int)size);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int rc = 2;
   if (argc < 3) {
@@ -271,7 +330,12 @@ int main(int argc, char **argv) {
   }
   host_sectors = (block_sector_t)(ftell(host_image) / BLOCK_SECTOR_SIZE);
   setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+  int saved_stdout = dup(1);
+  dup2(2, 1);
   filesys_init();
+  fflush(stdout);
+  dup2(saved_stdout, 1);
+  close(saved_stdout);
   if (strcmp(argv[2], "selftest") == 0) {
     fs_selftest_run();
     rc = 0;
@@ -279,6 +343,10 @@ int main(int argc, char **argv) {
     rc = host_cat(argv[3]);
   } else if (strcmp(argv[2], "put") == 0 && argc == 5) {
     rc = host_put(argv[3], argv[4]);
+  } else if (strcmp(argv[2], "rm-open") == 0 && argc == 4) {
+    rc = host_rm_open(argv[3]);
+  } else if (strcmp(argv[2], "frag") == 0 && argc == 3) {
+    rc = host_frag();
   } else if (strcmp(argv[2], "rm") == 0 && argc == 4) {
     rc = filesys_remove(argv[3]) ? 0 : 1;
   } else {
