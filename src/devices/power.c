@@ -58,16 +58,18 @@ static void power_print_stats(void)
   block_format_stats(disks, sizeof disks);
   vm_format_stats(vm, sizeof vm);
   printf("STATS ticks=%lld idle_ticks=%lld kernel_ticks=%lld user_ticks=%lld tsc=%llu "
-         "boot_tsc=%llu entry_tsc=%llu pf_total=%llu pf_file=%llu pf_zero=%llu pf_stack=%llu pf_swapin=%llu "
+         "boot_tsc=%llu entry_tsc=%llu pf_total=%llu pf_file=%llu pf_zero=%llu pf_stack=%llu "
+         "pf_swapin=%llu "
          "pf_wp=%llu pf_invalid=%llu swap_in=%llu swap_out=%llu%s%s kpool_used=%zu "
          "kpool_total=%zu kpool_boot=%llu upool_used=%zu upool_total=%zu\n",
          (long long)ticks, (long long)thread_idle_ticks, (long long)thread_kernel_ticks,
          (long long)thread_user_ticks, (unsigned long long)tsc, (unsigned long long)kstats.boot_tsc,
-         (unsigned long long)kstats.entry_tsc, (unsigned long long)f->total, (unsigned long long)f->file, (unsigned long long)f->zero,
-         (unsigned long long)f->stack, (unsigned long long)f->swapin, (unsigned long long)f->wp,
-         (unsigned long long)f->invalid, (unsigned long long)kstats.swap_in,
-         (unsigned long long)kstats.swap_out, disks, vm, u.kernel_used, u.kernel_total,
-         (unsigned long long)kstats.kpool_boot_used, u.user_used, u.user_total);
+         (unsigned long long)kstats.entry_tsc, (unsigned long long)f->total,
+         (unsigned long long)f->file, (unsigned long long)f->zero, (unsigned long long)f->stack,
+         (unsigned long long)f->swapin, (unsigned long long)f->wp, (unsigned long long)f->invalid,
+         (unsigned long long)kstats.swap_in, (unsigned long long)kstats.swap_out, disks, vm,
+         u.kernel_used, u.kernel_total, (unsigned long long)kstats.kpool_boot_used, u.user_used,
+         u.user_total);
 }
 
 void power_off(void)

@@ -11,19 +11,19 @@
    spin for the (emulated) line time of every byte; a halted CPU waits instead, which Bochs
    skips over. Before interrupts are enabled, or when the buffer is full with interrupts off,
    bytes are written by polling. */
-#define COM1 0x3F8
-#define REG_DATA (COM1 + 0)
-#define REG_IER (COM1 + 1)
-#define REG_IIR (COM1 + 2)
-#define REG_FCR (COM1 + 2)
-#define REG_LCR (COM1 + 3)
-#define REG_MCR (COM1 + 4)
-#define REG_LSR (COM1 + 5)
-#define LSR_DR 0x01
-#define LSR_THRE 0x20
-#define LSR_TEMT 0x40
-#define IER_RX 0x01
-#define IER_TX 0x02
+#define COM1       0x3F8
+#define REG_DATA   (COM1 + 0)
+#define REG_IER    (COM1 + 1)
+#define REG_IIR    (COM1 + 2)
+#define REG_FCR    (COM1 + 2)
+#define REG_LCR    (COM1 + 3)
+#define REG_MCR    (COM1 + 4)
+#define REG_LSR    (COM1 + 5)
+#define LSR_DR     0x01
+#define LSR_THRE   0x20
+#define LSR_TEMT   0x40
+#define IER_RX     0x01
+#define IER_TX     0x02
 #define FIFO_DEPTH 16
 
 #define TX_SIZE 8192

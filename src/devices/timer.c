@@ -11,7 +11,7 @@
    and one and a half times the nominal one: the average rate stays TIMER_FREQ but the
    instruction at which each tick lands changes with the seed, exposing different
    interleavings; the same seed always gives the same ticks. */
-#define PIT_HZ 1193182
+#define PIT_HZ      1193182
 #define PIT_NOMINAL ((PIT_HZ + TIMER_FREQ / 2) / TIMER_FREQ)
 
 static volatile int64_t ticks;

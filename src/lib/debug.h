@@ -1,8 +1,8 @@
 #ifndef LIB_DEBUG_H
 #define LIB_DEBUG_H
 
-#define UNUSED __attribute__((unused))
-#define NO_RETURN __attribute__((noreturn))
+#define UNUSED                    __attribute__((unused))
+#define NO_RETURN                 __attribute__((noreturn))
 #define PRINTF_FORMAT(FMT, FIRST) __attribute__((format(printf, FMT, FIRST)))
 
 /* Prints "PANIC at FILE:LINE in FUNC: MESSAGE", registers-free backtrace, powers off.

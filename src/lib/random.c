@@ -4,7 +4,10 @@
    becomes zero, so seed 0 is mapped to a fixed non-zero constant. */
 static uint64_t random_state = 0x9E3779B97F4A7C15ULL;
 
-void random_init(uint64_t seed) { random_state = seed ? seed * 0x2545F4914F6CDD1DULL | 1 : 0x9E3779B97F4A7C15ULL; }
+void random_init(uint64_t seed)
+{
+  random_state = seed ? seed * 0x2545F4914F6CDD1DULL | 1 : 0x9E3779B97F4A7C15ULL;
+}
 
 uint64_t random_u64(void)
 {

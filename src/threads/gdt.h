@@ -9,7 +9,7 @@
 #define SEL_KDSEG 0x10
 #define SEL_UDSEG 0x1B
 #define SEL_UCSEG 0x23
-#define SEL_TSS 0x28
+#define SEL_TSS   0x28
 
 void gdt_init(void);
 /* Sets the stack the CPU switches to on an interrupt from user mode (TSS.RSP0) and

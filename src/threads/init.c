@@ -34,7 +34,7 @@ unsigned long init_seed;
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;
 
-#define CMDLINE_PHYS 0xFE00
+#define CMDLINE_PHYS      0xFE00
 #define CMDLINE_MAX_WORDS 64
 static char *cmd_words[CMDLINE_MAX_WORDS + 1];
 static int cmd_count;

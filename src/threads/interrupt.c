@@ -9,11 +9,11 @@
 
 /* Legacy 8259A PICs: master at 0x20/0x21, slave at 0xA0/0xA1. IRQ n is remapped to vector
    0x20 + n so it cannot collide with CPU exceptions (Intel SDM vol. 3, 6.2). */
-#define PIC0_CMD 0x20
+#define PIC0_CMD  0x20
 #define PIC0_DATA 0x21
-#define PIC1_CMD 0xA0
+#define PIC1_CMD  0xA0
 #define PIC1_DATA 0xA1
-#define IRQ_BASE 0x20
+#define IRQ_BASE  0x20
 
 struct gate {
   uint16_t off_lo;
@@ -34,14 +34,28 @@ static bool in_external_intr;
 static bool yield_on_return;
 static uint16_t pic_mask = 0xFFFB; /* all masked but the cascade line (IRQ 2) */
 
-static const char *const exception_names[32] = {
-    "#DE Divide Error", "#DB Debug", "NMI", "#BP Breakpoint", "#OF Overflow",
-    "#BR BOUND Range Exceeded", "#UD Invalid Opcode", "#NM Device Not Available",
-    "#DF Double Fault", "Coprocessor Segment Overrun", "#TS Invalid TSS",
-    "#NP Segment Not Present", "#SS Stack Fault", "#GP General Protection",
-    "#PF Page Fault", "Reserved", "#MF x87 FPU Error", "#AC Alignment Check",
-    "#MC Machine Check", "#XM SIMD Floating-Point", "#VE Virtualization",
-    "#CP Control Protection"};
+static const char *const exception_names[32] = {"#DE Divide Error",
+                                                "#DB Debug",
+                                                "NMI",
+                                                "#BP Breakpoint",
+                                                "#OF Overflow",
+                                                "#BR BOUND Range Exceeded",
+                                                "#UD Invalid Opcode",
+                                                "#NM Device Not Available",
+                                                "#DF Double Fault",
+                                                "Coprocessor Segment Overrun",
+                                                "#TS Invalid TSS",
+                                                "#NP Segment Not Present",
+                                                "#SS Stack Fault",
+                                                "#GP General Protection",
+                                                "#PF Page Fault",
+                                                "Reserved",
+                                                "#MF x87 FPU Error",
+                                                "#AC Alignment Check",
+                                                "#MC Machine Check",
+                                                "#XM SIMD Floating-Point",
+                                                "#VE Virtualization",
+                                                "#CP Control Protection"};
 
 static void pic_write_mask(void)
 {
@@ -159,6 +173,9 @@ void intr_yield_on_return(void)
 
 const char *intr_name(uint8_t vec) { return names[vec]; }
 
+/* Backtrace of a trapped kernel context: the faulting rip, then the rbp chain. */
+void debug_backtrace_from(uint64_t rip, uint64_t rbp);
+
 static uint64_t read_cr2(void)
 {
   uint64_t cr2;
@@ -168,11 +185,11 @@ static uint64_t read_cr2(void)
 
 void intr_dump_frame(const struct intr_frame *f)
 {
-  printf("Interrupt %#04llx (%s) at rip=%#llx\n", (unsigned long long)f->vec_no,
-         names[f->vec_no], (unsigned long long)f->rip);
-  printf(" cr2=%016llx error=%016llx cs=%04llx rflags=%08llx\n",
-         (unsigned long long)read_cr2(), (unsigned long long)f->error_code,
-         (unsigned long long)f->cs, (unsigned long long)f->eflags);
+  printf("Interrupt %#04llx (%s) at rip=%#llx\n", (unsigned long long)f->vec_no, names[f->vec_no],
+         (unsigned long long)f->rip);
+  printf(" cr2=%016llx error=%016llx cs=%04llx rflags=%08llx\n", (unsigned long long)read_cr2(),
+         (unsigned long long)f->error_code, (unsigned long long)f->cs,
+         (unsigned long long)f->eflags);
   printf(" rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n", (unsigned long long)f->R.rax,
          (unsigned long long)f->R.rbx, (unsigned long long)f->R.rcx, (unsigned long long)f->R.rdx);
   printf(" rsp=%016llx rbp=%016llx rsi=%016llx rdi=%016llx\n", (unsigned long long)f->rsp,
@@ -181,10 +198,9 @@ void intr_dump_frame(const struct intr_frame *f)
          (unsigned long long)f->R.r9, (unsigned long long)f->R.r10, (unsigned long long)f->R.r11);
   printf(" r12=%016llx r13=%016llx r14=%016llx r15=%016llx\n", (unsigned long long)f->R.r12,
          (unsigned long long)f->R.r13, (unsigned long long)f->R.r14, (unsigned long long)f->R.r15);
+  if ((f->cs & 3) == 0)
+    debug_backtrace_from(f->rip, f->R.rbp);
 }
-
-/* Backtrace of a trapped kernel context: the faulting rip, then the rbp chain. */
-void debug_backtrace_from(uint64_t rip, uint64_t rbp);
 
 /* Common C entry of every interrupt (called by intr_entry with interrupts off, or on for
    trap gates). External interrupts run their handler, acknowledge the PIC and may yield;
@@ -208,7 +224,6 @@ void intr_handler(struct intr_frame *f)
     printf("PANIC: unexpected interrupt %llu (%s) in %s mode\n", (unsigned long long)vec,
            names[vec], (f->cs & 3) ? "user" : "kernel");
     intr_dump_frame(f);
-    debug_backtrace_from(f->rip, f->R.rbp);
     PANIC("unhandled exception");
   }
   if (external) {

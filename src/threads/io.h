@@ -23,9 +23,18 @@ static inline uint32_t inl(uint16_t port)
   __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"(port));
   return v;
 }
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %b0, %w1" : : "a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %w0, %w1" : : "a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+  __asm__ volatile("outb %b0, %w1" : : "a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+  __asm__ volatile("outw %w0, %w1" : : "a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+  __asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"(port));
+}
 
 /* Read/write COUNT 16-bit words between PORT and BUF (ATA PIO data transfers). */
 static inline void insw(uint16_t port, void *buf, size_t count)

@@ -8,12 +8,12 @@
    kernel virtual address of its PML4 page. User mappings are 4 KiB pages; the kernel's
    mapping of physical memory at KERN_BASE is shared by every page table. */
 
-void mmu_init(void);                      /* build the kernel page table, activate it */
+void mmu_init(void); /* build the kernel page table, activate it */
 extern uint64_t *mmu_kernel_pml4;
 
-uint64_t *mmu_create(void);               /* new user page table, NULL if out of memory */
-void mmu_destroy(uint64_t *pml4);         /* frees table pages, not the mapped frames */
-void mmu_activate(uint64_t *pml4);        /* NULL = kernel table */
+uint64_t *mmu_create(void);        /* new user page table, NULL if out of memory */
+void mmu_destroy(uint64_t *pml4);  /* frees table pages, not the mapped frames */
+void mmu_activate(uint64_t *pml4); /* NULL = kernel table */
 /* Map user page UPAGE to the frame at kernel address KPAGE. False if out of memory. */
 bool mmu_map_page(uint64_t *pml4, void *upage, void *kpage, bool writable);
 void mmu_unmap_page(uint64_t *pml4, void *upage);
@@ -26,7 +26,7 @@ void mmu_set_dirty(uint64_t *pml4, const void *upage, bool dirty);
 bool mmu_is_accessed(uint64_t *pml4, const void *upage);
 void mmu_set_accessed(uint64_t *pml4, const void *upage, bool accessed);
 /* Calls FN for every present user mapping. */
-void mmu_for_each_page(uint64_t *pml4, void (*fn)(void *upage, void *kpage, bool writable, void *aux),
-                       void *aux);
+void mmu_for_each_page(uint64_t *pml4,
+                       void (*fn)(void *upage, void *kpage, bool writable, void *aux), void *aux);
 
 #endif

@@ -16,7 +16,7 @@
    The scheduler state is protected by disabling interrupts. */
 #define THREAD_MAGIC 0x4B657374u
 #define STACK_CANARY 0x57A9C0DE57A9C0DEULL
-#define TIME_SLICE 4
+#define TIME_SLICE   4
 
 static struct list ready_list;
 static struct list all_list;
@@ -110,7 +110,8 @@ void thread_tick(bool user_mode)
 void thread_print_stats(void)
 {
   printf("Thread: %lld idle ticks, %lld kernel ticks, %lld user ticks\n",
-         (long long)thread_idle_ticks, (long long)thread_kernel_ticks, (long long)thread_user_ticks);
+         (long long)thread_idle_ticks, (long long)thread_kernel_ticks,
+         (long long)thread_user_ticks);
 }
 
 /* Creates a thread running FUNCTION(AUX) and puts it on the ready list. Returns its tid or

@@ -11,9 +11,9 @@ enum thread_status { THREAD_RUNNING, THREAD_READY, THREAD_BLOCKED, THREAD_DYING 
 typedef int tid_t;
 #define TID_ERROR ((tid_t)-1)
 
-#define PRI_MIN 0
+#define PRI_MIN     0
 #define PRI_DEFAULT 31
-#define PRI_MAX 63
+#define PRI_MAX     63
 
 struct process;
 
@@ -25,17 +25,17 @@ struct thread {
   enum thread_status status;
   char name[16];
   int priority;
-  uint8_t *stack_base;        /* kernel stack block (palloc'd), NULL for the initial thread */
-  uint64_t saved_rsp;         /* rsp saved by thread_switch */
-  struct list_elem elem;      /* ready list or a wait list */
-  struct list_elem all_elem;  /* all-threads list */
-  int64_t wakeup_tick;        /* timer_sleep */
+  uint8_t *stack_base;       /* kernel stack block (palloc'd), NULL for the initial thread */
+  uint64_t saved_rsp;        /* rsp saved by thread_switch */
+  struct list_elem elem;     /* ready list or a wait list */
+  struct list_elem all_elem; /* all-threads list */
+  int64_t wakeup_tick;       /* timer_sleep */
   struct list_elem sleep_elem;
-  uint64_t *pml4;             /* page table root of a user process, or NULL */
-  struct process *process;    /* user process data, or NULL for kernel threads */
-  uint64_t user_rsp;          /* user rsp saved at system-call entry */
+  uint64_t *pml4;          /* page table root of a user process, or NULL */
+  struct process *process; /* user process data, or NULL for kernel threads */
+  uint64_t user_rsp;       /* user rsp saved at system-call entry */
   uint8_t fpu_state[512] __attribute__((aligned(16))); /* FXSAVE area (SDM vol. 1, 10.5) */
-  unsigned magic;             /* stack-overflow canary */
+  unsigned magic;                                      /* stack-overflow canary */
 };
 
 #define THREAD_STACK_PAGES 2

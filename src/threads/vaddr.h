@@ -5,12 +5,12 @@
 #include <stdint.h>
 
 /* Address-space constants fixed by the user ABI (ABI.md section 3). */
-#define KERN_BASE 0x8004000000ULL
-#define USER_STACK 0x47480000ULL
+#define KERN_BASE        0x8004000000ULL
+#define USER_STACK       0x47480000ULL
 #define USER_STACK_LIMIT (1024 * 1024) /* stack may grow to 1 MiB */
-#define PGBITS 12
-#define PGSIZE (1ULL << PGBITS)
-#define PGMASK (PGSIZE - 1)
+#define PGBITS           12
+#define PGSIZE           (1ULL << PGBITS)
+#define PGMASK           (PGSIZE - 1)
 
 /* Physical address of the kernel image (loaded by the boot sector). */
 #define KERNEL_PHYS_BASE 0x10000ULL

@@ -259,7 +259,7 @@ static void process_run(void *aux)
   struct thread *t = thread_current();
   p->thread = t;
   t->process = p;
-  if (p->space == NULL && !process_load(p, p->bounce, &p->space, &p->start))
+  if (p->space == NULL && !process_load(p, (const char *)p->bounce, &p->space, &p->start))
     process_exit(-1);
   t->pml4 = vm_space_pml4(p->space);
   mmu_activate(t->pml4);

@@ -13,8 +13,7 @@ struct list {
   struct list_elem head;
 };
 
-#define list_entry(ELEM, STRUCT, MEMBER)                                                           \
-  ((STRUCT *)((char *)(ELEM) - offsetof(STRUCT, MEMBER)))
+#define list_entry(ELEM, STRUCT, MEMBER) ((STRUCT *)((char *)(ELEM)-offsetof(STRUCT, MEMBER)))
 
 static inline void list_init(struct list *l) { l->head.prev = l->head.next = &l->head; }
 static inline struct list_elem *list_begin(struct list *l) { return l->head.next; }

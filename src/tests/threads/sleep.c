@@ -6,7 +6,7 @@
 #include "threads/thread.h"
 
 #define SLEEPERS 5
-#define ROUNDS 3
+#define ROUNDS   3
 
 struct sleeper {
   int id, period;

@@ -17,7 +17,7 @@ static void wait_for(int n)
 
 /* --- lock-mutex: read-yield-write increments must not lose updates. --- */
 #define MUTEX_THREADS 6
-#define MUTEX_ROUNDS 50
+#define MUTEX_ROUNDS  50
 static struct lock counter_lock;
 static volatile int counter;
 
@@ -85,9 +85,9 @@ void test_sema_pingpong(void)
 }
 
 /* --- bounded buffer with a lock and two condition variables, and with semaphores. --- */
-#define BUF_SIZE 3
-#define PRODUCERS 3
-#define CONSUMERS 2
+#define BUF_SIZE           3
+#define PRODUCERS          3
+#define CONSUMERS          2
 #define ITEMS_PER_PRODUCER 40
 static int buffer[BUF_SIZE];
 static int buf_head, buf_count;
@@ -164,8 +164,8 @@ void test_cond_prodcons(void)
   wait_for(PRODUCERS + CONSUMERS);
   CHECK(consumed_count == PRODUCERS * ITEMS_PER_PRODUCER, "consumed %d items", consumed_count);
   CHECK(consumed_sum == expected_sum(), "sum %ld, expected %ld", consumed_sum, expected_sum());
-  msg("%d producers, %d consumers, buffer of %d: consumed %d items, sum %ld", PRODUCERS,
-      CONSUMERS, BUF_SIZE, consumed_count, consumed_sum);
+  msg("%d producers, %d consumers, buffer of %d: consumed %d items, sum %ld", PRODUCERS, CONSUMERS,
+      BUF_SIZE, consumed_count, consumed_sum);
 }
 
 static struct semaphore slots, items, buf_mutex;
@@ -209,7 +209,8 @@ void test_sema_prodcons(void)
   buf_head = buf_count = consumed_count = 0;
   consumed_sum = 0;
   int total = PRODUCERS * ITEMS_PER_PRODUCER;
-  CHECK(thread_create("consumer", PRI_DEFAULT, sema_consumer, (void *)(long)(total / 2)) != TID_ERROR,
+  CHECK(thread_create("consumer", PRI_DEFAULT, sema_consumer, (void *)(long)(total / 2)) !=
+            TID_ERROR,
         "create");
   CHECK(thread_create("consumer", PRI_DEFAULT, sema_consumer, (void *)(long)(total - total / 2)) !=
             TID_ERROR,

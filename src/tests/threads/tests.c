@@ -4,22 +4,14 @@
 #include "lib/string.h"
 
 static const struct selftest selftests[] = {
-    {"sleep-order", test_sleep_order},
-    {"sleep-zero", test_sleep_zero},
-    {"sleep-negative", test_sleep_negative},
-    {"sleep-duration", test_sleep_duration},
-    {"lock-mutex", test_lock_mutex},
-    {"sema-pingpong", test_sema_pingpong},
-    {"cond-prodcons", test_cond_prodcons},
-    {"sema-prodcons", test_sema_prodcons},
-    {"thread-many", test_thread_many},
-    {"preempt", test_preempt},
-    {"debug-panic", test_debug_panic},
-    {"debug-loop", test_debug_loop},
-    {"debug-fault", test_debug_fault},
-    {"palloc-exhaust", test_palloc_exhaust},
-    {"malloc-stress", test_malloc_stress},
-    {"pagetable", test_pagetable},
+    {"sleep-order", test_sleep_order},       {"sleep-zero", test_sleep_zero},
+    {"sleep-negative", test_sleep_negative}, {"sleep-duration", test_sleep_duration},
+    {"lock-mutex", test_lock_mutex},         {"sema-pingpong", test_sema_pingpong},
+    {"cond-prodcons", test_cond_prodcons},   {"sema-prodcons", test_sema_prodcons},
+    {"thread-many", test_thread_many},       {"preempt", test_preempt},
+    {"debug-panic", test_debug_panic},       {"debug-loop", test_debug_loop},
+    {"debug-fault", test_debug_fault},       {"palloc-exhaust", test_palloc_exhaust},
+    {"malloc-stress", test_malloc_stress},   {"pagetable", test_pagetable},
 };
 
 static const char *running_test;
