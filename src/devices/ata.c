@@ -14,34 +14,34 @@
    WRITE SECTORS (8.48). One sector per command, LBA28 addressing. */
 
 /* Command block registers, offsets from the channel's base port (section 7.1). */
-#define ATA_DATA 0
-#define ATA_ERROR 1
-#define ATA_NSECT 2
-#define ATA_LBA_LO 3
+#define ATA_DATA    0
+#define ATA_ERROR   1
+#define ATA_NSECT   2
+#define ATA_LBA_LO  3
 #define ATA_LBA_MID 4
-#define ATA_LBA_HI 5
-#define ATA_DEVICE 6
-#define ATA_STATUS 7 /* read; reading it clears a pending INTRQ (section 7.15) */
+#define ATA_LBA_HI  5
+#define ATA_DEVICE  6
+#define ATA_STATUS  7 /* read; reading it clears a pending INTRQ (section 7.15) */
 #define ATA_COMMAND 7 /* write */
 
 /* Status register bits (section 7.15). */
-#define STA_BSY 0x80
+#define STA_BSY  0x80
 #define STA_DRDY 0x40
-#define STA_DF 0x20
-#define STA_DRQ 0x08
-#define STA_ERR 0x01
+#define STA_DF   0x20
+#define STA_DRQ  0x08
+#define STA_ERR  0x01
 
 /* Device register: bit 6 selects LBA addressing, bit 4 the device; bits 7 and 5 are
    obsolete and conventionally written as 1 (section 7.9). */
-#define DEV_BASE 0xA0
-#define DEV_LBA 0x40
+#define DEV_BASE  0xA0
+#define DEV_LBA   0x40
 #define DEV_SLAVE 0x10
 
 /* Device control register (section 7.8): nIEN masks INTRQ. */
 #define CTL_NIEN 0x02
 
-#define CMD_IDENTIFY 0xEC
-#define CMD_READ_SECTORS 0x20
+#define CMD_IDENTIFY      0xEC
+#define CMD_READ_SECTORS  0x20
 #define CMD_WRITE_SECTORS 0x30
 
 /* Emulated devices answer at once; a real one that stays busy this long is given up on. */
@@ -52,15 +52,15 @@ struct ata_channel;
 struct ata_disk {
   char name[8];
   struct ata_channel *channel;
-  uint8_t dev_bit;          /* 0 or DEV_SLAVE */
+  uint8_t dev_bit; /* 0 or DEV_SLAVE */
 };
 
 struct ata_channel {
   uint16_t base, ctl;
-  uint8_t vec;              /* interrupt vector (IRQ + 0x20) */
-  struct lock lock;         /* one command at a time */
-  struct semaphore done;    /* upped by the IRQ handler when a command completes */
-  volatile bool expecting;  /* a command is waiting for its interrupt */
+  uint8_t vec;             /* interrupt vector (IRQ + 0x20) */
+  struct lock lock;        /* one command at a time */
+  struct semaphore done;   /* upped by the IRQ handler when a command completes */
+  volatile bool expecting; /* a command is waiting for its interrupt */
   volatile uint8_t irq_status;
   struct ata_disk disks[2];
 };

@@ -7,9 +7,9 @@
 /* At most one device per role; devices are kept in registration order for the
    statistics lines. Static storage: drivers register before or after malloc_init. */
 struct block {
-  char name[8];                          /* "hd0:1" */
+  char name[8]; /* "hd0:1" */
   enum block_role role;
-  block_sector_t size;                   /* sectors */
+  block_sector_t size; /* sectors */
   const struct block_operations *ops;
   void *aux;
   uint64_t read_cnt, write_cnt;
@@ -24,15 +24,9 @@ struct block *block_get_role(enum block_role role)
   return role < BLOCK_ROLE_CNT ? by_role[role] : NULL;
 }
 
-block_sector_t block_size(struct block *b)
-{
-  return b->size;
-}
+block_sector_t block_size(struct block *b) { return b->size; }
 
-const char *block_name(struct block *b)
-{
-  return b->name;
-}
+const char *block_name(struct block *b) { return b->name; }
 
 /* Reads SECTOR of B into BUF (512 bytes) through the driver, which serialises callers. */
 void block_read(struct block *b, block_sector_t sector, void *buf)

@@ -12,7 +12,8 @@ struct file {
   bool deny_write; /* this handle called inode_deny_write */
 };
 
-struct file *file_open_inode(struct inode *inode) {
+struct file *file_open_inode(struct inode *inode)
+{
   struct file *file = malloc(sizeof *file);
   if (file == NULL)
     return NULL;
@@ -23,7 +24,8 @@ struct file *file_open_inode(struct inode *inode) {
 }
 
 /* New handle on FILE's inode at POS, denying writes if DENY. NULL if memory is short. */
-static struct file *file_open_copy(struct file *file, off_t pos, bool deny) {
+static struct file *file_open_copy(struct file *file, off_t pos, bool deny)
+{
   struct file *copy = malloc(sizeof *copy);
   if (copy == NULL)
     return NULL;
@@ -39,11 +41,13 @@ static struct file *file_open_copy(struct file *file, off_t pos, bool deny) {
 
 struct file *file_reopen(struct file *file) { return file_open_copy(file, 0, false); }
 
-struct file *file_duplicate(struct file *file) {
+struct file *file_duplicate(struct file *file)
+{
   return file_open_copy(file, file->pos, file->deny_write);
 }
 
-void file_close(struct file *file) {
+void file_close(struct file *file)
+{
   if (file == NULL)
     return;
   file_allow_write(file);
@@ -53,34 +57,40 @@ void file_close(struct file *file) {
   free(file);
 }
 
-off_t file_read(struct file *file, void *buf, off_t size) {
+off_t file_read(struct file *file, void *buf, off_t size)
+{
   off_t n = inode_read_at(file->inode, buf, size, file->pos);
   file->pos += n;
   return n;
 }
 
-off_t file_read_at(struct file *file, void *buf, off_t size, off_t ofs) {
+off_t file_read_at(struct file *file, void *buf, off_t size, off_t ofs)
+{
   return inode_read_at(file->inode, buf, size, ofs);
 }
 
-off_t file_write(struct file *file, const void *buf, off_t size) {
+off_t file_write(struct file *file, const void *buf, off_t size)
+{
   off_t n = inode_write_at(file->inode, buf, size, file->pos);
   file->pos += n;
   return n;
 }
 
-off_t file_write_at(struct file *file, const void *buf, off_t size, off_t ofs) {
+off_t file_write_at(struct file *file, const void *buf, off_t size, off_t ofs)
+{
   return inode_write_at(file->inode, buf, size, ofs);
 }
 
-void file_deny_write(struct file *file) {
+void file_deny_write(struct file *file)
+{
   if (!file->deny_write) {
     file->deny_write = true;
     inode_deny_write(file->inode);
   }
 }
 
-void file_allow_write(struct file *file) {
+void file_allow_write(struct file *file)
+{
   if (file->deny_write) {
     file->deny_write = false;
     inode_allow_write(file->inode);

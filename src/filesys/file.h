@@ -31,9 +31,11 @@ off_t file_read(struct file *file, void *buf, off_t size);
 /* Reads up to SIZE bytes at offset OFS; the position is unchanged. */
 off_t file_read_at(struct file *file, void *buf, off_t size, off_t ofs);
 
-/* Writes up to SIZE bytes at the position and advances it. Files never grow: the write
-   stops at the end of the file (Pintos-KAIST userprog semantics), so the result is the
-   count written, possibly 0. Returns 0 while writes to the inode are denied. */
+/* Writes SIZE bytes at the position and advances it past them. A write ending past the
+   end of file grows the file (the tests of src/tests/userprog rely on it: create(name, 0)
+   then write); a gap between the old end and the position reads as zeros. Returns the
+   count written: SIZE unless the disk is full (then fewer, possibly 0), and 0 while writes
+   to the inode are denied. */
 off_t file_write(struct file *file, const void *buf, off_t size);
 
 /* As file_write, at offset OFS; the position is unchanged. */
@@ -46,9 +48,9 @@ void file_deny_write(struct file *file);
 /* Undoes this handle's file_deny_write; no effect if it did not deny. */
 void file_allow_write(struct file *file);
 
-/* Sets the position to POS. Any value is kept as is (file_tell returns it); at or past
-   the end of file, and at negative positions (an unsigned user offset above INT32_MAX),
-   reads and writes transfer 0 bytes. */
+/* Sets the position to POS. Any value is kept as is (file_tell returns it). Reads at or
+   past the end of file return 0; a write there grows the file. At negative positions
+   (an unsigned user offset above INT32_MAX) reads and writes transfer 0 bytes. */
 void file_seek(struct file *file, off_t pos);
 
 /* Current position. */

@@ -12,7 +12,8 @@ struct lock filesys_ns_lock;
 static bool filesys_mounted;
 
 /* True if SUPER describes a KFS file system that fits on a disk of DISK_SECTORS. */
-static bool filesys_super_valid(const struct kfs_super *super, block_sector_t disk_sectors) {
+static bool filesys_super_valid(const struct kfs_super *super, block_sector_t disk_sectors)
+{
   if (memcmp(super->magic, KFS_MAGIC, sizeof super->magic) != 0 || super->version != KFS_VERSION)
     return false;
   if (super->sector_cnt == 0 || super->sector_cnt > disk_sectors)
@@ -25,7 +26,8 @@ static bool filesys_super_valid(const struct kfs_super *super, block_sector_t di
   return (uint64_t)super->dir_start + super->dir_sectors <= super->sector_cnt;
 }
 
-void filesys_init(void) {
+void filesys_init(void)
+{
   static struct kfs_super super;
   struct block *dev = block_get_role(BLOCK_FILESYS);
   lock_init(&filesys_ns_lock);
@@ -45,29 +47,32 @@ void filesys_init(void) {
   }
   dir_setup(super.dir_start, super.dir_sectors);
   filesys_mounted = true;
-  printf("filesys: %s mounted, %u sectors, %zu free\n", block_name(dev),
-         (unsigned)super.sector_cnt, freemap_free_count());
+  printf("filesys: %s mounted, %u sectors, %zu free\n", block_name(dev), (unsigned)super.sector_cnt,
+         freemap_free_count());
 }
 
-void filesys_done(void) {
+void filesys_done(void)
+{
   if (!filesys_mounted)
     return;
   lock_acquire(&filesys_ns_lock);
-  inode_release_removed();
+  inode_power_off();
   cache_flush_all();
   freemap_flush();
   lock_release(&filesys_ns_lock);
 }
 
 /* True if NAME is 1..FILESYS_NAME_MAX bytes long and the file system is mounted. */
-static bool filesys_name_ok(const char *name) {
+static bool filesys_name_ok(const char *name)
+{
   if (!filesys_mounted || name == NULL)
     return false;
   size_t len = strnlen(name, FILESYS_NAME_MAX + 1);
   return len >= 1 && len <= FILESYS_NAME_MAX;
 }
 
-bool filesys_create(const char *name, uint32_t initial_size) {
+bool filesys_create(const char *name, uint32_t initial_size)
+{
   block_sector_t sector;
   uint32_t slot;
   bool ok = false;
@@ -83,7 +88,8 @@ bool filesys_create(const char *name, uint32_t initial_size) {
   return ok;
 }
 
-struct file *filesys_open(const char *name) {
+struct file *filesys_open(const char *name)
+{
   block_sector_t sector;
   uint32_t slot;
   struct inode *inode = NULL;
@@ -102,7 +108,8 @@ struct file *filesys_open(const char *name) {
   return file;
 }
 
-bool filesys_remove(const char *name) {
+bool filesys_remove(const char *name)
+{
   block_sector_t sector;
   uint32_t slot;
   bool ok = false;

@@ -2,23 +2,24 @@
 #include "lib/debug.h"
 #include "lib/string.h"
 #include "threads/palloc.h"
+#include "threads/synch.h"
 #include "threads/vaddr.h"
 
+static struct lock freemap_lock; /* everything below */
 static struct block *freemap_dev;
-static uint8_t *freemap_bits;  /* freemap_sectors * 512 bytes */
-static bool *freemap_dirty;    /* one flag per free-map sector */
+static uint8_t *freemap_bits; /* freemap_sectors * 512 bytes */
+static bool *freemap_dirty;   /* one flag per free-map sector */
 static uint32_t freemap_bit_cnt;
 static uint32_t freemap_first; /* first sector of the map on disk */
 static uint32_t freemap_sectors;
 static size_t freemap_free;
 
-static bool freemap_test(uint32_t sector) {
-  return (freemap_bits[sector / 8] >> (sector % 8)) & 1;
-}
+static bool freemap_test(uint32_t sector) { return (freemap_bits[sector / 8] >> (sector % 8)) & 1; }
 
 /* Sets the bits of sectors START .. START + CNT - 1 to USED and marks their map sectors
    dirty; adjusts the free count. The bits must all differ from USED. */
-static void freemap_set_range(uint32_t start, size_t cnt, bool used) {
+static void freemap_set_range(uint32_t start, size_t cnt, bool used)
+{
   for (size_t i = 0; i < cnt; i++) {
     uint32_t s = start + i;
     ASSERT(s < freemap_bit_cnt && freemap_test(s) != used);
@@ -34,7 +35,8 @@ static void freemap_set_range(uint32_t start, size_t cnt, bool used) {
     freemap_free += cnt;
 }
 
-bool freemap_init(struct block *dev, const struct kfs_super *super) {
+bool freemap_init(struct block *dev, const struct kfs_super *super)
+{
   size_t bytes = (size_t)super->freemap_sectors * KFS_SECTOR_SIZE + super->freemap_sectors;
   size_t pages = (bytes + PGSIZE - 1) / PGSIZE;
   if (super->freemap_sectors == 0 ||
@@ -43,6 +45,7 @@ bool freemap_init(struct block *dev, const struct kfs_super *super) {
   uint8_t *mem = palloc_get_multiple(0, pages);
   if (mem == NULL)
     return false;
+  lock_init(&freemap_lock);
   freemap_dev = dev;
   freemap_bits = mem;
   freemap_dirty = (bool *)(mem + (size_t)super->freemap_sectors * KFS_SECTOR_SIZE);
@@ -63,7 +66,8 @@ bool freemap_init(struct block *dev, const struct kfs_super *super) {
 /* Finds the first free run of at least WANT sectors, or if none, the longest free run
    (the first of equal ones). Returns its start in *START and length in *LEN (0 when no
    sector is free). */
-static void freemap_find_run(size_t want, uint32_t *start, size_t *len) {
+static void freemap_find_run(size_t want, uint32_t *start, size_t *len)
+{
   uint32_t best_start = 0;
   size_t best_len = 0;
   uint32_t s = 0;
@@ -99,11 +103,13 @@ static void freemap_find_run(size_t want, uint32_t *start, size_t *len) {
 }
 
 bool freemap_allocate(size_t cnt, struct kfs_extent *extents, uint32_t max_extents,
-                      uint32_t *extent_cnt) {
+                      uint32_t *extent_cnt)
+{
   uint32_t n = 0;
   size_t left = cnt;
+  lock_acquire(&freemap_lock);
   if (cnt > freemap_free)
-    return false;
+    goto fail;
   while (left > 0) {
     uint32_t start;
     size_t len;
@@ -121,6 +127,7 @@ bool freemap_allocate(size_t cnt, struct kfs_extent *extents, uint32_t max_exten
     left -= len;
   }
   *extent_cnt = n;
+  lock_release(&freemap_lock);
   return true;
 
 fail:
@@ -128,21 +135,40 @@ fail:
     n--;
     freemap_set_range(extents[n].start, extents[n].count, false);
   }
+  lock_release(&freemap_lock);
   return false;
 }
 
-void freemap_release(block_sector_t start, size_t cnt) {
+size_t freemap_allocate_at(block_sector_t start, size_t max_cnt)
+{
+  size_t n = 0;
+  lock_acquire(&freemap_lock);
+  while (n < max_cnt && start + n < freemap_bit_cnt && !freemap_test(start + (uint32_t)n))
+    n++;
+  if (n > 0)
+    freemap_set_range(start, n, true);
+  lock_release(&freemap_lock);
+  return n;
+}
+
+void freemap_release(block_sector_t start, size_t cnt)
+{
+  lock_acquire(&freemap_lock);
   freemap_set_range(start, cnt, false);
+  lock_release(&freemap_lock);
 }
 
 size_t freemap_free_count(void) { return freemap_free; }
 
 uint32_t freemap_sector_count(void) { return freemap_bit_cnt; }
 
-void freemap_flush(void) {
+void freemap_flush(void)
+{
+  lock_acquire(&freemap_lock);
   for (uint32_t i = 0; i < freemap_sectors; i++)
     if (freemap_dirty[i]) {
       block_write(freemap_dev, freemap_first + i, freemap_bits + (size_t)i * KFS_SECTOR_SIZE);
       freemap_dirty[i] = false;
     }
+  lock_release(&freemap_lock);
 }

@@ -7,8 +7,9 @@
 #include "devices/block.h"
 #include "filesys/layout.h"
 
-/* In-memory copy of the free map. Not locked here: every caller holds the file-system
-   namespace lock (filesys.c). Changed sectors are written back by freemap_flush only. */
+/* In-memory copy of the free map, behind its own lock (taken after any inode lock,
+   released before any cache call). Changed sectors are written back by freemap_flush
+   only. */
 
 /* Loads the free map described by SUPER from DEV into kernel-pool pages kept until
    power-off. False (with nothing kept) if the pages are short or the map is malformed. */
@@ -19,6 +20,10 @@ bool freemap_init(struct block *dev, const struct kfs_super *super);
    their number in *EXTENT_CNT. On failure changes nothing and returns false. */
 bool freemap_allocate(size_t cnt, struct kfs_extent *extents, uint32_t max_extents,
                       uint32_t *extent_cnt);
+
+/* Allocates up to MAX_CNT free sectors starting exactly at START (stopping at the first
+   one in use or the end of the disk); returns how many. Used to grow a file in place. */
+size_t freemap_allocate_at(block_sector_t start, size_t max_cnt);
 
 /* Marks sectors START .. START + CNT - 1 free. */
 void freemap_release(block_sector_t start, size_t cnt);

@@ -8,19 +8,34 @@
 #include "threads/malloc.h"
 
 struct inode {
-  struct list_elem elem;  /* open_inodes; filesys_ns_lock */
-  block_sector_t sector;  /* where the on-disk inode lives */
-  int open_cnt;           /* filesys_ns_lock */
-  bool removed;           /* filesys_ns_lock */
-  int deny_write_cnt;     /* lock */
-  struct lock lock;
-  struct kfs_inode disk;  /* immutable after inode_open */
+  struct list_elem elem; /* open_inodes; filesys_ns_lock */
+  block_sector_t sector; /* where the on-disk inode lives */
+  int open_cnt;          /* filesys_ns_lock */
+  bool removed;          /* filesys_ns_lock */
+  int deny_write_cnt;    /* lock */
+  uint32_t alloc_cnt;    /* data sectors held by the extents; lock */
+  struct lock lock;      /* held by writers, who alone change DISK */
+  struct kfs_inode disk; /* length and extent_cnt also read locklessly, see inode_read_at */
 };
+
+/* Growth policy: a file that must grow gets at least INODE_GROW_MIN more sectors and at
+   least as many as it already has (so a file grown in small writes while others grow
+   too still needs few extents), but never more than INODE_GROW_MAX beyond what the
+   write needs. Sectors past the end of file are given back at the last close and at
+   power-off, so on disk every file holds exactly the sectors its length needs. */
+#define INODE_GROW_MIN 8
+#define INODE_GROW_MAX 1024
 
 static struct list open_inodes = {{&open_inodes.head, &open_inodes.head}};
 
+static uint32_t inode_sectors_for(uint64_t bytes)
+{
+  return (uint32_t)((bytes + KFS_SECTOR_SIZE - 1) / KFS_SECTOR_SIZE);
+}
+
 /* Frees every sector of the on-disk inode DISK stored at SECTOR, and the inode sector. */
-static void inode_free_sectors(block_sector_t sector, const struct kfs_inode *disk) {
+static void inode_free_sectors(block_sector_t sector, const struct kfs_inode *disk)
+{
   for (uint32_t i = 0; i < disk->extent_cnt; i++) {
     freemap_release(disk->extents[i].start, disk->extents[i].count);
     cache_discard_range(disk->extents[i].start, disk->extents[i].count);
@@ -29,7 +44,8 @@ static void inode_free_sectors(block_sector_t sector, const struct kfs_inode *di
   cache_discard_range(sector, 1);
 }
 
-bool inode_create(uint32_t length, block_sector_t *sector) {
+bool inode_create(uint32_t length, block_sector_t *sector)
+{
   static struct kfs_inode disk; /* filesys_ns_lock */
   struct kfs_extent runs[KFS_EXTENT_MAX];
   uint32_t run_cnt;
@@ -58,8 +74,9 @@ bool inode_create(uint32_t length, block_sector_t *sector) {
 }
 
 /* True if DISK is a well-formed inode: extents inside the file system, their counts
-   adding up to exactly the sectors the length needs. */
-static bool inode_disk_valid(const struct kfs_inode *disk) {
+   adding up to at least the sectors the length needs. */
+static bool inode_disk_valid(const struct kfs_inode *disk)
+{
   uint64_t sectors = 0;
   if (memcmp(disk->magic, KFS_INODE_MAGIC, sizeof disk->magic) != 0 ||
       disk->extent_cnt > KFS_EXTENT_MAX || disk->length > INT32_MAX)
@@ -70,10 +87,11 @@ static bool inode_disk_valid(const struct kfs_inode *disk) {
       return false;
     sectors += x->count;
   }
-  return sectors == ((uint64_t)disk->length + KFS_SECTOR_SIZE - 1) / KFS_SECTOR_SIZE;
+  return sectors >= inode_sectors_for(disk->length);
 }
 
-struct inode *inode_open(block_sector_t sector) {
+struct inode *inode_open(block_sector_t sector)
+{
   struct list_elem *e;
   for (e = list_begin(&open_inodes); e != list_end(&open_inodes); e = list_next(e)) {
     struct inode *inode = list_entry(e, struct inode, elem);
@@ -94,17 +112,45 @@ struct inode *inode_open(block_sector_t sector) {
   inode->open_cnt = 1;
   inode->removed = false;
   inode->deny_write_cnt = 0;
+  inode->alloc_cnt = 0;
+  for (uint32_t i = 0; i < inode->disk.extent_cnt; i++)
+    inode->alloc_cnt += inode->disk.extents[i].count;
   lock_init(&inode->lock);
   list_push_front(&open_inodes, &inode->elem);
   return inode;
 }
 
-struct inode *inode_reopen(struct inode *inode) {
+struct inode *inode_reopen(struct inode *inode)
+{
   inode->open_cnt++;
   return inode;
 }
 
-void inode_close(struct inode *inode) {
+/* Gives back the sectors INODE holds past the end of file and records the change in its
+   on-disk inode. Caller holds INODE's lock, or INODE is unreachable by others. */
+static void inode_trim(struct inode *inode)
+{
+  struct kfs_inode *disk = &inode->disk;
+  uint32_t excess = inode->alloc_cnt - inode_sectors_for(disk->length);
+  if (excess == 0)
+    return;
+  inode->alloc_cnt -= excess;
+  while (excess > 0) {
+    struct kfs_extent *last = &disk->extents[disk->extent_cnt - 1];
+    uint32_t take = excess < last->count ? excess : last->count;
+    block_sector_t first = last->start + last->count - take;
+    __atomic_store_n(&last->count, last->count - take, __ATOMIC_RELAXED);
+    if (last->count == 0)
+      __atomic_store_n(&disk->extent_cnt, disk->extent_cnt - 1, __ATOMIC_RELAXED);
+    freemap_release(first, take);
+    cache_discard_range(first, take);
+    excess -= take;
+  }
+  cache_write_bytes(inode->sector, disk, 0, KFS_SECTOR_SIZE);
+}
+
+void inode_close(struct inode *inode)
+{
   if (inode == NULL)
     return;
   ASSERT(inode->open_cnt > 0);
@@ -113,43 +159,123 @@ void inode_close(struct inode *inode) {
   list_remove(&inode->elem);
   if (inode->removed)
     inode_free_sectors(inode->sector, &inode->disk);
+  else
+    inode_trim(inode);
   free(inode);
 }
 
 void inode_remove(struct inode *inode) { inode->removed = true; }
 
-void inode_delete(block_sector_t sector) {
+void inode_delete(block_sector_t sector)
+{
   static struct kfs_inode disk; /* filesys_ns_lock */
   cache_read_bytes(sector, &disk, 0, KFS_SECTOR_SIZE);
   if (inode_disk_valid(&disk))
     inode_free_sectors(sector, &disk);
 }
 
-void inode_release_removed(void) {
+void inode_power_off(void)
+{
   struct list_elem *e;
   for (e = list_begin(&open_inodes); e != list_end(&open_inodes); e = list_next(e)) {
     struct inode *inode = list_entry(e, struct inode, elem);
+    lock_acquire(&inode->lock);
     if (inode->removed) {
       inode_free_sectors(inode->sector, &inode->disk);
       inode->removed = false;
+      inode->alloc_cnt = 0;
+      __atomic_store_n(&inode->disk.length, 0, __ATOMIC_RELEASE);
+      __atomic_store_n(&inode->disk.extent_cnt, 0, __ATOMIC_RELEASE);
+    } else {
+      inode_trim(inode);
     }
+    lock_release(&inode->lock);
   }
 }
 
-/* Disk sector holding byte OFS (< length) of the file DISK describes. */
-static block_sector_t inode_map_offset(const struct kfs_inode *disk, off_t ofs) {
+/* Disk sector holding byte OFS of the file DISK describes; OFS is below a length read
+   with acquire ordering, so the extents covering it are already published. */
+static block_sector_t inode_map_offset(const struct kfs_inode *disk, off_t ofs)
+{
   uint32_t index = (uint32_t)ofs / KFS_SECTOR_SIZE;
-  for (uint32_t i = 0; i < disk->extent_cnt; i++) {
-    if (index < disk->extents[i].count)
+  uint32_t cnt = __atomic_load_n(&disk->extent_cnt, __ATOMIC_ACQUIRE);
+  for (uint32_t i = 0; i < cnt; i++) {
+    uint32_t count = __atomic_load_n(&disk->extents[i].count, __ATOMIC_RELAXED);
+    if (index < count)
       return disk->extents[i].start + index;
-    index -= disk->extents[i].count;
+    index -= count;
   }
   NOT_REACHED();
 }
 
-off_t inode_read_at(struct inode *inode, void *buf_, off_t size, off_t ofs) {
+/* Appends CNT sectors to INODE's extents, in place after the last extent when those
+   sectors are free, else in new extents. The length is not changed. False (nothing
+   changed) if the disk is full or the extents would not fit in the inode. Caller holds
+   INODE's lock. */
+static bool inode_allocate(struct inode *inode, uint32_t cnt)
+{
+  struct kfs_inode *disk = &inode->disk;
+  struct kfs_extent runs[KFS_EXTENT_MAX];
+  uint32_t n = disk->extent_cnt, run_cnt = 0;
+  block_sector_t next =
+      n > 0 ? disk->extents[n - 1].start + disk->extents[n - 1].count : inode->sector + 1;
+  uint32_t in_place = (uint32_t)freemap_allocate_at(next, cnt);
+  if (in_place < cnt) {
+    uint32_t slots = KFS_EXTENT_MAX - n - (n == 0 && in_place > 0 ? 1 : 0);
+    if (slots == 0 || !freemap_allocate(cnt - in_place, runs, slots, &run_cnt)) {
+      if (in_place > 0)
+        freemap_release(next, in_place);
+      return false;
+    }
+  }
+  if (in_place > 0) {
+    if (n == 0) {
+      disk->extents[0].start = next;
+      disk->extents[0].count = in_place;
+      __atomic_store_n(&disk->extent_cnt, 1, __ATOMIC_RELEASE);
+      n = 1;
+    } else {
+      __atomic_store_n(&disk->extents[n - 1].count, disk->extents[n - 1].count + in_place,
+                       __ATOMIC_RELEASE);
+    }
+  }
+  for (uint32_t i = 0; i < run_cnt; i++)
+    disk->extents[n + i] = runs[i];
+  __atomic_store_n(&disk->extent_cnt, n + run_cnt, __ATOMIC_RELEASE);
+  inode->alloc_cnt += cnt;
+  return true;
+}
+
+/* Makes room for bytes up to END (> the length OLD_LENGTH) before a write of [OFS, END):
+   allocates sectors by the growth policy (falling back to just what END needs), and
+   zeroes the new sectors in the range that the write will not cover whole, so the gap
+   between OLD_LENGTH and OFS reads as zeros and the tail past END stays zero (bytes past
+   the end of file within the last sector are always zero). False if no room. Caller
+   holds INODE's lock. */
+static bool inode_grow(struct inode *inode, off_t old_length, off_t ofs, off_t end)
+{
+  uint32_t needed = inode_sectors_for((uint64_t)end);
+  if (needed > inode->alloc_cnt) {
+    uint32_t have = inode->alloc_cnt;
+    uint32_t step = have < INODE_GROW_MIN ? INODE_GROW_MIN : have;
+    if (step > INODE_GROW_MAX)
+      step = INODE_GROW_MAX;
+    uint32_t target = have + step > needed ? have + step : needed;
+    if (!inode_allocate(inode, target - have) && !inode_allocate(inode, needed - have))
+      return false;
+  }
+  for (uint32_t i = inode_sectors_for((uint64_t)old_length); i < needed; i++) {
+    uint64_t first = (uint64_t)i * KFS_SECTOR_SIZE;
+    if (first < (uint64_t)ofs || first + KFS_SECTOR_SIZE > (uint64_t)end)
+      cache_write_bytes(inode_map_offset(&inode->disk, (off_t)first), NULL, 0, KFS_SECTOR_SIZE);
+  }
+  return true;
+}
+
+off_t inode_read_at(struct inode *inode, void *buf_, off_t size, off_t ofs)
+{
   uint8_t *buf = buf_;
-  off_t length = (off_t)inode->disk.length;
+  off_t length = (off_t)__atomic_load_n(&inode->disk.length, __ATOMIC_ACQUIRE);
   off_t done = 0;
   if (ofs < 0 || size <= 0 || ofs >= length)
     return 0;
@@ -167,43 +293,58 @@ off_t inode_read_at(struct inode *inode, void *buf_, off_t size, off_t ofs) {
   return done;
 }
 
-off_t inode_write_at(struct inode *inode, const void *buf_, off_t size, off_t ofs) {
+off_t inode_write_at(struct inode *inode, const void *buf_, off_t size, off_t ofs)
+{
   const uint8_t *buf = buf_;
-  off_t length = (off_t)inode->disk.length;
   off_t done = 0;
-  if (ofs < 0 || size <= 0 || ofs >= length)
+  if (ofs < 0 || size <= 0)
     return 0;
-  if (size > length - ofs)
-    size = length - ofs;
+  if (size > INT32_MAX - ofs)
+    size = INT32_MAX - ofs;
   lock_acquire(&inode->lock);
-  if (inode->deny_write_cnt == 0) {
-    while (done < size) {
-      off_t pos = ofs + done;
-      size_t sector_ofs = (size_t)pos % KFS_SECTOR_SIZE;
-      size_t chunk = KFS_SECTOR_SIZE - sector_ofs;
-      if (chunk > (size_t)(size - done))
-        chunk = (size_t)(size - done);
-      cache_write_bytes(inode_map_offset(&inode->disk, pos), buf + done, sector_ofs, chunk);
-      done += (off_t)chunk;
-    }
+  off_t length = (off_t)inode->disk.length;
+  off_t end = ofs + size;
+  if (inode->deny_write_cnt > 0 || size == 0) {
+    lock_release(&inode->lock);
+    return 0;
+  }
+  if (end > length && !inode_grow(inode, length, ofs, end))
+    end = ofs < length ? length : ofs;
+  while (ofs + done < end) {
+    off_t pos = ofs + done;
+    size_t sector_ofs = (size_t)pos % KFS_SECTOR_SIZE;
+    size_t chunk = KFS_SECTOR_SIZE - sector_ofs;
+    if (chunk > (size_t)(end - pos))
+      chunk = (size_t)(end - pos);
+    cache_write_bytes(inode_map_offset(&inode->disk, pos), buf + done, sector_ofs, chunk);
+    done += (off_t)chunk;
+  }
+  if (end > length) {
+    __atomic_store_n(&inode->disk.length, (uint32_t)end, __ATOMIC_RELEASE);
+    cache_write_bytes(inode->sector, &inode->disk, 0, KFS_SECTOR_SIZE);
   }
   lock_release(&inode->lock);
   return done;
 }
 
-void inode_deny_write(struct inode *inode) {
+void inode_deny_write(struct inode *inode)
+{
   lock_acquire(&inode->lock);
   inode->deny_write_cnt++;
   lock_release(&inode->lock);
 }
 
-void inode_allow_write(struct inode *inode) {
+void inode_allow_write(struct inode *inode)
+{
   lock_acquire(&inode->lock);
   ASSERT(inode->deny_write_cnt > 0);
   inode->deny_write_cnt--;
   lock_release(&inode->lock);
 }
 
-off_t inode_length(const struct inode *inode) { return (off_t)inode->disk.length; }
+off_t inode_length(const struct inode *inode)
+{
+  return (off_t)__atomic_load_n(&inode->disk.length, __ATOMIC_ACQUIRE);
+}
 
 block_sector_t inode_get_sector(const struct inode *inode) { return inode->sector; }

@@ -9,8 +9,12 @@
 
 /* Lock order of the file system, outermost first:
      filesys_ns_lock  (directory, free map, the open-inode list, open counts, removal)
-     inode lock       (per inode: write denial, and writes so a denial never lands mid-write)
+     inode lock       (per inode: write denial, growth, and whole writes, so a denial never
+                       lands mid-write and writers to one inode are serialised)
+     free-map lock    (freemap.c)
      cache lock       (cache.c; held across its disk transfers)
+   Readers take no inode lock: the length is published with release ordering after the
+   data and extents it covers. The free-map and cache locks are never held together.
    The file system calls nothing outside itself while holding these except block_read,
    block_write, malloc/free and palloc, so callers may hold locks of their own (the VM
    reading a page of an mmapped file, for example). */
@@ -41,15 +45,18 @@ void inode_remove(struct inode *inode);
    filesys_ns_lock. */
 void inode_delete(block_sector_t sector);
 
-/* At power-off: frees the sectors of every removed inode still open, so the disk is left
-   without lost sectors. Caller holds filesys_ns_lock. */
-void inode_release_removed(void);
+/* At power-off: frees the sectors of every removed inode still open and gives back the
+   sectors open files hold past their end, so the disk is left without lost sectors and
+   every inode holds exactly what its length needs. Caller holds filesys_ns_lock. */
+void inode_power_off(void);
 
 /* Reads up to SIZE bytes at OFS; returns the count read (0 at or past the end). */
 off_t inode_read_at(struct inode *inode, void *buf, off_t size, off_t ofs);
 
-/* Writes up to SIZE bytes at OFS, never past the end of the file; returns the count
-   written, 0 while writes are denied. */
+/* Writes SIZE bytes at OFS, growing the file when the write ends past its end (a gap
+   between the old end and OFS reads as zeros). Returns the count written: SIZE, or less
+   if the disk (or the inode's extent table) is full and the file cannot grow, and 0
+   while writes are denied. */
 off_t inode_write_at(struct inode *inode, const void *buf, off_t size, off_t ofs);
 
 void inode_deny_write(struct inode *inode);

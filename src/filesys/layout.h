@@ -14,21 +14,26 @@
    The superblock, free map and directory sectors are marked in use in the free map.
 
    An inode describes its data with extents (runs of consecutive sectors) rather than an
-   index tree. Files get their final size at create time and never grow, so the allocator
-   can hand out the whole size at once, first as a single run and, on a fragmented disk,
-   as up to KFS_EXTENT_MAX runs. A lookup walks at most KFS_EXTENT_MAX pairs already in
-   memory, with no indirect-block reads; an 8 MB file on a disk with that much
-   contiguous space is one extent. The sectors of all extents together, in order, hold
-   exactly DIV_ROUND_UP(length, 512) sectors of data. */
+   index tree. A lookup walks at most KFS_EXTENT_MAX pairs already in memory, with no
+   indirect-block reads, and an 8 MB file on a disk with that much contiguous space is a
+   single extent. create(name, size) gets its whole size at once (one run when a free run
+   is long enough, else the longest runs); a file that grows extends its last run in
+   place when the next sectors are free, else gets a new run, and grows by at least as
+   much as it already holds (up to 512 kB more than needed), so even files grown in small
+   interleaved writes use few extents (an 8 MB file at most about 25). The kernel gives
+   back the sectors past the end of file when a file is last closed and at power-off, so
+   in a clean image the extents together, in order, hold exactly
+   DIV_ROUND_UP(length, 512) sectors. Bytes past the end of file in its last sector are
+   zero. */
 
 #include <stdint.h>
 
 #define KFS_SECTOR_SIZE 512
-#define KFS_MAGIC "KESTRLFS"
-#define KFS_VERSION 1
+#define KFS_MAGIC       "KESTRLFS"
+#define KFS_VERSION     1
 #define KFS_INODE_MAGIC "INOD"
-#define KFS_NAME_MAX 14
-#define KFS_EXTENT_MAX 62
+#define KFS_NAME_MAX    14
+#define KFS_EXTENT_MAX  62
 
 struct kfs_super {
   char magic[8];            /* KFS_MAGIC, no NUL */
@@ -63,7 +68,7 @@ struct kfs_inode {
 };
 
 #define KFS_DIRENTS_PER_SECTOR (KFS_SECTOR_SIZE / sizeof(struct kfs_dirent))
-#define KFS_BITS_PER_SECTOR (KFS_SECTOR_SIZE * 8)
+#define KFS_BITS_PER_SECTOR    (KFS_SECTOR_SIZE * 8)
 
 _Static_assert(sizeof(struct kfs_super) == KFS_SECTOR_SIZE, "superblock is one sector");
 _Static_assert(sizeof(struct kfs_dirent) == 32, "directory entry is 32 bytes");

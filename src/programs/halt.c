@@ -1,7 +1,4 @@
 /* halt: powers the machine off. */
 #include "syscall.h"
 
-int main(void)
-{
-  halt();
-}
+int main(void) { halt(); }

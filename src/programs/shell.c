@@ -13,7 +13,7 @@
 #include "lib/string.h"
 #include "syscall.h"
 
-#define SHELL_PROMPT "kestrel> "
+#define SHELL_PROMPT   "kestrel> "
 #define SHELL_LINE_MAX 127 /* the ABI's command-line limit is 128 bytes with the NUL */
 
 enum shell_read_result { SHELL_LINE, SHELL_EOF };

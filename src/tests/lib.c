@@ -3,8 +3,8 @@
 #include "tests/lib.h"
 #include <stdarg.h>
 
-/* Weak so that helper programs and the programs in src/programs, which define their own main() and no
-   test_name/test_main, still link against this file. */
+/* Weak so that helper programs and the programs in src/programs, which define their own main() and
+   no test_name/test_main, still link against this file. */
 extern const char *test_name __attribute__((weak));
 void test_main(void) __attribute__((weak));
 
@@ -135,4 +135,36 @@ pid_t spawn(const char *child_name, const char *cmdline)
     exit(-1);
   }
   return pid;
+}
+
+void pf_delta(void (*fn)(void *aux), void *aux, struct pfstat *delta)
+{
+  struct pfstat a, b;
+  pfstat(&a);
+  fn(aux);
+  pfstat(&b);
+  delta->total = b.total - a.total;
+  delta->file = b.file - a.file;
+  delta->zero = b.zero - a.zero;
+  delta->stack = b.stack - a.stack;
+  delta->swapin = b.swapin - a.swapin;
+  delta->wp = b.wp - a.wp;
+  delta->invalid = b.invalid - a.invalid;
+}
+
+void pf_print(const char *label, const struct pfstat *p)
+{
+  msg("%s: total %ld file %ld zero %ld stack %ld swapin %ld wp %ld invalid %ld", label, p->total,
+      p->file, p->zero, p->stack, p->swapin, p->wp, p->invalid);
+}
+
+size_t pages_present(const void *start, size_t len)
+{
+  const char *p = (const char *)((uintptr_t)start & ~(uintptr_t)(PAGE_SIZE - 1));
+  const char *end = (const char *)start + len;
+  size_t n = 0;
+  for (; p < end; p += PAGE_SIZE)
+    if (frame_of(p) != 0)
+      n++;
+  return n;
 }

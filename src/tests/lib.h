@@ -78,4 +78,18 @@ void check_file(const char *name, const void *expected, size_t n);
    (fails the test if fork fails; the child exits -1 if exec fails). */
 pid_t spawn(const char *child_name, const char *cmdline);
 
+/* Page-fault accounting for VM tests. Runs FN(AUX) between two pfstat snapshots and
+   stores the counter differences in *DELTA. Run it once beforehand with a harmless AUX
+   (same FN) so the code and stack pages involved are already present: then the delta
+   counts only FN's own faults. */
+void pf_delta(void (*fn)(void *aux), void *aux, struct pfstat *delta);
+
+/* Prints "(NAME) LABEL: total T file F zero Z stack S swapin W wp P invalid I". */
+void pf_print(const char *label, const struct pfstat *p);
+
+/* Number of pages in [START, START + LEN) that are present now (int $0x42). */
+size_t pages_present(const void *start, size_t len);
+
+#define PAGE_SIZE 4096
+
 #endif

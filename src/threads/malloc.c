@@ -19,21 +19,21 @@
    Interrupts are disabled around the shared lists (short critical sections; callable
    before threads exist, never from an interrupt handler). */
 
-#define MALLOC_MAGIC 0x4b41524eu   /* live arena */
+#define MALLOC_MAGIC     0x4b41524eu /* live arena */
 #define MALLOC_FREE_MARK 0xfeedf00dcafebeefULL
-#define MALLOC_MIN_SHIFT 4         /* 16 bytes */
-#define MALLOC_CLASS_CNT 7         /* 16 .. 1024 */
+#define MALLOC_MIN_SHIFT 4 /* 16 bytes */
+#define MALLOC_CLASS_CNT 7 /* 16 .. 1024 */
 #define MALLOC_MAX_SMALL (1u << (MALLOC_MIN_SHIFT + MALLOC_CLASS_CNT - 1))
-#define MALLOC_BIG UINT32_MAX
+#define MALLOC_BIG       UINT32_MAX
 
 struct arena {
   uint32_t magic;
-  uint32_t class_idx;       /* size class, or MALLOC_BIG */
-  size_t page_cnt;          /* MALLOC_BIG: pages in the allocation */
-  size_t free_cnt;          /* small: free blocks (free list + never used) */
-  size_t bump;              /* small: offset of the first never-used block, PGSIZE if none */
+  uint32_t class_idx; /* size class, or MALLOC_BIG */
+  size_t page_cnt;    /* MALLOC_BIG: pages in the allocation */
+  size_t free_cnt;    /* small: free blocks (free list + never used) */
+  size_t bump;        /* small: offset of the first never-used block, PGSIZE if none */
   struct free_block *free_list;
-  struct list_elem elem;    /* small: in its class's list while free_cnt > 0 */
+  struct list_elem elem; /* small: in its class's list while free_cnt > 0 */
 };
 
 /* Header size rounded to 16 so big allocations are 16-byte aligned. */
@@ -41,14 +41,14 @@ struct arena {
 
 struct free_block {
   struct free_block *next;
-  uint64_t mark;            /* MALLOC_FREE_MARK while on a free list */
+  uint64_t mark; /* MALLOC_FREE_MARK while on a free list */
 };
 
 struct size_class {
   size_t block_size;
-  size_t block_cnt;         /* blocks per arena */
-  size_t first;             /* offset of the first block in the page */
-  struct list arenas;       /* arenas with at least one free block */
+  size_t block_cnt;   /* blocks per arena */
+  size_t first;       /* offset of the first block in the page */
+  struct list arenas; /* arenas with at least one free block */
 };
 
 static struct size_class classes[MALLOC_CLASS_CNT];

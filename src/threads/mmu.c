@@ -5,13 +5,13 @@
 #include "threads/vaddr.h"
 
 /* Page-table entry bits (Intel SDM vol. 3, 4.5, tables 4-15 to 4-20). */
-#define PTE_P 0x001ULL   /* present */
-#define PTE_W 0x002ULL   /* writable */
-#define PTE_U 0x004ULL   /* user accessible */
-#define PTE_A 0x020ULL   /* accessed (set by the CPU, SDM 4.8) */
-#define PTE_D 0x040ULL   /* dirty (set by the CPU on a write, SDM 4.8) */
-#define PTE_PS 0x080ULL  /* page size: 2 MiB leaf in a PD entry */
-#define PTE_G 0x100ULL   /* global: survives CR3 loads when CR4.PGE = 1 (SDM 4.10.2.4) */
+#define PTE_P    0x001ULL /* present */
+#define PTE_W    0x002ULL /* writable */
+#define PTE_U    0x004ULL /* user accessible */
+#define PTE_A    0x020ULL /* accessed (set by the CPU, SDM 4.8) */
+#define PTE_D    0x040ULL /* dirty (set by the CPU on a write, SDM 4.8) */
+#define PTE_PS   0x080ULL /* page size: 2 MiB leaf in a PD entry */
+#define PTE_G    0x100ULL /* global: survives CR3 loads when CR4.PGE = 1 (SDM 4.10.2.4) */
 #define PTE_ADDR 0x000FFFFFFFFFF000ULL /* bits 12..51: frame or next-level table */
 
 #define CR4_PGE (1ULL << 7) /* SDM vol. 3, 2.5 */
@@ -27,7 +27,7 @@
    space per the ABI, entries 32.. map physical memory from 0 with 2 MiB pages.
    KERN_PD_FIRST is the PD index of KERN_BASE inside that first PD. */
 #define KERN_PML4_SLOT 1
-#define KERN_PD_FIRST 32
+#define KERN_PD_FIRST  32
 /* PDs needed to map MMU_PHYS_CAP starting at index KERN_PD_FIRST. */
 #define KERN_PD_CNT ((KERN_PD_FIRST + MMU_PHYS_CAP / LARGE_PAGE + PT_ENTRIES - 1) / PT_ENTRIES)
 /* Kernel tables: [0] PML4, [1] PDPT of slot 1, [2..] PDs. */
@@ -37,11 +37,11 @@ struct mmu_e820_entry {
   uint64_t base, length;
   uint32_t type, ext;
 } __attribute__((packed));
-#define E820_COUNT_PA 0x500
-#define E820_ENTRIES_PA 0x508
-#define E820_USABLE 1
+#define E820_COUNT_PA     0x500
+#define E820_ENTRIES_PA   0x508
+#define E820_USABLE       1
 #define E820_ACPI_RECLAIM 3
-#define E820_ACPI_NVS 4
+#define E820_ACPI_NVS     4
 
 uint64_t *mmu_kernel_pml4;
 
@@ -53,7 +53,11 @@ unsigned long mmu_host_invlpg_cnt;
 #define mmu_kernel_tables mmu_host_kernel_tables
 static inline uint64_t mmu_read_cr3(void) { return mmu_host_cr3; }
 static inline void mmu_write_cr3(uint64_t pa) { mmu_host_cr3 = pa; }
-static inline void mmu_invlpg(const void *va) { (void)va; mmu_host_invlpg_cnt++; }
+static inline void mmu_invlpg(const void *va)
+{
+  (void)va;
+  mmu_host_invlpg_cnt++;
+}
 static inline void mmu_enable_global_pages(void) {}
 #else
 static uint64_t mmu_kernel_tables[KERN_TABLE_CNT][PT_ENTRIES] __attribute__((aligned(4096)));
@@ -85,10 +89,7 @@ static inline void mmu_enable_global_pages(void)
 }
 #endif
 
-static inline uint64_t *mmu_entry_table(uint64_t entry)
-{
-  return ptov(entry & PTE_ADDR);
-}
+static inline uint64_t *mmu_entry_table(uint64_t entry) { return ptov(entry & PTE_ADDR); }
 
 static inline unsigned mmu_index(uint64_t va, unsigned shift)
 {
@@ -122,7 +123,7 @@ static uint64_t mmu_phys_limit(void)
    kernel NULL dereferences fault. Then loads it into CR3. */
 void mmu_init(void)
 {
-  uint64_t (*t)[PT_ENTRIES] = mmu_kernel_tables;
+  uint64_t(*t)[PT_ENTRIES] = mmu_kernel_tables;
   uint64_t limit = mmu_phys_limit();
   uint64_t large_cnt = limit / LARGE_PAGE;
   unsigned pd_used = (unsigned)((KERN_PD_FIRST + large_cnt + PT_ENTRIES - 1) / PT_ENTRIES);
@@ -151,10 +152,7 @@ static inline bool mmu_is_active(const uint64_t *pml4)
 }
 
 /* Zeroed page-table page from the kernel pool, or NULL. */
-static uint64_t *mmu_alloc_table(void)
-{
-  return palloc_get_page(PAL_ZERO);
-}
+static uint64_t *mmu_alloc_table(void) { return palloc_get_page(PAL_ZERO); }
 
 /* New user page table. Slot 1 starts out pointing at the kernel's own PDPT, which is how
    the kernel mapping at KERN_BASE is shared. Slot 0 (the boot loader's identity mapping in
@@ -272,21 +270,24 @@ void mmu_destroy(uint64_t *pml4)
   palloc_free_page(pml4);
 }
 
-/* Loads PML4 (NULL = the kernel table) into CR3. */
+/* Loads PML4 (NULL = the kernel table) into CR3, unless it is already there: reloading
+   would only flush the TLB, and every PTE change made here already invalidates its entry. */
 void mmu_activate(uint64_t *pml4)
 {
   if (pml4 == NULL)
     pml4 = mmu_kernel_pml4;
-  mmu_write_cr3(vtop(pml4));
+  if (!mmu_is_active(pml4))
+    mmu_write_cr3(vtop(pml4));
 }
 
-/* Writes NEW into *PTE for user page UPAGE, flushing the stale TLB entry if PML4 is active
-   and the old entry was present. */
-static void mmu_update_entry(uint64_t *pml4, uint64_t *pte, const void *upage, uint64_t new)
+/* Writes ENTRY into *PTE for user page UPAGE, flushing the stale TLB entry if PML4 is
+   active and the old entry was present. Not-present entries are never cached, so a
+   0 -> present change needs no flush (SDM vol. 3, 4.10.2.3 and 4.10.4.3). */
+static void mmu_update_entry(uint64_t *pml4, uint64_t *pte, const void *upage, uint64_t entry)
 {
   uint64_t old = *pte;
-  *pte = new;
-  if ((old & PTE_P) && old != new && mmu_is_active(pml4))
+  *pte = entry;
+  if ((old & PTE_P) && old != entry && mmu_is_active(pml4))
     mmu_invlpg(upage);
 }
 
@@ -355,10 +356,7 @@ void mmu_set_dirty(uint64_t *pml4, const void *upage, bool dirty)
 {
   mmu_change_bit(pml4, upage, PTE_D, dirty);
 }
-bool mmu_is_accessed(uint64_t *pml4, const void *upage)
-{
-  return mmu_test_bit(pml4, upage, PTE_A);
-}
+bool mmu_is_accessed(uint64_t *pml4, const void *upage) { return mmu_test_bit(pml4, upage, PTE_A); }
 void mmu_set_accessed(uint64_t *pml4, const void *upage, bool accessed)
 {
   mmu_change_bit(pml4, upage, PTE_A, accessed);

@@ -12,10 +12,10 @@
    not usable RAM ("holes", e.g. 0x9F000..0x100000) are marked used forever and are not
    counted in the pool's size. Allocation is first-fit, so it is deterministic. */
 
-#define PALLOC_PHYS_CAP (4ULL << 30)
-#define E820_COUNT_PA 0x500
-#define E820_ENTRIES_PA 0x508
-#define E820_USABLE 1
+#define PALLOC_PHYS_CAP   (4ULL << 30)
+#define E820_COUNT_PA     0x500
+#define E820_ENTRIES_PA   0x508
+#define E820_USABLE       1
 #define E820_ACPI_RECLAIM 3
 #define PALLOC_MAX_RANGES 32
 
@@ -30,15 +30,18 @@ struct palloc_range {
 };
 
 struct pool {
-  struct bitmap *used;  /* bit I set: page base + I * PGSIZE is allocated or a hole */
-  uint64_t base;        /* physical address of bit 0 */
-  size_t span;          /* bits in USED */
-  size_t total;         /* usable pages */
-  size_t used_cnt;      /* allocated usable pages */
-  size_t hint;          /* every bit below HINT is set */
+  struct bitmap *used; /* bit I set: page base + I * PGSIZE is allocated or a hole */
+  uint64_t base;       /* physical address of bit 0 */
+  size_t span;         /* bits in USED */
+  size_t total;        /* usable pages */
+  size_t used_cnt;     /* allocated usable pages */
+  size_t hint;         /* every bit below HINT is set */
 };
 
 static struct pool kernel_pool, user_pool;
+/* Usable RAM the pools were carved from, to reject frees of hole pages. */
+static struct palloc_range usable[PALLOC_MAX_RANGES];
+static size_t usable_cnt;
 uint64_t palloc_ram_bytes;
 
 #ifdef HOST_TEST
@@ -151,7 +154,7 @@ static void palloc_pool_init(struct pool *pool, const struct palloc_range *range
    mapped) and before anything allocates. */
 void palloc_init(size_t user_page_limit)
 {
-  struct palloc_range ranges[PALLOC_MAX_RANGES];
+  struct palloc_range *ranges = usable;
   size_t n = palloc_read_e820(ranges);
   size_t free_cnt = 0, meta_pages, user_cnt, kernel_cnt, kernel_bm, user_bm;
   uint64_t meta_start, kernel_start, kernel_end, user_start, user_end;
@@ -161,29 +164,34 @@ void palloc_init(size_t user_page_limit)
     free_cnt += (ranges[i].end - ranges[i].start) / PGSIZE;
   if (n == 0)
     PANIC("palloc: no usable memory in the E820 map");
+  usable_cnt = n;
   /* Each bitmap covers at most the whole span of the ranges. */
   kernel_bm = bitmap_buf_size((ranges[n - 1].end - ranges[0].start) / PGSIZE);
   kernel_bm = (kernel_bm + 15) & ~(size_t)15;
   user_bm = kernel_bm;
   meta_pages = (kernel_bm + user_bm + PGMASK) / PGSIZE;
-  if (free_cnt <= meta_pages)
+  /* The bitmaps go at the start of the first range long enough to hold them, which then
+     loses those pages (so they count as a hole of whichever pool spans them). */
+  for (i = 0; i < n && (ranges[i].end - ranges[i].start) / PGSIZE < meta_pages; i++)
+    continue;
+  if (i == n || free_cnt <= meta_pages)
     PANIC("palloc: too little memory");
+  meta_start = ranges[i].start;
+  ranges[i].start += meta_pages * PGSIZE;
   free_cnt -= meta_pages;
   user_cnt = free_cnt / 2;
   if (user_cnt > user_page_limit)
     user_cnt = user_page_limit;
   kernel_cnt = free_cnt - user_cnt;
 
-  meta_start = ranges[0].start;
-  kernel_start = palloc_advance(ranges, n, palloc_advance(ranges, n, meta_start, meta_pages), 0);
+  kernel_start = palloc_advance(ranges, n, ranges[0].start, 0);
   kernel_end = palloc_advance(ranges, n, kernel_start, kernel_cnt);
   user_start = palloc_advance(ranges, n, kernel_end, 0);
   user_end = palloc_advance(ranges, n, user_start, user_cnt);
   if (user_cnt == 0)
     user_start = user_end = kernel_end;
 
-  palloc_pool_init(&kernel_pool, ranges, n, kernel_start, kernel_end, ptov(meta_start),
-                   kernel_bm);
+  palloc_pool_init(&kernel_pool, ranges, n, kernel_start, kernel_end, ptov(meta_start), kernel_bm);
   palloc_pool_init(&user_pool, ranges, n, user_start, user_end,
                    (char *)ptov(meta_start) + kernel_bm, user_bm);
   ASSERT(kernel_pool.total == kernel_cnt && user_pool.total == user_cnt);
@@ -223,18 +231,24 @@ void *palloc_get_multiple(enum palloc_flags flags, size_t page_cnt)
   return pages;
 }
 
-void *palloc_get_page(enum palloc_flags flags)
-{
-  return palloc_get_multiple(flags, 1);
-}
+void *palloc_get_page(enum palloc_flags flags) { return palloc_get_multiple(flags, 1); }
 
-/* Pool owning the page at physical address PA, or NULL. */
-static struct pool *palloc_pool_of(uint64_t pa)
+/* Pool owning the PAGE_CNT pages at physical address PA, or NULL if they are not all in one
+   usable range (holes, boot memory, the bitmaps) or not all in one pool. */
+static struct pool *palloc_pool_of(uint64_t pa, size_t page_cnt)
 {
-  if (pa >= kernel_pool.base && pa < kernel_pool.base + kernel_pool.span * PGSIZE)
-    return &kernel_pool;
-  if (pa >= user_pool.base && pa < user_pool.base + user_pool.span * PGSIZE)
-    return &user_pool;
+  uint64_t end = pa + page_cnt * PGSIZE;
+  struct pool *pools[2] = {&kernel_pool, &user_pool};
+  size_t i;
+
+  for (i = 0; i < usable_cnt; i++)
+    if (pa >= usable[i].start && pa < usable[i].end)
+      break;
+  if (i == usable_cnt || end > usable[i].end)
+    return NULL;
+  for (i = 0; i < 2; i++)
+    if (pa >= pools[i]->base && end <= pools[i]->base + pools[i]->span * PGSIZE)
+      return pools[i];
   return NULL;
 }
 
@@ -251,10 +265,10 @@ void palloc_free_multiple(void *pages, size_t page_cnt)
     return;
   ASSERT(pg_ofs(pages) == 0);
   pa = vtop(pages);
-  pool = palloc_pool_of(pa);
+  ASSERT(page_cnt <= SIZE_MAX / PGSIZE);
+  pool = palloc_pool_of(pa, page_cnt);
   ASSERT(pool != NULL);
   idx = (pa - pool->base) / PGSIZE;
-  ASSERT(page_cnt <= pool->span - idx);
 
   old = intr_disable();
   ASSERT(bitmap_count(pool->used, idx, page_cnt, true) == page_cnt);
@@ -265,10 +279,7 @@ void palloc_free_multiple(void *pages, size_t page_cnt)
   intr_set_level(old);
 }
 
-void palloc_free_page(void *page)
-{
-  palloc_free_multiple(page, 1);
-}
+void palloc_free_page(void *page) { palloc_free_multiple(page, 1); }
 
 /* Snapshot of both pools' sizes and usage, in pages. */
 void palloc_get_usage(struct palloc_usage *u)

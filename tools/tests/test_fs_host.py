@@ -137,6 +137,43 @@ class KernelFsOnHost(unittest.TestCase):
         data = kfs.extract(self.img, "spread")
         self.assertTrue(all(b == (i * 13 // 512) & 0xFF for i, b in enumerate(data)))
 
+    def check_interleaved(self, n, size, max_extents):
+        img = kfs._Image(self.img)
+        for k in range(n):
+            data = kfs.extract(self.img, "g%d" % k)
+            self.assertEqual(len(data), size)
+            self.assertEqual(data, bytes((i * 7 + k) % 251 for i in range(size)))
+        for slot, raw, ino in img.entries():
+            self.assertLessEqual(len(img.inode(ino)[1]), max_extents, raw)
+
+    def test_interleaved_growth(self):
+        kfs.make_image(self.img, 2, [])
+        r = self.run_driver("interleave", "3", "300000", "700")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertClean()
+        self.check_interleaved(3, 300000, 12)
+
+    def test_interleaved_growth_to_8mb(self):
+        kfs.make_image(self.img, 18, [])
+        r = self.run_driver("interleave", "2", str(8 * 1024 * 1024), "65536")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertClean()
+        img = kfs._Image(self.img)
+        for slot, raw, ino in img.entries():
+            self.assertLessEqual(len(img.inode(ino)[1]), 30, raw)
+        data = kfs.extract(self.img, "g1")
+        self.assertEqual(data[:1000], bytes((i * 7 + 1) % 251 for i in range(1000)))
+        self.assertEqual(data[-1000:], bytes((i * 7 + 1) % 251 for i in range(len(data) - 1000, len(data))))
+
+    def test_disk_full_short_write(self):
+        kfs.make_image(self.img, 1, [])
+        r = self.run_driver("interleave", "1", str(2 * 1024 * 1024), "4096", leaks=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"short write", r.stderr)
+        self.assertClean()
+        (name, size), = kfs.list_files(self.img)
+        self.assertGreater(size, 400000)
+
     def test_no_writes_when_only_reading(self):
         kfs.make_image(self.img, 2, [("r", self.host_file("r", bytes(5000)))])
         r = self.run_driver("cat", "r")

@@ -66,15 +66,9 @@ struct bitmap *bitmap_create(size_t bit_cnt)
 }
 
 /* Frees a bitmap made by bitmap_create(). NULL is ignored. */
-void bitmap_destroy(struct bitmap *b)
-{
-  free(b);
-}
+void bitmap_destroy(struct bitmap *b) { free(b); }
 
-size_t bitmap_size(const struct bitmap *b)
-{
-  return b->bit_cnt;
-}
+size_t bitmap_size(const struct bitmap *b) { return b->bit_cnt; }
 
 void bitmap_set(struct bitmap *b, size_t idx, bool value)
 {

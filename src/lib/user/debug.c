@@ -10,8 +10,8 @@
 void debug_panic(const char *file, int line, const char *function, const char *message, ...)
 {
   char buf[256];
-  int n = snprintf(buf, sizeof buf, "User program aborted at %s:%d in %s(): ", file, line,
-                   function);
+  int n =
+      snprintf(buf, sizeof buf, "User program aborted at %s:%d in %s(): ", file, line, function);
   if (n < 0 || (size_t)n >= sizeof buf)
     n = 0;
   va_list ap;
@@ -23,7 +23,4 @@ void debug_panic(const char *file, int line, const char *function, const char *m
 }
 
 /* User code keeps no frame pointers: print only the immediate caller. */
-void debug_backtrace(void)
-{
-  printf("Call stack: %p\n", __builtin_return_address(0));
-}
+void debug_backtrace(void) { printf("Call stack: %p\n", __builtin_return_address(0)); }

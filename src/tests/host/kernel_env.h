@@ -16,8 +16,8 @@
 #include "threads/interrupt.h"
 #include "threads/vaddr.h"
 
-#define HOST_KERNEL_END_PA 0x40000ULL  /* fake kernel image: 0x10000..0x40000 */
-#define HOST_TABLES_PA 0x30000ULL      /* mmu's static tables, inside the fake image */
+#define HOST_KERNEL_END_PA 0x40000ULL /* fake kernel image: 0x10000..0x40000 */
+#define HOST_TABLES_PA     0x30000ULL /* mmu's static tables, inside the fake image */
 
 uint64_t palloc_host_kernel_end_pa = HOST_KERNEL_END_PA;
 uint64_t (*mmu_host_kernel_tables)[512];
@@ -26,12 +26,12 @@ static int host_failures;
 static jmp_buf *host_panic_jmp;
 static char host_panic_msg[256];
 
-#define CHECK(COND)                                                                        \
-  do {                                                                                     \
-    if (!(COND)) {                                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #COND);            \
-      host_failures++;                                                                     \
-    }                                                                                      \
+#define CHECK(COND)                                                                                \
+  do {                                                                                             \
+    if (!(COND)) {                                                                                 \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #COND);                     \
+      host_failures++;                                                                             \
+    }                                                                                              \
   } while (0)
 
 static enum intr_level host_intr_level = INTR_ON;
@@ -58,19 +58,19 @@ void debug_panic(const char *file, int line, const char *function, const char *m
 }
 
 /* Runs STMT and evaluates to true if it panicked. */
-#define host_expect_panic(STMT)                                                            \
-  ({                                                                                       \
-    jmp_buf jb_;                                                                           \
-    volatile int panicked_ = 0;                                                            \
-    host_panic_jmp = &jb_;                                                                 \
-    if (setjmp(jb_) == 0) {                                                                \
-      STMT;                                                                                \
-    } else {                                                                               \
-      panicked_ = 1;                                                                       \
-    }                                                                                      \
-    host_panic_jmp = NULL;                                                                 \
-    host_intr_level = INTR_ON;                                                             \
-    panicked_;                                                                             \
+#define host_expect_panic(STMT)                                                                    \
+  ({                                                                                               \
+    jmp_buf jb_;                                                                                   \
+    volatile int panicked_ = 0;                                                                    \
+    host_panic_jmp = &jb_;                                                                         \
+    if (setjmp(jb_) == 0) {                                                                        \
+      STMT;                                                                                        \
+    } else {                                                                                       \
+      panicked_ = 1;                                                                               \
+    }                                                                                              \
+    host_panic_jmp = NULL;                                                                         \
+    host_intr_level = INTR_ON;                                                                     \
+    panicked_;                                                                                     \
   })
 
 struct host_e820 {

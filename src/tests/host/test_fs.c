@@ -9,6 +9,10 @@
      test_fs IMG put NAME HOST     create NAME with HOST's size and write HOST into it
      test_fs IMG rm NAME           remove NAME
      test_fs IMG rm-open NAME      open NAME, remove it, power off with it still open
+     test_fs IMG interleave N SIZE CHUNK
+                                   grow files g0..g(N-1) from empty to SIZE bytes in
+                                   round-robin writes of CHUNK bytes (byte i of file k is
+                                   (i * 7 + k) % 251) and leave them
      test_fs IMG frag              fill the disk with 10 kB files, remove every other
                                    one, then write and check a file that needs many
                                    extents (the small files are left in place)
@@ -42,21 +46,25 @@ static unsigned long host_reads, host_writes;
 static pthread_mutex_t host_io_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct block *host_fs_block = (struct block *)&host_image;
 
-struct block *block_get_role(enum block_role role) {
+struct block *block_get_role(enum block_role role)
+{
   return role == BLOCK_FILESYS && host_image != NULL ? host_fs_block : NULL;
 }
 
-block_sector_t block_size(struct block *b) {
+block_sector_t block_size(struct block *b)
+{
   (void)b;
   return host_sectors;
 }
 
-const char *block_name(struct block *b) {
+const char *block_name(struct block *b)
+{
   (void)b;
   return "hd0:1";
 }
 
-void block_read(struct block *b, block_sector_t sector, void *buf) {
+void block_read(struct block *b, block_sector_t sector, void *buf)
+{
   (void)b;
   if (sector >= host_sectors) {
     fprintf(stderr, "block_read past end: %u\n", sector);
@@ -70,7 +78,8 @@ void block_read(struct block *b, block_sector_t sector, void *buf) {
   pthread_mutex_unlock(&host_io_mutex);
 }
 
-void block_write(struct block *b, block_sector_t sector, const void *buf) {
+void block_write(struct block *b, block_sector_t sector, const void *buf)
+{
   (void)b;
   if (sector >= host_sectors) {
     fprintf(stderr, "block_write past end: %u\n", sector);
@@ -92,12 +101,14 @@ static __thread struct thread host_self;
 
 struct thread *thread_current(void) { return &host_self; }
 
-void sema_init(struct semaphore *s, unsigned value) {
+void sema_init(struct semaphore *s, unsigned value)
+{
   s->value = value;
   list_init(&s->waiters);
 }
 
-void sema_down(struct semaphore *s) {
+void sema_down(struct semaphore *s)
+{
   pthread_mutex_lock(&host_sync_mutex);
   while (s->value == 0)
     pthread_cond_wait(&host_sync_cond, &host_sync_mutex);
@@ -105,7 +116,8 @@ void sema_down(struct semaphore *s) {
   pthread_mutex_unlock(&host_sync_mutex);
 }
 
-bool sema_try_down(struct semaphore *s) {
+bool sema_try_down(struct semaphore *s)
+{
   bool ok;
   pthread_mutex_lock(&host_sync_mutex);
   ok = s->value > 0;
@@ -115,19 +127,22 @@ bool sema_try_down(struct semaphore *s) {
   return ok;
 }
 
-void sema_up(struct semaphore *s) {
+void sema_up(struct semaphore *s)
+{
   pthread_mutex_lock(&host_sync_mutex);
   s->value++;
   pthread_cond_broadcast(&host_sync_cond);
   pthread_mutex_unlock(&host_sync_mutex);
 }
 
-void lock_init(struct lock *l) {
+void lock_init(struct lock *l)
+{
   l->holder = NULL;
   sema_init(&l->semaphore, 1);
 }
 
-void lock_acquire(struct lock *l) {
+void lock_acquire(struct lock *l)
+{
   if (l->holder == thread_current()) {
     fprintf(stderr, "lock_acquire: recursive acquire\n");
     abort();
@@ -136,14 +151,16 @@ void lock_acquire(struct lock *l) {
   l->holder = thread_current();
 }
 
-bool lock_try_acquire(struct lock *l) {
+bool lock_try_acquire(struct lock *l)
+{
   if (!sema_try_down(&l->semaphore))
     return false;
   l->holder = thread_current();
   return true;
 }
 
-void lock_release(struct lock *l) {
+void lock_release(struct lock *l)
+{
   if (l->holder != thread_current()) {
     fprintf(stderr, "lock_release: not the holder\n");
     abort();
@@ -161,14 +178,16 @@ struct host_start {
   void *aux;
 };
 
-static void *host_thread_main(void *arg) {
+static void *host_thread_main(void *arg)
+{
   struct host_start start = *(struct host_start *)arg;
   free(arg);
   start.fn(start.aux);
   return NULL;
 }
 
-tid_t thread_create(const char *name, int priority, thread_func *fn, void *aux) {
+tid_t thread_create(const char *name, int priority, thread_func *fn, void *aux)
+{
   static int next_tid = 2;
   pthread_t t;
   struct host_start *start = malloc(sizeof *start);
@@ -190,7 +209,8 @@ void thread_yield(void) { sched_yield(); }
 
 static long host_pages;
 
-void *palloc_get_multiple(enum palloc_flags flags, size_t page_cnt) {
+void *palloc_get_multiple(enum palloc_flags flags, size_t page_cnt)
+{
   void *p = aligned_alloc(4096, page_cnt * 4096);
   if (p != NULL && (flags & PAL_ZERO))
     memset(p, 0, page_cnt * 4096);
@@ -200,7 +220,8 @@ void *palloc_get_multiple(enum palloc_flags flags, size_t page_cnt) {
 
 void *palloc_get_page(enum palloc_flags flags) { return palloc_get_multiple(flags, 1); }
 
-void debug_panic(const char *file, int line, const char *function, const char *message, ...) {
+void debug_panic(const char *file, int line, const char *function, const char *message, ...)
+{
   va_list ap;
   fprintf(stderr, "PANIC at %s:%d in %s: ", file, line, function);
   va_start(ap, message);
@@ -210,7 +231,8 @@ void debug_panic(const char *file, int line, const char *function, const char *m
   abort();
 }
 
-size_t strlcpy(char *dst, const char *src, size_t size) {
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
   size_t len = strlen(src);
   if (size > 0) {
     size_t n = len < size - 1 ? len : size - 1;
@@ -223,7 +245,8 @@ size_t strlcpy(char *dst, const char *src, size_t size) {
 /* ---- driver ---- */
 
 /* Copies NAME out of the file system to standard output. */
-static int host_cat(const char *name) {
+static int host_cat(const char *name)
+{
   static char buf[3000];
   struct file *f = filesys_open(name);
   off_t n;
@@ -238,7 +261,8 @@ static int host_cat(const char *name) {
 }
 
 /* Creates NAME sized like HOST_PATH and writes HOST_PATH's bytes into it. */
-static int host_put(const char *name, const char *host_path) {
+static int host_put(const char *name, const char *host_path)
+{
   static char buf[1500];
   FILE *in = fopen(host_path, "rb");
   size_t n;
@@ -265,7 +289,8 @@ static int host_put(const char *name, const char *host_path) {
 }
 
 /* Removes NAME while a handle is open and leaves the handle open across filesys_done. */
-static int host_rm_open(const char *name) {
+static int host_rm_open(const char *name)
+{
   struct file *f = filesys_open(name);
   if (f == NULL || !filesys_remove(name)) {
     fprintf(stderr, "test_fs: cannot open and remove %s\n", name);
@@ -275,7 +300,8 @@ static int host_rm_open(const char *name) {
 }
 
 /* Fragments the free space and checks a file spread over many extents. */
-static int host_frag(void) {
+static int host_frag(void)
+{
   static uint8_t buf[4096];
   char name[16];
   int cnt = 0, removed = 0;
@@ -299,7 +325,7 @@ static int host_frag(void) {
     for (size_t i = 0; i < sizeof buf; i++)
       buf[i] = (uint8_t)((ofs + (off_t)i) * 13 / 512);
     off_t want = size - ofs < (off_t)sizeof buf ? size - ofs : (off_t)sizeof buf;
-    if (file_write(f, buf, (off_t)sizeof buf) != want)
+    if (file_write(f, buf, want) != want)
       return 1;
   }
   for (off_t ofs = 0; ofs < size; ofs += 1000) {
@@ -317,7 +343,37 @@ static int host_frag(void) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+/* Grows N files side by side to SIZE bytes in CHUNK-byte writes. */
+static int host_interleave(int n, long size, long chunk)
+{
+  static uint8_t buf[65536];
+  struct file *f[16];
+  char name[16];
+  if (n < 1 || n > 16 || size < 0 || chunk < 1 || chunk > (long)sizeof buf)
+    return 2;
+  for (int k = 0; k < n; k++) {
+    snprintf(name, sizeof name, "g%d", k);
+    if (!filesys_create(name, 0) || (f[k] = filesys_open(name)) == NULL)
+      return 1;
+  }
+  for (long ofs = 0; ofs < size; ofs += chunk) {
+    long len = size - ofs < chunk ? size - ofs : chunk;
+    for (int k = 0; k < n; k++) {
+      for (long i = 0; i < len; i++)
+        buf[i] = (uint8_t)(((ofs + i) * 7 + k) % 251);
+      if (file_write(f[k], buf, (off_t)len) != (off_t)len) {
+        fprintf(stderr, "test_fs: interleave: short write to g%d at %ld\n", k, ofs);
+        return 1;
+      }
+    }
+  }
+  for (int k = 0; k < n; k++)
+    file_close(f[k]);
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
   int rc = 2;
   if (argc < 3) {
     fprintf(stderr, "usage: test_fs IMG selftest|cat NAME|put NAME HOST|rm NAME\n");
@@ -345,6 +401,8 @@ int main(int argc, char **argv) {
     rc = host_put(argv[3], argv[4]);
   } else if (strcmp(argv[2], "rm-open") == 0 && argc == 4) {
     rc = host_rm_open(argv[3]);
+  } else if (strcmp(argv[2], "interleave") == 0 && argc == 6) {
+    rc = host_interleave(atoi(argv[3]), atol(argv[4]), atol(argv[5]));
   } else if (strcmp(argv[2], "frag") == 0 && argc == 3) {
     rc = host_frag();
   } else if (strcmp(argv[2], "rm") == 0 && argc == 4) {

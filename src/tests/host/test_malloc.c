@@ -4,10 +4,10 @@
 #include "tests/host/kernel_env.h"
 #include "lib/kernel/bitmap.c"
 #include "threads/palloc.c"
-#define malloc kmalloc
-#define calloc kcalloc
+#define malloc  kmalloc
+#define calloc  kcalloc
 #define realloc krealloc
-#define free kfree
+#define free    kfree
 #include "threads/malloc.c"
 
 #define SLOTS 3000
@@ -25,12 +25,20 @@ static size_t rnd(size_t n)
 static size_t random_size(void)
 {
   switch (rnd(8)) {
-  case 0: return 1 + rnd(16);
-  case 1: case 2: return 1 + rnd(128);
-  case 3: case 4: return 1 + rnd(1024);
-  case 5: return 1 + rnd(2048);
-  case 6: return 1000 + rnd(10000);
-  default: return 1 + rnd(300);
+  case 0:
+    return 1 + rnd(16);
+  case 1:
+  case 2:
+    return 1 + rnd(128);
+  case 3:
+  case 4:
+    return 1 + rnd(1024);
+  case 5:
+    return 1 + rnd(2048);
+  case 6:
+    return 1000 + rnd(10000);
+  default:
+    return 1 + rnd(300);
   }
 }
 
@@ -78,11 +86,11 @@ int main(void)
   kfree(p);
   palloc_get_usage(&u);
   CHECK(u.kernel_used == 0);
-  CHECK(host_expect_panic(kfree(p)));  /* arena gone: bad magic */
+  CHECK(host_expect_panic(kfree(p))); /* arena gone: bad magic */
   p = kmalloc(24);
   q = kmalloc(24);
   kfree(p);
-  CHECK(host_expect_panic(kfree(p)));  /* arena alive: free-list check */
+  CHECK(host_expect_panic(kfree(p))); /* arena alive: free-list check */
   kfree(q);
 
   /* Alignment and classes. */

@@ -83,6 +83,13 @@ int main(void)
   palloc_free_multiple(a, 100);
   palloc_free_multiple(b, 3);
   CHECK(palloc_get_multiple(0, 2472) == NULL);
+  /* Frees of pages no pool owns: holes, the bitmap page, boot memory, across the hole. */
+  CHECK(host_expect_panic(palloc_free_page(ptov(0xA0000))));
+  CHECK(host_expect_panic(palloc_free_page(ptov(HOST_KERNEL_END_PA))));
+  CHECK(host_expect_panic(palloc_free_page(ptov(0x5000))));
+  a = palloc_get_page(0);
+  CHECK(host_expect_panic(palloc_free_multiple(ptov(0x9E000), 2)));
+  palloc_free_page(a);
   CHECK(palloc_get_multiple(0, 0) == NULL);
 
   drain_pool(0, 2471);
@@ -108,6 +115,20 @@ int main(void)
   CHECK(u.kernel_total + u.user_total == 95 + ((256u << 20) - 0x110000) / PGSIZE - 5);
   drain_pool(PAL_USER, u.user_total);
   drain_pool(0, u.kernel_total);
+
+  /* A big kernel leaves only 3 pages below 0x9F000: the 4 bitmap pages move to 1 MiB. */
+  palloc_host_kernel_end_pa = 0x9C000;
+  palloc_init(SIZE_MAX);
+  palloc_get_usage(&u);
+  CHECK(u.kernel_total + u.user_total == 3 + ((256u << 20) - 0x110000) / PGSIZE - 4);
+  a = palloc_get_multiple(0, 4);
+  CHECK(vtop(a) == 0x104000);
+  b = palloc_get_multiple(0, 3);
+  CHECK(vtop(b) == 0x9C000);
+  CHECK(host_expect_panic(palloc_free_page(ptov(0x100000))));
+  palloc_free_multiple(a, 4);
+  palloc_free_multiple(b, 3);
+  palloc_host_kernel_end_pa = HOST_KERNEL_END_PA;
 
   return host_finish("test_palloc");
 }

@@ -12,6 +12,7 @@ static const struct selftest selftests[] = {
     {"debug-panic", test_debug_panic},       {"debug-loop", test_debug_loop},
     {"debug-fault", test_debug_fault},       {"palloc-exhaust", test_palloc_exhaust},
     {"malloc-stress", test_malloc_stress},   {"pagetable", test_pagetable},
+    {"block-rw", test_block_rw},
 };
 
 static const char *running_test;

@@ -35,5 +35,6 @@ void test_debug_fault(void);
 void test_palloc_exhaust(void);
 void test_malloc_stress(void);
 void test_pagetable(void);
+void test_block_rw(void);
 
 #endif

@@ -11,6 +11,7 @@ void test_main(void)
     msg("child running");
     exit(81);
   }
+  int status = wait(pid); /* nothing printed before: the child's lines come first */
   CHECK(pid > 0, "fork returned a pid");
-  CHECK(wait(pid) == 81, "wait returned 81");
+  CHECK(status == 81, "wait returned 81");
 }

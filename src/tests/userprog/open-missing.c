@@ -3,7 +3,4 @@
 
 const char *test_name = "open-missing";
 
-void test_main(void)
-{
-  CHECK(open("no-such-file") == -1, "open \"no-such-file\" returns -1");
-}
+void test_main(void) { CHECK(open("no-such-file") == -1, "open \"no-such-file\" returns -1"); }

@@ -12,7 +12,7 @@ void test_main(void)
   write_all(fd, data, sizeof data, 0);
   close(fd);
   fd = open_file("source");
-  read_all(fd, got, 1000, 1);     /* 1000 one-byte reads */
+  read_all(fd, got, 1000, 1); /* 1000 one-byte reads */
   read_all(fd, got + 1000, 1000, 333);
   read_all(fd, got + 2000, 1000, 0);
   compare_bytes(got, data, sizeof data, "data read back");

@@ -3,7 +3,4 @@
 
 const char *test_name = "write-stdin";
 
-void test_main(void)
-{
-  CHECK(write(0, "abc", 3) == -1, "write to fd 0 returns -1");
-}
+void test_main(void) { CHECK(write(0, "abc", 3) == -1, "write to fd 0 returns -1"); }

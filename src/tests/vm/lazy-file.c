@@ -1,0 +1,49 @@
+/* Read-only data pages are loaded from the executable only when first touched. Of a
+   64-page table none is present at start; reading one byte in each of 10 chosen pages
+   makes exactly those present, costs exactly 10 file faults and returns the file's
+   bytes; the other pages stay absent. */
+#include "tests/vm/vm-util.h"
+#include "tests/vm/table64.h"
+
+const char *test_name = "lazy-file";
+
+static const size_t chosen[] = {1, 2, 3, 10, 17, 31, 32, 40, 50, 63};
+#define NCHOSEN (sizeof chosen / sizeof chosen[0])
+
+static unsigned sum;
+
+static void read_chosen(void *aux)
+{
+  size_t n = aux ? NCHOSEN : 0;
+  const volatile uint8_t *t = (const volatile uint8_t *)table;
+  for (size_t i = 0; i < n; i++)
+    sum += t[chosen[i] * 4096] + t[chosen[i] * 4096 + 4095];
+  if (!aux) /* warm-up: page 0 is not one of the chosen; chosen[] is read-only data too */
+    sum += t[0] + (unsigned)chosen[0] - 1;
+}
+
+void test_main(void)
+{
+  struct pfstat d;
+  CHECK(pages_present(table, sizeof table) == 0, "no page of the table is present at start");
+  pf_delta(read_chosen, NULL, &d);
+  pf_delta(read_chosen, (void *)1, &d);
+  if (d.file != (long)NCHOSEN || d.total != (long)NCHOSEN)
+    pf_print("fault delta", &d);
+  CHECK(d.file == (long)NCHOSEN && d.total == (long)NCHOSEN, "%zu file faults for %zu pages",
+        NCHOSEN, NCHOSEN);
+  unsigned expect = 1;
+  for (size_t i = 0; i < NCHOSEN; i++)
+    expect += ((chosen[i] + 1) & 0xff) + ((chosen[i] ^ 0x33) & 0xff);
+  CHECK(sum == expect, "bytes read match the file");
+  size_t present = 0, wrong = 0;
+  for (size_t p = 0; p < 64; p++) {
+    bool want = p == 0;
+    for (size_t i = 0; i < NCHOSEN; i++)
+      want = want || chosen[i] == p;
+    present += frame_of(table[p]) != 0;
+    wrong += (frame_of(table[p]) != 0) != want;
+  }
+  CHECK(present == NCHOSEN + 1 && wrong == 0, "exactly the %zu touched pages are present",
+        NCHOSEN + 1);
+}
