@@ -27,7 +27,7 @@ EXTENT_MAX = 62
 DIRENT_SIZE = 32
 DIRENTS_PER_SECTOR = SECTOR // DIRENT_SIZE
 BITS_PER_SECTOR = SECTOR * 8
-DEFAULT_DIR_ENTRIES = 128
+DEFAULT_DIR_ENTRIES = 64
 INT32_MAX = 2**31 - 1
 
 _SUPER = struct.Struct("<8s6I")
@@ -109,7 +109,7 @@ def _set_bits(bits, start, count):
 def make_image(path, size_mb, files, dir_entries=None):
     """Writes a fresh KFS image of SIZE_MB megabytes (rounded up to whole cylinders) to
     PATH holding FILES, a list of (guest_name, host_path), in that order. DIR_ENTRIES
-    (default: 128, or twice the file count if more) sets the directory size."""
+    (default: 64, or twice the file count if more) sets the directory size."""
     try:
         size_bytes = int(float(size_mb) * 1024 * 1024)
     except (TypeError, ValueError):
@@ -230,8 +230,8 @@ class _Image:
             if count == 0 or start < self.lay.data_start or start + count > self.lay.sector_cnt:
                 raise FsError("inode %d has an extent outside the data area" % sector)
             out += self.data[start * SECTOR:(start + count) * SECTOR]
-        if len(out) < length or len(out) - length >= SECTOR:
-            raise FsError("inode %d: extents do not match its length %d" % (sector, length))
+        if len(out) < length:
+            raise FsError("inode %d: extents hold fewer than its %d bytes" % (sector, length))
         return bytes(out[:length])
 
 
@@ -287,8 +287,9 @@ def _fmt_run(a, b):
 def check(path):
     """Consistency problems of the image at PATH, one string each; [] if it is clean.
     Checks: superblock; directory names (valid, unique); every entry points at a valid
-    inode whose extents lie in the data area and hold exactly its length; no sector used
-    twice; the free map marks exactly the used sectors (no lost, no falsely free ones)."""
+    inode whose extents lie in the data area and hold exactly its length, with zeros past
+    the end of file in its last sector; no sector used twice; the free map marks exactly
+    the used sectors (no lost, no falsely free ones)."""
     try:
         img = _Image(path)
     except FsError as e:
@@ -343,6 +344,12 @@ def check(path):
         elif total != _sectors_for(length):
             errors.append("%s: length %d needs %d sectors, extents hold %d"
                           % (label, length, _sectors_for(length), total))
+        elif length % SECTOR and all(c and s + c <= lay.sector_cnt for s, c in extents):
+            start, count = extents[-1]
+            last = img.sector(start + count - 1)
+            if any(last[length % SECTOR:]):
+                errors.append("%s: bytes past the end of file in its last sector are not zero"
+                              % label)
 
     for (a, b), secs in sorted(doubles.items(), key=lambda kv: min(kv[1])):
         for lo, hi in _ranges(secs):

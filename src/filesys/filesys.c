@@ -46,6 +46,7 @@ void filesys_init(void)
     return;
   }
   dir_setup(super.dir_start, super.dir_sectors);
+  inode_init();
   filesys_mounted = true;
   printf("filesys: %s mounted, %u sectors, %zu free\n", block_name(dev), (unsigned)super.sector_cnt,
          freemap_free_count());
@@ -56,16 +57,17 @@ void filesys_done(void)
   if (!filesys_mounted)
     return;
   lock_acquire(&filesys_ns_lock);
+  filesys_mounted = false;
   inode_power_off();
   cache_flush_all();
   freemap_flush();
   lock_release(&filesys_ns_lock);
 }
 
-/* True if NAME is 1..FILESYS_NAME_MAX bytes long and the file system is mounted. */
+/* True if NAME is 1..FILESYS_NAME_MAX bytes long. */
 static bool filesys_name_ok(const char *name)
 {
-  if (!filesys_mounted || name == NULL)
+  if (name == NULL)
     return false;
   size_t len = strnlen(name, FILESYS_NAME_MAX + 1);
   return len >= 1 && len <= FILESYS_NAME_MAX;
@@ -79,7 +81,7 @@ bool filesys_create(const char *name, uint32_t initial_size)
   if (!filesys_name_ok(name) || initial_size > INT32_MAX)
     return false;
   lock_acquire(&filesys_ns_lock);
-  if (!dir_lookup(name, &sector, &slot) && inode_create(initial_size, &sector)) {
+  if (filesys_mounted && !dir_lookup(name, &sector, &slot) && inode_create(initial_size, &sector)) {
     ok = dir_add(name, sector);
     if (!ok)
       inode_delete(sector);
@@ -97,7 +99,7 @@ struct file *filesys_open(const char *name)
   if (!filesys_name_ok(name))
     return NULL;
   lock_acquire(&filesys_ns_lock);
-  if (dir_lookup(name, &sector, &slot))
+  if (filesys_mounted && dir_lookup(name, &sector, &slot))
     inode = inode_open(sector);
   if (inode != NULL) {
     file = file_open_inode(inode);
@@ -116,7 +118,7 @@ bool filesys_remove(const char *name)
   if (!filesys_name_ok(name))
     return false;
   lock_acquire(&filesys_ns_lock);
-  if (dir_lookup(name, &sector, &slot)) {
+  if (filesys_mounted && dir_lookup(name, &sector, &slot)) {
     struct inode *inode = inode_open(sector);
     dir_clear_slot(slot);
     if (inode != NULL) {

@@ -28,6 +28,16 @@ struct inode {
 
 static struct list open_inodes = {{&open_inodes.head, &open_inodes.head}};
 
+/* Set by inode_power_off: from then on writes return 0 and closes leave the disk alone,
+   so nothing changes after the final flush. */
+static bool inode_frozen;
+
+void inode_init(void)
+{
+  list_init(&open_inodes);
+  inode_frozen = false;
+}
+
 static uint32_t inode_sectors_for(uint64_t bytes)
 {
   return (uint32_t)((bytes + KFS_SECTOR_SIZE - 1) / KFS_SECTOR_SIZE);
@@ -157,9 +167,9 @@ void inode_close(struct inode *inode)
   if (--inode->open_cnt > 0)
     return;
   list_remove(&inode->elem);
-  if (inode->removed)
+  if (inode->removed && !inode_frozen)
     inode_free_sectors(inode->sector, &inode->disk);
-  else
+  else if (!inode_frozen)
     inode_trim(inode);
   free(inode);
 }
@@ -177,18 +187,14 @@ void inode_delete(block_sector_t sector)
 void inode_power_off(void)
 {
   struct list_elem *e;
+  inode_frozen = true;
   for (e = list_begin(&open_inodes); e != list_end(&open_inodes); e = list_next(e)) {
     struct inode *inode = list_entry(e, struct inode, elem);
     lock_acquire(&inode->lock);
-    if (inode->removed) {
+    if (inode->removed)
       inode_free_sectors(inode->sector, &inode->disk);
-      inode->removed = false;
-      inode->alloc_cnt = 0;
-      __atomic_store_n(&inode->disk.length, 0, __ATOMIC_RELEASE);
-      __atomic_store_n(&inode->disk.extent_cnt, 0, __ATOMIC_RELEASE);
-    } else {
+    else
       inode_trim(inode);
-    }
     lock_release(&inode->lock);
   }
 }
@@ -304,7 +310,7 @@ off_t inode_write_at(struct inode *inode, const void *buf_, off_t size, off_t of
   lock_acquire(&inode->lock);
   off_t length = (off_t)inode->disk.length;
   off_t end = ofs + size;
-  if (inode->deny_write_cnt > 0 || size == 0) {
+  if (inode->deny_write_cnt > 0 || size == 0 || inode_frozen) {
     lock_release(&inode->lock);
     return 0;
   }

@@ -22,6 +22,9 @@ extern struct lock filesys_ns_lock;
 
 struct inode;
 
+/* Empties the open-inode table; called by filesys_init. */
+void inode_init(void);
+
 /* Allocates an inode and LENGTH bytes of zeroed data; stores the inode sector in *SECTOR.
    False if the disk is too full or too fragmented. Caller holds filesys_ns_lock. */
 bool inode_create(uint32_t length, block_sector_t *sector);
@@ -47,7 +50,8 @@ void inode_delete(block_sector_t sector);
 
 /* At power-off: frees the sectors of every removed inode still open and gives back the
    sectors open files hold past their end, so the disk is left without lost sectors and
-   every inode holds exactly what its length needs. Caller holds filesys_ns_lock. */
+   every inode holds exactly what its length needs; then freezes the inodes (writes
+   return 0, closes only free memory). Caller holds filesys_ns_lock. */
 void inode_power_off(void);
 
 /* Reads up to SIZE bytes at OFS; returns the count read (0 at or past the end). */

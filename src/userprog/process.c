@@ -416,11 +416,16 @@ void process_exit(int status)
   rec->status = status;
   t->process = NULL;
   free(p);
-  bool last = --rec->refs == 0;
-  if (!last)
-    sema_up(&rec->exited);
-  lock_release(&process_lock);
-  if (last)
+  if (--rec->refs == 0) {
+    lock_release(&process_lock);
     free(rec);
+    thread_exit();
+  }
+  /* The waiter must not run before this thread is dying, or it could power off while
+     this thread's pages are still in use: interrupts stay off from the wake-up until
+     thread_exit switches away (sema_up and lock_release never yield). */
+  intr_disable();
+  sema_up(&rec->exited);
+  lock_release(&process_lock);
   thread_exit();
 }

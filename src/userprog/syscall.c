@@ -76,6 +76,11 @@ static bool buffer_plausible(uint64_t buf, uint64_t n)
   return n == 0 || (buf >= PGSIZE && buf + n >= buf && buf + n <= KERN_BASE);
 }
 
+/* ABI write. Needs: P the caller. Guarantees: returns the bytes written (-1 for a bad fd
+   or stdin); a console write of up to N bytes is one console_write call (gathered into
+   the bounce page, or a multi-page buffer when larger, falling back to page-sized pieces
+   only if that cannot be had); file writes go page by page through the bounce page, so
+   no file-system lock is held while user memory is touched. Kills on a bad buffer. */
 static int64_t sys_write(struct process *p, int fd, uint64_t ubuf, uint32_t n)
 {
   struct ofile *o = fdtable_get(p, fd);
@@ -120,6 +125,9 @@ static int64_t sys_write(struct process *p, int fd, uint64_t ubuf, uint32_t n)
   return done;
 }
 
+/* ABI read. Needs: P the caller. Guarantees: returns the bytes read (-1 for a bad fd or
+   stdout); data moves page by page: file (or keyboard) into the bounce page, then one
+   copy out to the user buffer. Kills on a bad buffer. */
 static int64_t sys_read(struct process *p, int fd, uint64_t ubuf, uint32_t n)
 {
   struct ofile *o = fdtable_get(p, fd);
@@ -147,6 +155,7 @@ static int64_t sys_read(struct process *p, int fd, uint64_t ubuf, uint32_t n)
   return done;
 }
 
+/* ABI mmap: NULL (0) unless FD is an open file and the range is acceptable (vm_mmap). */
 static int64_t sys_mmap(struct process *p, uint64_t addr, uint64_t len, int writable, int fd,
                         int ofs)
 {
@@ -157,6 +166,7 @@ static int64_t sys_mmap(struct process *p, uint64_t addr, uint64_t len, int writ
                                     (off_t)ofs);
 }
 
+/* pfstat (number 64): copies the caller's fault counters out. Kills on a bad pointer. */
 static int64_t sys_pfstat(struct process *p, uint64_t uout)
 {
   struct pfstat s = {

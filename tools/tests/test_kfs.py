@@ -185,6 +185,15 @@ class Fsck(KfsTestCase):
         errs = self.save()
         self.assertTrue(any("needs 10 sectors" in e for e in errs), errs)
 
+    def test_nonzero_tail(self):
+        self.make()
+        ino = self.inode_sector(1)
+        start = struct.unpack_from("<I", self.raw, ino * 512 + 16)[0]
+        self.raw[(start + 1) * 512 + 300] = 1
+        errs = self.save()
+        self.assertEqual(len(errs), 1, errs)
+        self.assertIn("not zero", errs[0])
+
     def test_duplicate_name(self):
         self.make()
         dir_start = self.sb[5]
@@ -211,6 +220,17 @@ class Cli(KfsTestCase):
         self.assertEqual(r.stdout, pattern(3000, 3))
         r = self.run_fsutil("fsck", self.img())
         self.assertEqual((r.returncode, r.stdout), (0, b""))
+
+    def test_dir_entries_option(self):
+        r = self.run_fsutil("mkfs", self.img(), "--size=1", "--dir-entries", "300")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.img(), "rb") as f:
+            sb = struct.unpack_from("<8s6I", f.read(), 0)
+        self.assertEqual(sb[6], 19)
+        r = self.run_fsutil("mkfs", self.img(), "--size", "1", "--dir-entries", "x")
+        self.assertEqual(r.returncode, 2)
+        r = self.run_fsutil("mkfs", self.img(), "--size", "1", "--bogus")
+        self.assertEqual(r.returncode, 2)
 
     def test_fsck_reports(self):
         kfs.make_image(self.img(), 1, [])

@@ -2,8 +2,13 @@
    unchanged in a Linux process over an image file, with the block layer, locks,
    semaphores, threads and page allocator replaced by stubs built on pthreads (threads
    really run in parallel, which is harsher than the kernel's scheduler).
-   tools/tests/test_fs_host.py builds and drives it.
+   Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_fs.c -o test_fs (the file
+   system sources are included below). tools/tests/test_fs_host.py builds and drives it
+   with images from tools/kfs.py and checks them with kfs.check.
 
+     test_fs                       unit mode: formats a scratch image itself, runs the
+                                   self-test, grows files side by side, remounts and
+                                   checks contents and free space; exit 0 on success
      test_fs IMG selftest          fs_selftest_run()
      test_fs IMG cat NAME          copy NAME to standard output
      test_fs IMG put NAME HOST     create NAME with HOST's size and write HOST into it
@@ -27,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #undef off_t
 
@@ -34,9 +40,19 @@
 #include "filesys/file.h"
 #include "filesys/filesys.h"
 #include "filesys/fs-selftest.h"
+#include "filesys/layout.h"
 #include "threads/palloc.h"
 #include "threads/synch.h"
 #include "threads/thread.h"
+
+#include "lib/kernel/list.c"
+#include "filesys/cache.c"
+#include "filesys/directory.c"
+#include "filesys/file.c"
+#include "filesys/filesys.c"
+#include "filesys/freemap.c"
+#include "filesys/fs-selftest.c"
+#include "filesys/inode.c"
 
 /* ---- block layer over an image file ---- */
 
@@ -141,35 +157,49 @@ void lock_init(struct lock *l)
   sema_init(&l->semaphore, 1);
 }
 
+/* The holder field is read outside the semaphore, so every access is atomic. */
+static struct thread *host_holder(const struct lock *l)
+{
+  return __atomic_load_n(&l->holder, __ATOMIC_RELAXED);
+}
+
+static void host_set_holder(struct lock *l, struct thread *t)
+{
+  __atomic_store_n(&l->holder, t, __ATOMIC_RELAXED);
+}
+
 void lock_acquire(struct lock *l)
 {
-  if (l->holder == thread_current()) {
+  if (host_holder(l) == thread_current()) {
     fprintf(stderr, "lock_acquire: recursive acquire\n");
     abort();
   }
   sema_down(&l->semaphore);
-  l->holder = thread_current();
+  host_set_holder(l, thread_current());
 }
 
 bool lock_try_acquire(struct lock *l)
 {
   if (!sema_try_down(&l->semaphore))
     return false;
-  l->holder = thread_current();
+  host_set_holder(l, thread_current());
   return true;
 }
 
 void lock_release(struct lock *l)
 {
-  if (l->holder != thread_current()) {
+  if (host_holder(l) != thread_current()) {
     fprintf(stderr, "lock_release: not the holder\n");
     abort();
   }
-  l->holder = NULL;
+  host_set_holder(l, NULL);
   sema_up(&l->semaphore);
 }
 
-bool lock_held_by_current_thread(const struct lock *l) { return l->holder == thread_current(); }
+bool lock_held_by_current_thread(const struct lock *l)
+{
+  return host_holder(l) == thread_current();
+}
 
 /* ---- threads and pages ---- */
 
@@ -372,11 +402,135 @@ static int host_interleave(int n, long size, long chunk)
   return 0;
 }
 
+/* Formats the open scratch image (SECTORS sectors, all zero) as an empty file system
+   with DIR_SECTORS directory sectors. */
+static void host_format(uint32_t sectors, uint32_t dir_sectors)
+{
+  static struct kfs_super super;
+  static uint8_t map[KFS_SECTOR_SIZE];
+  memcpy(super.magic, KFS_MAGIC, sizeof super.magic);
+  super.version = KFS_VERSION;
+  super.sector_cnt = sectors;
+  super.freemap_start = 1;
+  super.freemap_sectors = (sectors + KFS_BITS_PER_SECTOR - 1) / KFS_BITS_PER_SECTOR;
+  super.dir_start = 1 + super.freemap_sectors;
+  super.dir_sectors = dir_sectors;
+  block_write(NULL, 0, &super);
+  for (uint32_t i = 0; i < super.freemap_sectors; i++) {
+    memset(map, 0, sizeof map);
+    for (uint32_t s = i * KFS_BITS_PER_SECTOR; s < (i + 1) * KFS_BITS_PER_SECTOR; s++)
+      if (s < super.dir_start + dir_sectors)
+        map[(s % KFS_BITS_PER_SECTOR) / 8] |= (uint8_t)(1u << (s % 8));
+    block_write(NULL, 1 + i, map);
+  }
+}
+
+/* Mounts, quietly unless VERBOSE. */
+static void host_mount(bool verbose)
+{
+  int saved_stdout = dup(1);
+  int sink = verbose ? 2 : open("/dev/null", O_WRONLY);
+  fflush(stdout);
+  dup2(sink, 1);
+  filesys_init();
+  fflush(stdout);
+  dup2(saved_stdout, 1);
+  close(saved_stdout);
+  if (sink != 2)
+    close(sink);
+}
+
+/* True if file NAME holds SIZE bytes following the interleave pattern of file K. */
+static bool host_check_grown(const char *name, long size, int k)
+{
+  static uint8_t buf[5000];
+  struct file *f = filesys_open(name);
+  bool ok = f != NULL && file_length(f) == size;
+  for (long ofs = 0; ok && ofs < size; ofs += (long)sizeof buf) {
+    off_t n = file_read(f, buf, (off_t)sizeof buf);
+    ok = n == (size - ofs < (long)sizeof buf ? size - ofs : (long)sizeof buf);
+    for (off_t i = 0; ok && i < n; i++)
+      ok = buf[i] == (uint8_t)(((ofs + i) * 7 + k) % 251);
+  }
+  file_close(f);
+  return ok;
+}
+
+/* Unit mode: everything on a scratch image; returns the exit status. */
+static int host_unit(void)
+{
+  char path[] = "/tmp/kfs-unit-XXXXXX";
+  int fd = mkstemp(path), failures = 0;
+  if (fd < 0 || ftruncate(fd, 12L * 1024 * 1024) != 0) {
+    fprintf(stderr, "test_fs: cannot make a scratch image\n");
+    return 2;
+  }
+  host_image = fdopen(fd, "r+b");
+  unlink(path);
+  host_sectors = 12 * 2048;
+  host_format(host_sectors, 4);
+
+  host_mount(false);
+  size_t free_at_start = freemap_free_count();
+  fs_selftest_run();
+  failures += selftest_failures != 0;
+  filesys_done();
+
+  host_mount(false);
+  if (freemap_free_count() != free_at_start) {
+    printf("test_fs: %zu sectors free after the self-test, %zu before\n", freemap_free_count(),
+           free_at_start);
+    failures++;
+  }
+  if (host_interleave(3, 200000, 999) != 0) {
+    printf("test_fs: interleaved growth failed\n");
+    failures++;
+  }
+  filesys_done();
+
+  host_mount(false);
+  for (int k = 0; k < 3; k++) {
+    char name[4] = {'g', (char)('0' + k), 0};
+    if (!host_check_grown(name, 200000, k) || !filesys_remove(name)) {
+      printf("test_fs: %s is wrong after remounting\n", name);
+      failures++;
+    }
+  }
+  filesys_done();
+  host_mount(false);
+  if (freemap_free_count() != free_at_start) {
+    printf("test_fs: sectors lost after growing and removing files\n");
+    failures++;
+  }
+
+  struct file *late = filesys_create("late", 10) ? filesys_open("late") : NULL;
+  filesys_done();
+  if (late == NULL || file_write(late, "0123456789abc", 13) != 0 || filesys_open("late") != NULL ||
+      filesys_create("later", 1)) {
+    printf("test_fs: the file system still changes after filesys_done\n");
+    failures++;
+  }
+  file_close(late);
+  host_mount(false);
+  if (freemap_free_count() != free_at_start - 2 || !filesys_remove("late")) {
+    printf("test_fs: wrong free space after a power-off with an open file\n");
+    failures++;
+  }
+  filesys_done();
+  fclose(host_image);
+  printf("test_fs: %s (%lu reads, %lu writes)\n", failures ? "FAIL" : "PASS", host_reads,
+         host_writes);
+  fflush(stdout);
+  return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
   int rc = 2;
+  if (argc == 1)
+    return host_unit();
   if (argc < 3) {
-    fprintf(stderr, "usage: test_fs IMG selftest|cat NAME|put NAME HOST|rm NAME\n");
+    fprintf(stderr, "usage: test_fs [IMG selftest|cat NAME|put NAME HOST|rm NAME|...]\n");
     return 2;
   }
   host_image = fopen(argv[1], "r+b");
@@ -386,12 +540,7 @@ int main(int argc, char **argv)
   }
   host_sectors = (block_sector_t)(ftell(host_image) / BLOCK_SECTOR_SIZE);
   setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-  int saved_stdout = dup(1);
-  dup2(2, 1);
-  filesys_init();
-  fflush(stdout);
-  dup2(saved_stdout, 1);
-  close(saved_stdout);
+  host_mount(true);
   if (strcmp(argv[2], "selftest") == 0) {
     fs_selftest_run();
     rc = 0;
