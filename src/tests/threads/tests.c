@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "lib/stdio.h"
 #include "lib/string.h"
+#include "filesys/fs-selftest.h"
 
 static const struct selftest selftests[] = {
     {"sleep-order", test_sleep_order},       {"sleep-zero", test_sleep_zero},
@@ -13,6 +14,7 @@ static const struct selftest selftests[] = {
     {"debug-fault", test_debug_fault},       {"palloc-exhaust", test_palloc_exhaust},
     {"malloc-stress", test_malloc_stress},   {"pagetable", test_pagetable},
     {"block-rw", test_block_rw},
+    {"fs-selftest", fs_selftest_run},
 };
 
 static const char *running_test;

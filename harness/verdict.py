@@ -1,0 +1,199 @@
+"""From one run's console to a verdict: PASS, FAIL, CRASH, TIMEOUT or ERROR."""
+import difflib
+import os
+import re
+
+from harness.common import ROOT
+
+EXIT_LINE_RE = re.compile(r"^\S+: exit\(-?\d+\)$")
+BANNER_RE = re.compile(r"^Kestrel booting with \d+ kB RAM\.\.\.$")
+
+# STATS keys of the page-fault counters, with the names used in messages and .faults files.
+FAULT_KEYS = [("pf_total", "total"), ("pf_file", "file"), ("pf_zero", "zero-fill"),
+              ("pf_stack", "stack"), ("pf_swapin", "swap-in"), ("pf_wp", "write-protect"),
+              ("pf_invalid", "invalid")]
+BENCH_KEYS = ["ticks", "tsc"]
+
+
+class Verdict:
+    def __init__(self, status, reason=""):
+        self.status = status          # PASS FAIL CRASH TIMEOUT ERROR
+        self.reason = reason          # one line
+        self.details = []             # more lines: diff, backtrace
+        self.stats = {}
+        self.faults = {}
+        self.notes = []               # not failures (e.g. no fault baseline yet)
+
+    def fail(self, status, reason, details=()):
+        if self.status == "PASS":
+            self.status, self.reason = status, reason
+        else:
+            self.details.append(reason)
+        self.details.extend(details)
+
+
+def parse_stats(text):
+    """The last `STATS k=v ...` line as a dict of ints (non-integer values kept as text)."""
+    stats = {}
+    for line in text.splitlines():
+        if line.startswith("STATS "):
+            stats = {}
+            for item in line.split()[1:]:
+                k, sep, v = item.partition("=")
+                if not sep:
+                    continue
+                try:
+                    stats[k] = int(v, 0)
+                except ValueError:
+                    stats[k] = v
+    return stats
+
+
+def fault_counts(stats):
+    return {name: stats[key] for key, name in FAULT_KEYS if key in stats}
+
+
+def read_faults(path):
+    """A .faults baseline: `name value` lines (# comments); returns {name: int}."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            parts = line.split()
+            if len(parts) == 2:
+                try:
+                    out[parts[0]] = int(parts[1])
+                except ValueError:
+                    pass
+    return out
+
+
+def format_faults(test_id, faults, bench):
+    lines = ["# Page faults of %s under the default seed and ips, checked by make check." % test_id,
+             "# Update on purpose with: make accept TESTS=%s" % test_id]
+    lines += ["%s %d" % (k, v) for k, v in faults.items()]
+    lines.append("# Recorded, not checked (make bench compares them):")
+    lines += ["%s %d" % (k, bench[k]) for k in BENCH_KEYS if k in bench]
+    return "\n".join(lines) + "\n"
+
+
+def extract_action(lines, cmdline):
+    """Lines strictly between the Executing/complete markers of cmdline, or None."""
+    start = "Executing '%s':" % cmdline
+    end = "Execution of '%s' complete." % cmdline
+    try:
+        i = lines.index(start)
+    except ValueError:
+        return None, "no line %r" % start
+    try:
+        j = lines.index(end, i + 1)
+    except ValueError:
+        return lines[i + 1:], "no line %r" % end
+    return lines[i + 1:j], None
+
+
+def drop_exit_lines(lines):
+    return [l for l in lines if not EXIT_LINE_RE.match(l)]
+
+
+def compare(actual, expected_files, ignore_exit):
+    """None if actual equals one of the expected files; else (closest file, unified diff)."""
+    if ignore_exit:
+        actual = drop_exit_lines(actual)
+    best = None
+    for path in expected_files:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            exp = f.read().splitlines()
+        if ignore_exit:
+            exp = drop_exit_lines(exp)
+        if exp == actual:
+            return None
+        score = difflib.SequenceMatcher(None, exp, actual, autojunk=False).ratio()
+        if best is None or score > best[0]:
+            best = (score, path, exp)
+    _, path, exp = best
+    name = os.path.relpath(path, ROOT) if path.startswith(ROOT) else path
+    diff = list(difflib.unified_diff(exp, actual, fromfile=name, tofile="actual output", lineterm="", n=3))
+    return name, diff
+
+
+def judge(test, res, expected_dir, check_faults, symbolize=None):
+    """The verdict for test given the RunResult res.
+
+    check_faults: compare page-fault counts with the test's baseline (default seed/ips only).
+    symbolize: function(console text) -> backtrace lines, for crashes."""
+    text = res.text()
+    lines = text.splitlines()
+    v = Verdict("PASS")
+    v.stats = parse_stats(text)
+    v.faults = fault_counts(v.stats)
+
+    if res.status == "timeout":
+        v.fail("TIMEOUT", res.detail)
+        return v
+    if res.status in ("panic", "triple"):
+        what = "kernel panic" if res.status == "panic" else "triple fault or reboot"
+        v.fail("CRASH", "%s: %s" % (what, res.detail) if res.detail else what)
+        details = [l for l in lines if "PANIC" in l or l.startswith("Call stack:")]
+        if symbolize:
+            try:
+                bt = symbolize(text)
+            except Exception as e:  # a missing addr2line must not hide the crash itself
+                bt = ["(backtrace unavailable: %s)" % e]
+            if bt:
+                details += ["backtrace:"] + ["  " + l for l in bt]
+        v.details.extend(details)
+        return v
+    if res.status == "error":
+        v.fail("ERROR", res.detail or "the emulator failed")
+        return v
+
+    # Global invariants of every run.
+    if not any(BANNER_RE.match(l) for l in lines):
+        v.fail("FAIL", "no boot banner `Kestrel booting with N kB RAM...`")
+    if "Boot complete." not in lines:
+        v.fail("FAIL", "no `Boot complete.` line")
+    tail = [l for l in lines if l.strip()]
+    if not tail or tail[-1] != "Powering off...":
+        v.fail("FAIL", "the last line is not `Powering off...`")
+    if not v.stats:
+        v.fail("FAIL", "no `STATS ...` line at power-off")
+    else:
+        up, ku, kb = v.stats.get("upool_used"), v.stats.get("kpool_used"), v.stats.get("kpool_boot")
+        if up is None or ku is None or kb is None:
+            v.fail("FAIL", "the STATS line lacks upool_used, kpool_used or kpool_boot")
+        else:
+            if up != 0:
+                v.fail("FAIL", "leaked pages: %d user-pool pages still in use at power-off" % up)
+            if ku != kb:
+                v.fail("FAIL", "leaked pages: kernel pool %d pages in use at power-off, %d at boot"
+                       % (ku, kb))
+
+    # Output between the markers.
+    action, problem = extract_action(lines, test.cmdline)
+    if problem:
+        v.fail("FAIL", "console has %s" % problem, ["last console lines:"] + ["  " + l for l in lines[-8:]])
+    else:
+        exp_files = test.expected_files(expected_dir)
+        if not exp_files:
+            v.fail("ERROR", "missing expected file %s" % os.path.relpath(
+                os.path.join(expected_dir, test.suite, test.name + ".out"), ROOT))
+        else:
+            d = compare(action, exp_files, test.ignore_exit)
+            if d:
+                v.fail("FAIL", "output differs from %s" % d[0], d[1])
+
+    if check_faults and test.check_faults and v.stats:
+        base_path = test.faults_file(expected_dir)
+        if os.path.exists(base_path):
+            base = read_faults(base_path)
+            changes = ["%s %d -> %d" % (k, base[k], v.faults.get(k, 0))
+                       for _, k in FAULT_KEYS if k in base and base[k] != v.faults.get(k, 0)]
+            if changes:
+                v.fail("FAIL", "page faults changed: %s (if intended: make accept TESTS=%s)"
+                       % (", ".join(changes), test.id))
+        else:
+            v.notes.append("no fault baseline")
+    return v
