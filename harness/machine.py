@@ -30,6 +30,7 @@ VGABIOS = "/usr/share/vgabios/vgabios.bin"
 PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/bochs/plugins"
 
 CHUNKS_PER_SECOND = 4           # granularity of the emulated-time limits
+BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
 START_LIMIT = 30.0              # wall seconds for the emulator to reach its first prompt
 BANNER = "Kestrel booting"
 PROMPT_RE = re.compile(rb"<bochs:(\d+)> ")
@@ -286,7 +287,8 @@ class Machine:
         pending = b""
         prompt = 0
         want = 1           # prompt number that ends the current wait
-        chunks = 0
+        chunks = 0          # chunks since the first console byte (the limits count from there)
+        boot_chunks = 0     # chunks before it (BIOS and boot loader)
         quiet = 0
         mark = 0
         started = False
@@ -321,9 +323,15 @@ class Machine:
                     res.detail = "no power-off after %.0f s of host time (emulator wedged?)" % (now - t0)
                     break
                 if prompt >= want:
-                    if started:
+                    console.poll()
+                    if started and not console.size:
+                        boot_chunks += 1
+                        if boot_chunks >= BOOT_LIMIT * CHUNKS_PER_SECOND:
+                            res.status = "timeout"
+                            res.detail = "no console output within %d s of emulated time after power-on" % BOOT_LIMIT
+                            break
+                    elif started:
                         chunks += 1
-                        console.poll()
                         if console.size > mark:
                             mark = console.size
                             quiet = 0
@@ -350,7 +358,7 @@ class Machine:
         except BrokenPipeError:
             self.proc.wait()
         finally:
-            res.ticks = chunks * chunk
+            res.ticks = (chunks + boot_chunks) * chunk
             out_log.close()
         if res.status == "timeout":
             self.kill()

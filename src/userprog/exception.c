@@ -64,8 +64,8 @@ static void exception_page_fault(struct intr_frame *f)
   if (f->eflags & 0x200)
     intr_enable();
 
-  bool in_copy = !user && f->rip >= (uint64_t)uaccess_text_start &&
-                 f->rip < (uint64_t)uaccess_text_end;
+  bool in_copy =
+      !user && f->rip >= (uint64_t)uaccess_text_start && f->rip < (uint64_t)uaccess_text_end;
   if (user || (in_copy && is_user_vaddr((void *)cr2))) {
     enum vm_fault_result r = vm_try_handle_fault((void *)cr2, user, write, not_present);
     if (r == VM_FAULT_HANDLED)

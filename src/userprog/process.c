@@ -15,8 +15,8 @@
 
 void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
 
-#define USER_CS 0x23
-#define USER_SS 0x1B
+#define USER_CS     0x23
+#define USER_SS     0x1B
 #define USER_RFLAGS 0x202
 
 /* Guards every process_record (refs, status) and the children lists. */
@@ -96,7 +96,7 @@ struct elf_phdr {
 } __attribute__((packed));
 
 enum { PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_SHLIB = 5 };
-#define PF_W 2
+#define PF_W          2
 #define ELF_MAX_PHDRS 1024
 
 /* Needs: PH read from FILE of length FLEN. Guarantees: true if PH obeys every PT_LOAD rule
@@ -139,8 +139,7 @@ static bool elf_load(struct vm_space *s, struct file *file, uint8_t *scratch, ui
   if (memcmp(eh.e_ident, "\177ELF\2\1\1", 7) != 0 || eh.e_type != 2 || eh.e_machine != 0x3E ||
       eh.e_version != 1 || eh.e_phentsize != sizeof(struct elf_phdr) ||
       eh.e_phnum > ELF_MAX_PHDRS || eh.e_phoff > flen ||
-      (uint64_t)eh.e_phnum * sizeof(struct elf_phdr) > flen - eh.e_phoff ||
-      eh.e_entry >= KERN_BASE)
+      (uint64_t)eh.e_phnum * sizeof(struct elf_phdr) > flen - eh.e_phoff || eh.e_entry >= KERN_BASE)
     return false;
   const size_t per_read = PGSIZE / sizeof(struct elf_phdr);
   bool any_load = false;
@@ -409,7 +408,8 @@ void process_exit(int status)
   struct process_record *rec = p->record;
   lock_acquire(&process_lock);
   while (!list_empty(&p->children)) {
-    struct process_record *c = list_entry(list_pop_front(&p->children), struct process_record, elem);
+    struct process_record *c =
+        list_entry(list_pop_front(&p->children), struct process_record, elem);
     if (--c->refs == 0)
       free(c);
   }

@@ -20,8 +20,8 @@
 enum ofile_kind { OFILE_STDIN, OFILE_STDOUT, OFILE_FILE };
 struct ofile {
   enum ofile_kind kind;
-  int refs;           /* fds of this process pointing here */
-  struct file *file;  /* OFILE_FILE only */
+  int refs;          /* fds of this process pointing here */
+  struct file *file; /* OFILE_FILE only */
 };
 
 /* Exit record shared by a child and its parent (or the kernel for the first process).
@@ -46,9 +46,9 @@ struct process {
   struct vm_space *space;        /* address space, executable, mappings */
   struct ofile *fds[PROCESS_FD_MAX];
   struct fault_counters faults;
-  uint8_t *bounce;               /* one kernel page for user<->file transfers */
-  struct intr_frame start;       /* user registers the thread starts with */
-  uint8_t fpu[512];              /* FXSAVE image the thread starts with (fork) */
+  uint8_t *bounce;         /* one kernel page for user<->file transfers */
+  struct intr_frame start; /* user registers the thread starts with */
+  uint8_t fpu[512];        /* FXSAVE image the thread starts with (fork) */
   bool fpu_valid;
 };
 

@@ -24,11 +24,11 @@
 void syscall_entry(void);
 void syscall_handler(struct intr_frame *f);
 
-#define MSR_EFER 0xC0000080
-#define MSR_STAR 0xC0000081
-#define MSR_LSTAR 0xC0000082
+#define MSR_EFER   0xC0000080
+#define MSR_STAR   0xC0000081
+#define MSR_LSTAR  0xC0000082
 #define MSR_SFMASK 0xC0000084
-#define EFER_SCE 0x1
+#define EFER_SCE   0x1
 /* RFLAGS bits cleared on SYSCALL (ABI 1): TF, IF, DF, IOPL, NT, AC. */
 #define SYSCALL_FLAG_MASK (0x100 | 0x200 | 0x400 | 0x3000 | 0x4000 | 0x40000)
 
@@ -214,8 +214,7 @@ void syscall_handler(struct intr_frame *f)
     ret = process_wait((tid_t)a1);
     break;
   case SYS_CREATE:
-    ret = copy_string_arg(p, a1) < PGSIZE &&
-          filesys_create((const char *)p->bounce, (uint32_t)a2);
+    ret = copy_string_arg(p, a1) < PGSIZE && filesys_create((const char *)p->bounce, (uint32_t)a2);
     break;
   case SYS_REMOVE:
     ret = copy_string_arg(p, a1) < PGSIZE && filesys_remove((const char *)p->bounce);

@@ -9,7 +9,7 @@ struct page;
 /* A user-pool frame holding one resident page. Every frame knows its page, and through
    it the owning address space (page->space), which eviction needs to unmap it. */
 struct frame {
-  void *kva;             /* kernel address of the frame */
+  void *kva; /* kernel address of the frame */
   struct page *page;
   struct list_elem elem; /* frame table list, in allocation order */
 };

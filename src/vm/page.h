@@ -65,11 +65,11 @@ struct file_page {
 
 /* One user page of an address space. */
 struct page {
-  void *va;                  /* page-aligned user address */
-  struct page *hash_next;    /* bucket chain of the supplemental page table */
+  void *va;               /* page-aligned user address */
+  struct page *hash_next; /* bucket chain of the supplemental page table */
   const struct page_ops *ops;
-  struct vm_space *space;    /* owning address space */
-  struct frame *frame;       /* NULL while not resident */
+  struct vm_space *space; /* owning address space */
+  struct frame *frame;    /* NULL while not resident */
   bool writable;
   union {
     struct uninit_page uninit;

@@ -219,8 +219,7 @@ bool vm_space_copy(struct vm_space *dst, const struct vm_space *src)
       else if (sp->ops->type == VM_ANON)
         vm_anon_init(np);
       else
-        vm_file_init(np, mapping_find(dst, sp->file.map->start), sp->file.ofs,
-                     sp->file.read_bytes);
+        vm_file_init(np, mapping_find(dst, sp->file.map->start), sp->file.ofs, sp->file.read_bytes);
       spt_insert(dst, np);
       if (sp->frame == NULL)
         continue;
@@ -240,8 +239,8 @@ bool vm_space_copy(struct vm_space *dst, const struct vm_space *src)
   return true;
 }
 
-bool vm_space_add_lazy(struct vm_space *s, void *upage, bool writable, size_t page_ofs,
-                       size_t len, off_t file_ofs)
+bool vm_space_add_lazy(struct vm_space *s, void *upage, bool writable, size_t page_ofs, size_t len,
+                       off_t file_ofs)
 {
   struct page *p = spt_find(s, upage);
   if (p == NULL) {
@@ -258,8 +257,8 @@ bool vm_space_add_lazy(struct vm_space *s, void *upage, bool writable, size_t pa
   struct uninit_page *u = &p->uninit;
   if (u->chunk_cnt == VM_LAZY_CHUNKS)
     return false;
-  u->chunks[u->chunk_cnt++] =
-      (struct lazy_chunk){.page_ofs = (uint16_t)page_ofs, .len = (uint16_t)len, .file_ofs = file_ofs};
+  u->chunks[u->chunk_cnt++] = (struct lazy_chunk){
+      .page_ofs = (uint16_t)page_ofs, .len = (uint16_t)len, .file_ofs = file_ofs};
   return true;
 }
 
@@ -341,8 +340,8 @@ static enum vm_fault_result fault_resolve(void *addr, bool write, bool not_prese
     COUNT(proc, invalid);
     return VM_FAULT_INVALID;
   }
-  bool from_file = (p->ops->type == VM_UNINIT && p->uninit.chunk_cnt > 0) ||
-                   p->ops->type == VM_FILE;
+  bool from_file =
+      (p->ops->type == VM_UNINIT && p->uninit.chunk_cnt > 0) || p->ops->type == VM_FILE;
   bool swapped = p->ops->type == VM_ANON && !stack;
   enum vm_fault_result r;
   if (stack) {
@@ -382,8 +381,8 @@ void *vm_mmap(struct vm_space *s, void *addr, size_t len, bool writable, struct 
               off_t ofs)
 {
   uint64_t a = (uint64_t)addr;
-  if (a == 0 || pg_ofs(addr) != 0 || len == 0 || ofs < 0 || ofs % PGSIZE != 0 ||
-      a + len < a || a + len > KERN_BASE || file == NULL)
+  if (a == 0 || pg_ofs(addr) != 0 || len == 0 || ofs < 0 || ofs % PGSIZE != 0 || a + len < a ||
+      a + len > KERN_BASE || file == NULL)
     return NULL;
   off_t flen = file_length(file);
   if (flen <= 0)
@@ -436,7 +435,6 @@ void vm_munmap(struct vm_space *s, void *addr)
 
 int vm_format_stats(char *buf, size_t size)
 {
-  return snprintf(buf, size, " frames_peak=%zu pages_touched=%llu fault_cycles=%llu",
-                  frame_peak(), (unsigned long long)pages_touched,
-                  (unsigned long long)fault_cycles);
+  return snprintf(buf, size, " frames_peak=%zu pages_touched=%llu fault_cycles=%llu", frame_peak(),
+                  (unsigned long long)pages_touched, (unsigned long long)fault_cycles);
 }

@@ -50,8 +50,8 @@ bool vm_space_copy(struct vm_space *dst, const struct vm_space *src);
    (LEN may be 0: the page only reads as zeros), lazily. Merges with a lazy page already
    there (segments sharing a page); the page is writable if any segment in it is.
    False if out of memory or the page cannot take another range. */
-bool vm_space_add_lazy(struct vm_space *s, void *upage, bool writable, size_t page_ofs,
-                       size_t len, off_t file_ofs);
+bool vm_space_add_lazy(struct vm_space *s, void *upage, bool writable, size_t page_ofs, size_t len,
+                       off_t file_ofs);
 /* Maps a zeroed anonymous writable page at UPAGE in S right away; returns its kernel
    address (for writing the initial stack), NULL if out of memory or already mapped. */
 void *vm_space_add_resident(struct vm_space *s, void *upage);
