@@ -365,7 +365,23 @@ class Machine:
         console.finish()
         res.console = console.data
         if res.status != "timeout":
+            if not started:
+                res.status = "error"
+                res.detail = "bochs exited (status %s) before starting%s" % (
+                    self.proc.returncode, self._last_output())
+                return
             self._classify(res, self._bochs_log())
+
+    def _last_output(self):
+        """': <last meaningful line Bochs printed>' for start-up failures."""
+        try:
+            with open(os.path.join(self.workdir, "bochs.out"), "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+        lines = [l.strip() for l in text.splitlines() if l.strip() and not l.startswith("=")
+                 and "Bochs x86 Emulator" not in l and "Built from" not in l and "Timestamp" not in l]
+        return ": " + lines[-1] if lines else ""
 
     def _bochs_log(self):
         try:
@@ -408,7 +424,7 @@ class Machine:
         console = Console(os.path.join(wd, "console.out"), s.echo, not s.interactive)
         self.stdin_open = s.interactive
         shift = max(0, min(10, int(round(math.log2(1e9 / s.ips)))))
-        cmd = ["qemu-system-x86_64", "-nographic", "-no-reboot", "-monitor", "none",
+        cmd = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
                "-m", str(int(s.mem)), "-device", "isa-debug-exit,iobase=0x501,iosize=1",
                "-icount", "shift=%d,sleep=off" % shift]
         index = {"ata0-master": 0, "ata0-slave": 1, "ata1-master": 2, "ata1-slave": 3}
@@ -492,8 +508,11 @@ class Console:
 
     def _echo(self, data):
         if self.echo is not None and data:
-            self.echo.write(data)
-            self.echo.flush()
+            try:
+                self.echo.write(data)
+                self.echo.flush()
+            except (BrokenPipeError, ValueError):
+                self.echo = None      # the reader went away (| head): keep running quietly
 
     def poll(self):
         if not self.from_file:

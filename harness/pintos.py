@@ -23,7 +23,7 @@ class Parser(argparse.ArgumentParser):
         raise HarnessError(message)
 
 
-def number(kind, minimum=0.0, integer=False):
+def number(kind, minimum=0.0, integer=False, maximum=None):
     def conv(text):
         try:
             v = int(text, 0) if integer else float(text)
@@ -31,6 +31,8 @@ def number(kind, minimum=0.0, integer=False):
             raise argparse.ArgumentTypeError("%s must be a number, not %r" % (kind, text))
         if v < minimum:
             raise argparse.ArgumentTypeError("%s must be at least %g, not %r" % (kind, minimum, text))
+        if maximum is not None and v > maximum:
+            raise argparse.ArgumentTypeError("%s must be at most %g, not %r" % (kind, maximum, text))
         return v
     return conv
 
@@ -44,7 +46,7 @@ def make_parser():
                    help="put a file on a fresh file-system disk (repeatable)")
     p.add_argument("-g", "--get", action="append", default=[], metavar="GUESTNAME[:HOSTFILE]",
                    help="copy a file back from the file-system disk after power-off")
-    p.add_argument("-m", "--mem", type=number("-m", 1), default=DEFAULT_MEM_MB, metavar="MB",
+    p.add_argument("-m", "--mem", type=number("-m", 2, maximum=2048), default=DEFAULT_MEM_MB, metavar="MB",
                    help="guest memory (default %d)" % DEFAULT_MEM_MB)
     p.add_argument("--fs-disk", type=number("--fs-disk", 0.001), metavar="MB",
                    help="file-system disk size (default %d)" % DEFAULT_FS_MB)
@@ -151,9 +153,13 @@ def main(argv=None):
         if saved_tty is not None:
             import termios
             termios.tcsetattr(0, termios.TCSADRAIN, saved_tty)
-    sys.stdout.flush()
-    if res.console and not res.console.endswith(b"\n"):
-        sys.stdout.write("\n")
+    try:
+        sys.stdout.flush()
+        if res.console and not res.console.endswith(b"\n"):
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stdout = None     # the reader went away; the status still tells the outcome
     if res.status != "poweroff":
         sys.stderr.write("pintos: %s%s\n" % ({"panic": "kernel panic", "triple": "triple fault/reboot",
                                                "timeout": "TIMEOUT", "error": "emulator failure"}

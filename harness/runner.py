@@ -158,10 +158,10 @@ def select_items(args):
         extra = chosen_extra
     else:
         selected = tests
-    if args.command == "bench":
-        selected = [t for t in selected if not t.bench]
-    elif not patterns or args.command == "grade":
-        selected = [t for t in selected if not t.bench]
+    # bench = yes workloads run only when named without wildcards (a test or their suite).
+    named = [p.rstrip("/") for p in patterns if not any(c in p for c in "*?[")]
+    selected = [t for t in selected if not t.bench or (args.command not in ("bench", "grade") and
+                                                       (t.id in named or t.name in named or t.suite in named))]
     seeds = parse_seeds(args.seeds) if args.seeds else [0]
     if args.command in ("accept",):
         seeds = [0]
@@ -324,6 +324,8 @@ class Runner:
         except Exception as e:  # one broken test must not take the whole run down
             out = Outcome(item)
             out.verdict = verdict.Verdict("ERROR", "harness error: %s: %s" % (type(e).__name__, e))
+        if machine._aborting.is_set():
+            return None          # killed by Ctrl-C: no verdict
         with self.lock:
             self.running.pop(item.label, None)
             self.done += 1
@@ -603,8 +605,9 @@ def cmd_bench(args, items):
         path = t.faults_file(args.expected)
         base = verdict.read_faults(path) if os.path.exists(path) else {}
         row = [o.item.label]
+        values = verdict.bench_values(o.verdict.stats)
         for k in verdict.BENCH_KEYS:
-            now = o.verdict.stats.get(k)
+            now = values.get(k)
             was = base.get(k)
             if now is None:
                 row += ["-", "-", ""]
@@ -614,7 +617,7 @@ def cmd_bench(args, items):
                 pct = (now - was) * 100.0 / was if was else 0.0
                 row += [str(was), str(now), "%+.1f%%" % pct]
         rows.append(row)
-    head = ["test", "ticks accepted", "ticks now", "change", "tsc accepted", "tsc now", "change"]
+    head = ["test", "ticks accepted", "ticks now", "change", "cycles accepted", "cycles now", "change"]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     for r in [head] + rows:
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))

@@ -121,7 +121,8 @@ class VerdictTests(unittest.TestCase):
         self.assertEqual(v.status, "FAIL")
         self.assertIn("page faults changed: zero-fill 1 -> 3", v.reason)
         self.assertEqual(self.judge(console(["(demo) begin", "(demo) end"]), faults=False).status, "PASS")
-        text = verdict.format_faults("unit/demo", {"total": 5, "zero-fill": 3}, {"ticks": 9, "tsc": 7})
+        text = verdict.format_faults("unit/demo", {"total": 5, "zero-fill": 3}, {"ticks": 9, "tsc": 70, "boot_tsc": 7})
+        self.assertIn("cycles 63", text)
         self.write("demo.faults", text)
         self.assertEqual(self.judge(console(["(demo) begin", "(demo) end"])).status, "PASS")
 
