@@ -405,7 +405,10 @@ class Machine:
             res.status = "triple"
             res.detail = "triple fault (the CPU could not deliver an exception)"
             return
-        if "shutdown requested" in log or res.status == "poweroff":
+        # The kernel prints "Powering off..." just before it writes the shutdown port, so a
+        # console ending in it is a clean power-off even if Bochs's log was cut short.
+        if ("shutdown requested" in log or res.status == "poweroff"
+                or text.rstrip().endswith("Powering off...")):
             res.status = "poweroff"
             return
         fatal = [l for l in log.splitlines() if ">>PANIC<<" in l]
