@@ -3,25 +3,13 @@
    then the vector number, and joins intr_entry, which saves the general registers in the
    layout of struct intr_frame and calls intr_handler(frame). */
 
+#include "threads/intr-frame.h"
+
         .section .text
         .globl intr_entry
 intr_entry:
         pushq $0                /* es_ds slot */
-        pushq %rax
-        pushq %rbx
-        pushq %rcx
-        pushq %rdx
-        pushq %rbp
-        pushq %rdi
-        pushq %rsi
-        pushq %r8
-        pushq %r9
-        pushq %r10
-        pushq %r11
-        pushq %r12
-        pushq %r13
-        pushq %r14
-        pushq %r15
+        INTR_FRAME_PUSH_GPRS
         cld
         mov %rsp, %rdi
         sub $8, %rsp            /* 16-byte alignment at the call */
@@ -30,21 +18,7 @@ intr_entry:
         add $8, %rsp
         .globl intr_exit
 intr_exit:
-        popq %r15
-        popq %r14
-        popq %r13
-        popq %r12
-        popq %r11
-        popq %r10
-        popq %r9
-        popq %r8
-        popq %rsi
-        popq %rdi
-        popq %rbp
-        popq %rdx
-        popq %rcx
-        popq %rbx
-        popq %rax
+        INTR_FRAME_POP_GPRS
         add $24, %rsp           /* es_ds, vec_no, error_code */
         iretq
 

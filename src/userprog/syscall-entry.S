@@ -7,6 +7,8 @@
    scheduler on every switch); no swapgs is needed. The frame built has the layout of
    struct intr_frame so C code (fork, exec) can read and rewrite the user registers. */
 
+#include "threads/intr-frame.h"
+
 #define USER_CS 0x23
 #define USER_SS 0x1B
 
@@ -23,21 +25,7 @@ syscall_entry:
 	pushq $0                /* error_code */
 	pushq $0                /* vec_no */
 	pushq $0                /* es_ds */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rbp
-	pushq %rdi
-	pushq %rsi
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	INTR_FRAME_PUSH_GPRS
 	movq %rsp, %rdi
 	subq $8, %rsp           /* 23 quadwords pushed: realign to 16 for the call */
 	xorl %ebp, %ebp
@@ -49,21 +37,7 @@ syscall_entry:
 	   a user address below KERN_BASE, hence canonical (SYSRET would fault in ring 0 on a
 	   non-canonical rcx). */
 	cli
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rsi
-	popq %rdi
-	popq %rbp
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	INTR_FRAME_POP_GPRS
 	addq $24, %rsp          /* es_ds, vec_no, error_code */
 	popq %rcx               /* rip */
 	addq $8, %rsp           /* cs */
@@ -79,23 +53,7 @@ syscall_entry:
 syscall_enter_user:
 	cli
 	movq %rdi, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rsi
-	popq %rdi
-	popq %rbp
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $24, %rsp
-	iretq
+	jmp intr_exit
 
 	.bss
 	.align 8
