@@ -103,7 +103,7 @@ void serial_putc(uint8_t c)
   }
   while (tx_count() == TX_SIZE) {
     if (old == INTR_ON && !intr_context())
-      __asm__ volatile("sti; hlt; cli" : : : "memory");
+      thread_wait_interrupt();
     else
       poll_send_one();
   }
@@ -124,7 +124,7 @@ void serial_flush(void)
   enum intr_level old = intr_disable();
   while (tx_count() > 0) {
     if (irq_mode && !polled_only && old == INTR_ON && !intr_context())
-      __asm__ volatile("sti; hlt; cli" : : : "memory");
+      thread_wait_interrupt();
     else
       poll_send_one();
   }

@@ -26,6 +26,7 @@ static struct thread initial_thread_storage;
 static tid_t next_tid = 1;
 static unsigned slice_ticks, slice_length = TIME_SLICE;
 static bool slice_random;
+static struct thread *waiting_thread; /* halted in thread_wait_interrupt, or NULL */
 static uint8_t fpu_template[512] __attribute__((aligned(16)));
 
 int64_t thread_idle_ticks, thread_kernel_ticks, thread_user_ticks;
@@ -97,7 +98,7 @@ void thread_start(void)
 void thread_tick(bool user_mode)
 {
   struct thread *t = current;
-  if (t == idle_thread)
+  if (t == idle_thread || t == waiting_thread)
     thread_idle_ticks++;
   else if (user_mode)
     thread_user_ticks++;
@@ -105,6 +106,18 @@ void thread_tick(bool user_mode)
     thread_kernel_ticks++;
   if (t == idle_thread ? !list_empty(&ready_list) : ++slice_ticks >= slice_length)
     intr_yield_on_return();
+}
+
+/* Halts the CPU until the next interrupt, for a thread that must wait on a device without
+   blocking (the console's transmit queue). Called with interrupts off; returns with them off.
+   Ticks spent here count as idle, not kernel, time. STI delays interrupts by one
+   instruction, so none is lost between STI and HLT (Intel SDM vol. 2, STI). */
+void thread_wait_interrupt(void)
+{
+  ASSERT(intr_get_level() == INTR_OFF);
+  waiting_thread = current;
+  __asm__ volatile("sti; hlt; cli" : : : "memory");
+  waiting_thread = NULL;
 }
 
 void thread_print_stats(void)

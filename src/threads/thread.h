@@ -57,6 +57,7 @@ void thread_yield(void);
 int thread_get_priority(void);
 void thread_set_priority(int);
 void thread_set_random_slices(bool on);
+void thread_wait_interrupt(void);
 
 /* Tick counters for statistics. */
 extern int64_t thread_idle_ticks, thread_kernel_ticks, thread_user_ticks;
