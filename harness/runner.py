@@ -121,6 +121,24 @@ def host_items():
     return items
 
 
+def expect_items():
+    """Every src/tests/<suite>/<name>.exp: an expect script driving a real interactive session
+    through tools/pintos; it passes when the script exits 0."""
+    items = []
+    tests_dir = os.path.join(ROOT, "src", "tests")
+    for suite in sorted(os.listdir(tests_dir)) if os.path.isdir(tests_dir) else []:
+        d = os.path.join(tests_dir, suite)
+        if not os.path.isdir(d):
+            continue
+        for f in sorted(os.listdir(d)):
+            if f.endswith(".exp"):
+                it = Item("%s/%s" % (suite, f[:-4]))
+                it.kind = "expect"
+                it.source = os.path.join("src", "tests", suite, f)
+                items.append(it)
+    return items
+
+
 def selftest_item():
     it = Item("harness/selftest")
     it.kind = "selftest"
@@ -136,6 +154,7 @@ def select_items(args):
         extra = host_items()
         if args.command != "unit":
             extra.append(selftest_item())
+            extra.extend(expect_items())
     if args.command == "unit":
         tests = []
     emu_patterns, extra_patterns, chosen_extra = [], [], []
@@ -306,6 +325,27 @@ class Runner:
         out.verdict = v
         return out
 
+    def run_expect(self, item):
+        out = Outcome(item)
+        t0 = time.monotonic()
+        out.command = "expect %s" % item.source
+        try:
+            r = subprocess.run(["expect", item.source], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=300)
+            out.console = r.stdout
+            if r.returncode == 0:
+                v = verdict.Verdict("PASS")
+            else:
+                v = verdict.Verdict("FAIL", "expect script %s failed" % item.source)
+                v.details = r.stdout.decode("utf-8", "replace").splitlines()[-40:]
+        except subprocess.TimeoutExpired:
+            v = verdict.Verdict("TIMEOUT", "expect script still running after 300 s")
+        except OSError as e:
+            v = verdict.Verdict("ERROR", "cannot run expect: %s (apt-get install -y expect)" % e.strerror)
+        out.wall = time.monotonic() - t0
+        out.verdict = v
+        return out
+
     def run_item(self, item):
         with self.lock:
             self.running[item.label] = time.monotonic()
@@ -317,6 +357,8 @@ class Runner:
                 out = self.run_host(item)
             elif item.kind == "selftest":
                 out = self.run_selftest(item)
+            elif item.kind == "expect":
+                out = self.run_expect(item)
             else:
                 out = self.run_emu(item)
         except KeyboardInterrupt:
