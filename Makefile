@@ -36,6 +36,8 @@ USER_PROG_SRC := $(wildcard src/programs/*.c)
 USER_PROGS := $(patsubst src/%.c,$(BUILD)/%,$(USER_TEST_SRC)) $(patsubst src/%.c,$(BUILD)/%,$(USER_PROG_SRC))
 
 all: $(BUILD)/boot.img $(USER_PROGS)
+# Keep the object files of user programs (intermediates of a pattern chain).
+.SECONDARY:
 .PHONY: all
 
 include mk/toolcheck.mk
