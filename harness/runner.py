@@ -308,43 +308,37 @@ class Runner:
         out.verdict = v
         return out
 
-    def run_selftest(self, item):
+    def run_script(self, item, argv, what, package):
+        """Runs ARGV from the repository root as one test: exit status 0 is a pass."""
         out = Outcome(item)
         t0 = time.monotonic()
-        out.command = "python3 -m unittest harness.tests.test_offline"
-        r = subprocess.run([sys.executable, "-m", "unittest", "-q", "harness.tests.test_offline"],
-                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, timeout=300)
-        out.console = r.stdout
-        if r.returncode == 0:
-            v = verdict.Verdict("PASS")
-        else:
-            v = verdict.Verdict("FAIL", "harness self-tests failed")
-            v.details = r.stdout.decode("utf-8", "replace").splitlines()[-40:]
-        out.wall = time.monotonic() - t0
-        out.verdict = v
-        return out
-
-    def run_expect(self, item):
-        out = Outcome(item)
-        t0 = time.monotonic()
-        out.command = "expect %s" % item.source
+        out.command = " ".join(argv)
         try:
-            r = subprocess.run(["expect", item.source], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=300)
+            r = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, timeout=300)
             out.console = r.stdout
             if r.returncode == 0:
                 v = verdict.Verdict("PASS")
             else:
-                v = verdict.Verdict("FAIL", "expect script %s failed" % item.source)
+                v = verdict.Verdict("FAIL", "%s failed" % what)
                 v.details = r.stdout.decode("utf-8", "replace").splitlines()[-40:]
         except subprocess.TimeoutExpired:
-            v = verdict.Verdict("TIMEOUT", "expect script still running after 300 s")
+            v = verdict.Verdict("TIMEOUT", "%s still running after 300 s" % what)
         except OSError as e:
-            v = verdict.Verdict("ERROR", "cannot run expect: %s (apt-get install -y expect)" % e.strerror)
+            v = verdict.Verdict("ERROR", "cannot run %s: %s (apt-get install -y %s)"
+                                % (argv[0], e.strerror, package))
         out.wall = time.monotonic() - t0
         out.verdict = v
         return out
+
+    def run_selftest(self, item):
+        return self.run_script(item, [sys.executable, "-m", "unittest", "-q",
+                                      "harness.tests.test_offline"],
+                               "harness self-tests", "python3")
+
+    def run_expect(self, item):
+        return self.run_script(item, ["expect", item.source],
+                               "expect script %s" % item.source, "expect")
 
     def run_item(self, item):
         with self.lock:

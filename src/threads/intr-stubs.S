@@ -3,7 +3,7 @@
    then the vector number, and joins intr_entry, which saves the general registers in the
    layout of struct intr_frame and calls intr_handler(frame). */
 
-#include "threads/intr-frame.h"
+#include "threads/intr-frame.inc"
 
         .section .text
         .globl intr_entry

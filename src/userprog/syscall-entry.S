@@ -7,7 +7,7 @@
    scheduler on every switch); no swapgs is needed. The frame built has the layout of
    struct intr_frame so C code (fork, exec) can read and rewrite the user registers. */
 
-#include "threads/intr-frame.h"
+#include "threads/intr-frame.inc"
 
 #define USER_CS 0x23
 #define USER_SS 0x1B
