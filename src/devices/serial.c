@@ -112,12 +112,6 @@ void serial_putc(uint8_t c)
   intr_set_level(old);
 }
 
-void serial_putc_direct(uint8_t c)
-{
-  polled_only = true;
-  serial_putc(c);
-}
-
 /* Waits until the ring buffer is empty and the transmitter has shifted out its last bit. */
 void serial_flush(void)
 {

@@ -91,8 +91,6 @@ void thread_start(void)
   tid_t tid = thread_create("idle", PRI_MIN, idle, NULL);
   ASSERT(tid != TID_ERROR);
   intr_enable();
-  /* Let idle run once so that it blocks itself and leaves the ready list. */
-  thread_yield();
 }
 
 void thread_tick(bool user_mode)

@@ -48,4 +48,22 @@ static inline void msort_part_name(char *buf, size_t size, int p)
   snprintf(buf, size, "sorted-%d", p);
 }
 
+/* Reads the MSORT_PARTS part files into PARTS, merges them into MERGED, sorts DATA
+   (MSORT_TOTAL ints, TMP as scratch) directly, and checks that the two results agree. */
+static inline void msort_check_parts(int *data, int *tmp, int *parts, int *merged)
+{
+  char name[16];
+  for (int p = 0; p < MSORT_PARTS; p++) {
+    msort_part_name(name, sizeof name, p);
+    int fd = open(name);
+    REQUIRE(fd > 1, "open \"%s\"", name);
+    read_all(fd, parts + p * MSORT_PART, MSORT_PART * sizeof(int), 0);
+    close(fd);
+  }
+  msort_merge_parts(parts, merged);
+  msort_ints(data, tmp, MSORT_TOTAL);
+  compare_bytes(merged, data, MSORT_TOTAL * sizeof *data, "merged result");
+  msg("merged result equals a direct sort");
+}
+
 #endif

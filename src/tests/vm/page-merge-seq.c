@@ -20,15 +20,5 @@ void test_main(void)
     snprintf(cmd, sizeof cmd, "child-sort %d", p);
     CHECK(wait(spawn("sorter", cmd)) == p, "sorter %d finished", p);
   }
-  for (int p = 0; p < MSORT_PARTS; p++) {
-    msort_part_name(name, sizeof name, p);
-    fd = open(name);
-    REQUIRE(fd > 1, "open \"%s\"", name);
-    read_all(fd, parts + p * MSORT_PART, MSORT_PART * sizeof(int), 0);
-    close(fd);
-  }
-  msort_merge_parts(parts, merged);
-  msort_ints(data, tmp, MSORT_TOTAL);
-  compare_bytes(merged, data, sizeof data, "merged result");
-  msg("merged result equals a direct sort");
+  msort_check_parts(data, tmp, parts, merged);
 }
