@@ -4,6 +4,7 @@
 #include "devices/timer.h"
 #include "filesys/filesys.h"
 #include "lib/stdio.h"
+#include "threads/failinject.h"
 #include "threads/interrupt.h"
 #include "threads/io.h"
 #include "threads/palloc.h"
@@ -74,6 +75,10 @@ static void power_print_stats(void)
 
 void power_off(void)
 {
+  char fi[128];
+  failinject_arm(false);
+  if (failinject_format_stats(fi, sizeof fi) > 0)
+    printf("FAILINJECT%s\n", fi);
   filesys_done();
   power_print_stats();
   printf("Powering off...\n");

@@ -12,6 +12,7 @@
 #include "lib/stdlib.h"
 #include "lib/string.h"
 #include "tests/threads/tests.h"
+#include "threads/failinject.h"
 #include "threads/gdt.h"
 #include "threads/interrupt.h"
 #include "threads/io.h"
@@ -102,8 +103,10 @@ static int cmdline_parse_options(void)
       init_seed = v;
     else if (option_value(w, "-ips", &v))
       continue;
+    else if (!strncmp(w, "-fail=", 6) && failinject_configure(w + 6))
+      continue;
     else {
-      printf("Unknown option: %s (options: -q -ul=PAGES -seed=N -ips=N)\n", w);
+      printf("Unknown option: %s (options: -q -ul=PAGES -seed=N -ips=N -fail=SPEC)\n", w);
       return -1;
     }
   }
@@ -186,6 +189,7 @@ int main(void)
   kstats.entry_tsc = kernel_entry_tsc;
   kstats.boot_tsc = rdtsc();
   printf("Boot complete.\n");
+  failinject_arm(true);
   actions_run(first_action);
   power_off();
 }

@@ -3,6 +3,7 @@
 #include "lib/debug.h"
 #include "lib/kernel/bitmap.h"
 #include "threads/e820.h"
+#include "threads/failinject.h"
 #include "threads/interrupt.h"
 #include "threads/vaddr.h"
 
@@ -200,6 +201,9 @@ void *palloc_get_multiple(enum palloc_flags flags, size_t page_cnt)
   void *pages = NULL;
 
   if (page_cnt == 0)
+    return NULL;
+  if (!(flags & PAL_ASSERT) &&
+      failinject_should_fail((flags & PAL_USER) ? FAILINJECT_FRAME : FAILINJECT_KPAGE))
     return NULL;
   old = intr_disable();
   idx = pool->used != NULL ? bitmap_scan_and_flip(pool->used, pool->hint, page_cnt, false)
