@@ -1,5 +1,6 @@
 # Harness targets, included by the top-level Makefile. See docs/harness.md.
 #   make check [TESTS='globs'] [SEEDS=1-20] [IPS=N] [REPEAT=N] [SHARD=K/N] [JOBS=N] [EMU=qemu]
+#              [FAIL_INJECT=SITES:every=N[:seed=S]]   (kernel -fail=: docs/harness.md)
 #   make grade | make accept TESTS=... | make bench | make unit | make harness-test
 #   make run [CMDLINE='run shell'] | make run-qemu
 
@@ -7,7 +8,8 @@ HARNESS := $(PYTHON) -m harness
 HARNESS_ARGS = $(if $(TESTS),--tests '$(TESTS)') $(if $(SEEDS),--seeds '$(SEEDS)') \
 	$(if $(IPS),--ips '$(IPS)') $(if $(REPEAT),--repeat '$(REPEAT)') \
 	$(if $(SHARD),--shard '$(SHARD)') $(if $(JOBS),-j '$(JOBS)') \
-	$(if $(filter qemu,$(EMU)),--qemu) $(if $(V),--verbose)
+	$(if $(filter qemu,$(EMU)),--qemu) $(if $(V),--verbose) \
+	$(if $(FAIL_INJECT),--fail-inject '$(FAIL_INJECT)')
 
 check: all
 	@$(HARNESS) check $(HARNESS_ARGS)

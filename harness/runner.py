@@ -7,7 +7,7 @@ usage: python3 -m harness COMMAND [OPTIONS]
   bench    run tests and compare ticks and cycles with the accepted baselines
   unit     build and run the host unit tests (src/tests/host/*.c) only
   list     print the selected test ids
-options: --tests 'PATTERNS' --seeds 1-20 --ips N --repeat N --shard K/N -j N --qemu
+options: --tests 'PATTERNS' --seeds 1-20 --ips N --repeat N --shard K/N -j N --qemu --fail-inject SPEC
          --expected DIR --results DIR --no-unit --verbose
 """
 import argparse
@@ -32,6 +32,11 @@ from harness.common import (BUILD, DEFAULT_IPS, EXPECTED, HarnessError, RESULTS,
 HOST_DIR = os.path.join(ROOT, "src", "tests", "host")
 HOST_CFLAGS = ["-std=gnu11", "-Isrc", "-DHOST_TEST", "-O1", "-g", "-Wall"]
 UNIT_TIMEOUT = 120          # host seconds for one host unit test (native code, not emulated)
+
+
+# Kernel option -fail=SPEC (src/threads/failinject.h), checked here for a one-line error.
+FAIL_INJECT_RE = re.compile(r"^(all|(kpage|frame|malloc|dread|dwrite)(\+(kpage|frame|malloc|dread|dwrite))*)"
+                            r":(every=[1-9][0-9]*|permille=([0-9]{1,3}))(:seed=[0-9]+)?$")
 
 
 class Parser(argparse.ArgumentParser):
@@ -85,6 +90,7 @@ def make_parser():
     p.add_argument("--shard", default=None)
     p.add_argument("-j", "--jobs", type=int, default=None)
     p.add_argument("--qemu", action="store_true")
+    p.add_argument("--fail-inject", default="", metavar="SPEC")
     p.add_argument("--expected", default=EXPECTED)
     p.add_argument("--results", default=RESULTS)
     p.add_argument("--rubric", default=os.path.join(EXPECTED, "rubric.cfg"))
@@ -234,17 +240,23 @@ class Runner:
             parts.append("REPEAT=%d" % self.args.repeat)
         if self.emulator == "qemu":
             parts.append("EMU=qemu")
+        if self.args.fail_inject:
+            parts.append("FAIL_INJECT=" + self.args.fail_inject)
         return " ".join(parts)
 
     def run_emu(self, item):
         t = item.test
         out = Outcome(item)
+        fi = self.args.fail_inject
         check_faults = (item.seed == 0 and (self.ips in (None, DEFAULT_IPS))
-                        and self.emulator == "bochs")
+                        and self.emulator == "bochs" and not fi)
+        words = t.kernel_words(item.seed, self.ips)
+        if fi:
+            words = words[:-2] + ["-fail=" + fi] + words[-2:]
         runs = []
         for r in range(max(1, self.args.repeat)):
             try:
-                spec = machine.RunSpec(t.kernel_words(item.seed, self.ips), mem=t.mem, ips=self.ips,
+                spec = machine.RunSpec(words, mem=t.mem, ips=self.ips,
                                        put_files=t.put_files(), fs_mb=t.fs_disk, swap_mb=t.swap,
                                        scratch_mb=t.scratch, timeout=t.timeout, quiet=t.quiet,
                                        emulator=self.emulator)
@@ -253,7 +265,8 @@ class Runner:
                 v = verdict.Verdict("ERROR", str(e))
                 out.verdict = v
                 return out
-            v = verdict.judge(t, res, self.args.expected, check_faults, symbolize_log)
+            v = verdict.judge(t, res, self.args.expected, check_faults, symbolize_log,
+                              diff_ok=bool(fi))
             runs.append((res, v))
             out.wall += res.wall
             if v.status != "PASS":
@@ -273,6 +286,8 @@ class Runner:
         out.ticks = res.ticks
         out.console = res.console
         out.command = t.pintos_command(item.seed, self.ips, self.emulator)
+        if fi:
+            out.command = out.command.replace(" -- -q", " -- -q -fail=" + fi, 1)
         return out
 
     def run_host(self, item):
@@ -673,6 +688,9 @@ def main(argv=None):
             raise HarnessError("REPEAT must be at least 1")
         if args.ips is not None and args.ips < 1000:
             raise HarnessError("IPS must be at least 1000")
+        if args.fail_inject and not FAIL_INJECT_RE.match(args.fail_inject):
+            raise HarnessError("bad FAIL_INJECT %r: SITES:every=N[:seed=S] or SITES:permille=N[:seed=S],"
+                               " SITES = all or kpage+frame+malloc+dread+dwrite" % args.fail_inject)
         items = select_items(args)
         if args.command == "list":
             for it in items:

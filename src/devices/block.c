@@ -3,6 +3,7 @@
 #include "lib/debug.h"
 #include "lib/stdio.h"
 #include "lib/string.h"
+#include "threads/failinject.h"
 
 /* At most one device per role; devices are kept in registration order for the
    statistics lines. Static storage: drivers register before or after malloc_init. */
@@ -28,18 +29,28 @@ block_sector_t block_size(struct block *b) { return b->size; }
 
 const char *block_name(struct block *b) { return b->name; }
 
-/* Reads SECTOR of B into BUF (512 bytes) through the driver, which serialises callers. */
+/* Reads SECTOR of B into BUF (512 bytes) through the driver, which serialises callers.
+   Under fault injection (threads/failinject.h) a read of a disk other than the boot disk
+   may fail: the block layer has no error path, so the sector then reads as zeros, as a
+   drive returning garbage would; callers must survive any sector contents. */
 void block_read(struct block *b, block_sector_t sector, void *buf)
 {
   ASSERT(sector < b->size);
+  if (b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DREAD)) {
+    memset(buf, 0, BLOCK_SECTOR_SIZE);
+    return;
+  }
   b->ops->read(b->aux, sector, buf);
   __atomic_fetch_add(&b->read_cnt, 1, __ATOMIC_RELAXED);
 }
 
-/* Writes BUF (512 bytes) to SECTOR of B through the driver. */
+/* Writes BUF (512 bytes) to SECTOR of B through the driver. Under fault injection a write
+   to a disk other than the boot disk may be lost (the sector keeps its old contents). */
 void block_write(struct block *b, block_sector_t sector, const void *buf)
 {
   ASSERT(sector < b->size);
+  if (b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DWRITE))
+    return;
   b->ops->write(b->aux, sector, buf);
   __atomic_fetch_add(&b->write_cnt, 1, __ATOMIC_RELAXED);
 }

@@ -278,6 +278,21 @@ static bool inode_grow(struct inode *inode, off_t old_length, off_t ofs, off_t e
   return true;
 }
 
+/* After inode_grow(INODE, OLD_LENGTH, OFS, END) failed: grows INODE as far as the free
+   sectors allow, if that reaches past OFS, and returns the end the write may then use
+   (OLD_LENGTH when nothing could be added, so a write at or past the end of file writes
+   nothing and the length stays backed by sectors). Caller holds INODE's lock. */
+static off_t inode_grow_partial(struct inode *inode, off_t old_length, off_t ofs, off_t end)
+{
+  uint64_t cap = ((uint64_t)inode->alloc_cnt + freemap_free_count()) * KFS_SECTOR_SIZE;
+  if (cap > (uint64_t)end)
+    cap = (uint64_t)end;
+  if (cap > (uint64_t)ofs && cap > (uint64_t)old_length &&
+      inode_grow(inode, old_length, ofs, (off_t)cap))
+    return (off_t)cap;
+  return old_length;
+}
+
 off_t inode_read_at(struct inode *inode, void *buf_, off_t size, off_t ofs)
 {
   uint8_t *buf = buf_;
@@ -315,7 +330,7 @@ off_t inode_write_at(struct inode *inode, const void *buf_, off_t size, off_t of
     return 0;
   }
   if (end > length && !inode_grow(inode, length, ofs, end))
-    end = ofs < length ? length : ofs;
+    end = inode_grow_partial(inode, length, ofs, end);
   while (ofs + done < end) {
     off_t pos = ofs + done;
     size_t sector_ofs = (size_t)pos % KFS_SECTOR_SIZE;

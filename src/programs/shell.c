@@ -85,8 +85,9 @@ static void shell_help(void)
          "(for example: echo hello, cat FILE, put FILE TEXT, rm FILE, halt).\n");
 }
 
-/* Runs LINE as a program: forks a child named after the program, which execs LINE. Waits
-   for it and returns its exit status (-1 if it could not be started). */
+/* Runs LINE as a program: forks a child named after the program, which execs LINE (after
+   checking that the program exists, since a failed exec ends the child). Waits for it and
+   returns its exit status (-1 if it could not be started). */
 static int shell_run(const char *line, const char *name)
 {
   pid_t pid = fork(name);
@@ -95,9 +96,13 @@ static int shell_run(const char *line, const char *name)
     return -1;
   }
   if (pid == 0) {
+    int fd = open(name);
+    if (fd < 0) {
+      printf("shell: cannot run '%s'\n", name);
+      exit(-1);
+    }
+    close(fd);
     exec(line);
-    printf("shell: cannot run '%s'\n", name);
-    exit(-1);
   }
   return wait(pid);
 }

@@ -11,6 +11,7 @@
 #include "lib/stdlib.h"
 #include "lib/string.h"
 #include "tests/threads/tests.h"
+#include "threads/failinject.h"
 #include "threads/gdt.h"
 #include "threads/interrupt.h"
 #include "threads/io.h"
@@ -107,9 +108,11 @@ static int cmdline_parse_options(void)
       vm_opts.evict = w + 7;
     else if (!strcmp(w, "-fork=eager") || !strcmp(w, "-fork=cow"))
       vm_opts.fork_eager = !strcmp(w, "-fork=eager");
+    else if (!strncmp(w, "-fail=", 6) && failinject_configure(w + 6))
+      continue;
     else {
       printf("Unknown option: %s (options: -q -ul=PAGES -seed=N -ips=N -evict=%s "
-             "-fork=cow|eager)\n",
+             "-fork=cow|eager -fail=SPEC)\n",
              w, vm_policy_names());
       return -1;
     }
@@ -194,6 +197,7 @@ int main(void)
   kstats.entry_tsc = kernel_entry_tsc;
   kstats.boot_tsc = rdtsc();
   printf("Boot complete.\n");
+  failinject_arm(true);
   actions_run(first_action);
   shutdown_power_off();
 }

@@ -4,6 +4,7 @@
 #include "lib/debug.h"
 #include "lib/kernel/list.h"
 #include "lib/string.h"
+#include "threads/failinject.h"
 #include "threads/interrupt.h"
 #include "threads/palloc.h"
 #include "threads/vaddr.h"
@@ -119,7 +120,7 @@ void *malloc(size_t size)
   enum intr_level old;
   void *p;
 
-  if (size == 0)
+  if (size == 0 || failinject_should_fail(FAILINJECT_MALLOC))
     return NULL;
   if (size <= MALLOC_MAX_SMALL) {
     unsigned idx = malloc_class_of(size);

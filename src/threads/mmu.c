@@ -1,6 +1,7 @@
 #include "threads/mmu.h"
 #include <stddef.h>
 #include "lib/debug.h"
+#include "threads/e820.h"
 #include "threads/palloc.h"
 #include "threads/vaddr.h"
 
@@ -32,16 +33,6 @@
 #define KERN_PD_CNT ((KERN_PD_FIRST + MMU_PHYS_CAP / LARGE_PAGE + PT_ENTRIES - 1) / PT_ENTRIES)
 /* Kernel tables: [0] PML4, [1] PDPT of slot 1, [2..] PDs. */
 #define KERN_TABLE_CNT (2 + KERN_PD_CNT)
-
-struct mmu_e820_entry {
-  uint64_t base, length;
-  uint32_t type, ext;
-} __attribute__((packed));
-#define E820_COUNT_PA     0x500
-#define E820_ENTRIES_PA   0x508
-#define E820_USABLE       1
-#define E820_ACPI_RECLAIM 3
-#define E820_ACPI_NVS     4
 
 uint64_t *mmu_kernel_pml4;
 
@@ -100,14 +91,14 @@ static inline unsigned mmu_index(uint64_t va, unsigned shift)
    to a 2 MiB boundary: the amount of physical memory the kernel maps. */
 static uint64_t mmu_phys_limit(void)
 {
-  uint32_t cnt = *(const uint32_t *)ptov(E820_COUNT_PA);
-  const struct mmu_e820_entry *e = ptov(E820_ENTRIES_PA);
+  uint32_t cnt = e820_count();
   uint64_t top = KERNEL_PHYS_BASE;
   uint32_t i;
 
   for (i = 0; i < cnt; i++) {
-    uint64_t end = e[i].base + e[i].length;
-    if (e[i].type != E820_USABLE && e[i].type != E820_ACPI_RECLAIM && e[i].type != E820_ACPI_NVS)
+    struct e820_range r = e820_get(i);
+    uint64_t end = r.base + r.length;
+    if (r.type != E820_USABLE && r.type != E820_ACPI_RECLAIM && r.type != E820_ACPI_NVS)
       continue;
     if (end > top)
       top = end;

@@ -2,6 +2,8 @@
 #include <stdbool.h>
 #include "lib/debug.h"
 #include "lib/kernel/bitmap.h"
+#include "threads/e820.h"
+#include "threads/failinject.h"
 #include "threads/interrupt.h"
 #include "threads/vaddr.h"
 
@@ -13,16 +15,7 @@
    counted in the pool's size. Allocation is first-fit, so it is deterministic. */
 
 #define PALLOC_PHYS_CAP   (4ULL << 30)
-#define E820_COUNT_PA     0x500
-#define E820_ENTRIES_PA   0x508
-#define E820_USABLE       1
-#define E820_ACPI_RECLAIM 3
 #define PALLOC_MAX_RANGES 32
-
-struct palloc_e820_entry {
-  uint64_t base, length;
-  uint32_t type, ext;
-} __attribute__((packed));
 
 /* A run of free physical memory [start, end), page aligned. */
 struct palloc_range {
@@ -63,22 +56,22 @@ static void palloc_zero(void *kpage, size_t page_cnt)
    aligned, non-overlapping), sets palloc_ram_bytes and returns the number of ranges. */
 static size_t palloc_read_e820(struct palloc_range *ranges)
 {
-  uint32_t cnt = *(const uint32_t *)ptov(E820_COUNT_PA);
-  const struct palloc_e820_entry *e = ptov(E820_ENTRIES_PA);
+  uint32_t cnt = e820_count();
   uint64_t floor = (PALLOC_KERNEL_END_PA + PGMASK) & ~PGMASK;
   size_t n = 0;
   uint32_t i;
 
   palloc_ram_bytes = 0;
   for (i = 0; i < cnt; i++) {
+    struct e820_range r = e820_get(i);
     uint64_t start, end;
     size_t j;
-    if (e[i].type == E820_USABLE || e[i].type == E820_ACPI_RECLAIM)
-      palloc_ram_bytes += e[i].length;
-    if (e[i].type != E820_USABLE)
+    if (r.type == E820_USABLE || r.type == E820_ACPI_RECLAIM)
+      palloc_ram_bytes += r.length;
+    if (r.type != E820_USABLE)
       continue;
-    start = (e[i].base + PGMASK) & ~PGMASK;
-    end = (e[i].base + e[i].length) & ~PGMASK;
+    start = (r.base + PGMASK) & ~PGMASK;
+    end = (r.base + r.length) & ~PGMASK;
     if (start < floor)
       start = floor;
     if (end > PALLOC_PHYS_CAP)
@@ -208,6 +201,9 @@ void *palloc_get_multiple(enum palloc_flags flags, size_t page_cnt)
   void *pages = NULL;
 
   if (page_cnt == 0)
+    return NULL;
+  if (!(flags & PAL_ASSERT) &&
+      failinject_should_fail((flags & PAL_USER) ? FAILINJECT_FRAME : FAILINJECT_KPAGE))
     return NULL;
   old = intr_disable();
   idx = pool->used != NULL ? bitmap_scan_and_flip(pool->used, pool->hint, page_cnt, false)

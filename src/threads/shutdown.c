@@ -8,6 +8,7 @@
 #include "devices/timer.h"
 #include "filesys/filesys.h"
 #include "lib/stdio.h"
+#include "threads/failinject.h"
 #include "threads/interrupt.h"
 #include "threads/io.h"
 #include "threads/palloc.h"
@@ -63,6 +64,10 @@ static void stats_print(const struct stats_snapshot *s)
 
 void shutdown_power_off(void)
 {
+  failinject_arm(false);
+  char fi[128];
+  if (failinject_format_stats(fi, sizeof fi) > 0)
+    printf("FAILINJECT%s\n", fi);
   filesys_done();
   struct stats_snapshot s;
   stats_take(&s);

@@ -330,14 +330,14 @@ tid_t process_fork(const char *name, const struct intr_frame *f)
   return tid;
 }
 
-int process_exec(const char *cmdline, struct intr_frame *f)
+void process_exec(const char *cmdline, struct intr_frame *f)
 {
   struct process *p = process_current();
   struct thread *t = thread_current();
   struct vm_space *ns;
   struct intr_frame nf;
   if (!process_load(p, cmdline, &ns, &nf))
-    return -1;
+    process_exit(-1);
   struct vm_space *old = p->space;
   enum intr_level lvl = intr_disable();
   p->space = ns;
@@ -348,7 +348,6 @@ int process_exec(const char *cmdline, struct intr_frame *f)
   *f = nf;
   uint32_t mxcsr = 0x1F80;
   __asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
-  return 0;
 }
 
 int process_wait(tid_t tid)

@@ -70,8 +70,10 @@ void process_exit(int status) __attribute__((noreturn));
 tid_t process_fork(const char *name, const struct intr_frame *f);
 
 /* Replaces the current program by CMDLINE (kernel string). On success F is rewritten to
-   enter the new program and 0 is returned; on failure -1 and nothing changed. */
-int process_exec(const char *cmdline, struct intr_frame *f);
+   enter the new program. On any failure to load (missing or malformed file, command line
+   too long, memory short) the process ends with exit(-1) keeping its name (ABI 1: exec
+   never returns -1); the half-built address space is released first. */
+void process_exec(const char *cmdline, struct intr_frame *f);
 
 /* Initialises the process lock and the kernel's child list. Called by syscall_init. */
 void process_init(void);

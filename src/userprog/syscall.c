@@ -127,7 +127,9 @@ static int64_t sys_write(struct process *p, int fd, uint64_t ubuf, uint32_t n)
 
 /* ABI read. Needs: P the caller. Guarantees: returns the bytes read (-1 for a bad fd or
    stdout); data moves page by page: file (or keyboard) into the bounce page, then one
-   copy out to the user buffer. Kills on a bad buffer. */
+   copy out to the user buffer. Kills on a bad buffer, even at end of file: the part of
+   the last page-sized piece that no data filled is checked for writability too, so a
+   read of 0 bytes into an unmapped or read-only buffer kills (cost: at most two pages). */
 static int64_t sys_read(struct process *p, int fd, uint64_t ubuf, uint32_t n)
 {
   struct ofile *o = fdtable_get(p, fd);
@@ -147,6 +149,8 @@ static int64_t sys_read(struct process *p, int fd, uint64_t ubuf, uint32_t n)
       got = r > 0 ? (uint32_t)r : 0;
     }
     if (!uaccess_copy_out((void *)(ubuf + done), p->bounce, got))
+      syscall_kill();
+    if (got < chunk && !uaccess_check_writable((void *)(ubuf + done + got), chunk - got))
       syscall_kill();
     done += got;
     if (got < chunk)
@@ -212,8 +216,10 @@ void syscall_handler(struct intr_frame *f)
     break;
   }
   case SYS_EXEC: {
-    size_t n = copy_string_arg(p, a1);
-    ret = n > PROCESS_CMDLINE_MAX ? -1 : process_exec((const char *)p->bounce, f);
+    if (copy_string_arg(p, a1) > PROCESS_CMDLINE_MAX)
+      syscall_kill();
+    process_exec((const char *)p->bounce, f);
+    ret = 0;
     break;
   }
   case SYS_WAIT:

@@ -19,6 +19,20 @@ bool uaccess_copy_out(void *udst, const void *ksrc, size_t n)
   return range_is_user(udst, n) && uaccess_raw_copy(udst, ksrc, n) == 0;
 }
 
+bool uaccess_check_writable(void *udst, size_t n)
+{
+  if (!range_is_user(udst, n))
+    return false;
+  uint8_t *u = udst, *end = u + n;
+  while (u < end) {
+    uint8_t byte;
+    if (uaccess_raw_copy(&byte, u, 1) != 0 || uaccess_raw_copy(u, &byte, 1) != 0)
+      return false;
+    u = (uint8_t *)pg_round_down(u) + PGSIZE;
+  }
+  return true;
+}
+
 int64_t uaccess_copy_string(char *kdst, const char *ustr, size_t size)
 {
   size_t done = 0;

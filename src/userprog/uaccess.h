@@ -16,6 +16,10 @@
 bool uaccess_copy_in(void *kdst, const void *usrc, size_t n);
 /* Copies N bytes from kernel KSRC to user UDST. */
 bool uaccess_copy_out(void *udst, const void *ksrc, size_t n);
+/* True if every byte of [UDST, UDST+N) could be written by the process: each page the
+   range touches gets one byte read and written back unchanged (faulting lazy pages in).
+   False on an unmapped, read-only or kernel address. */
+bool uaccess_check_writable(void *udst, size_t n);
 /* Copies the NUL-terminated user string USTR into KDST (SIZE bytes). Returns its length,
    SIZE if it does not fit (KDST then holds SIZE bytes, no NUL), or -1 on a bad address
    (including a string running off mapped memory). Reads page by page, never past the page

@@ -39,7 +39,7 @@
 #include "devices/block.h"
 #include "filesys/file.h"
 #include "filesys/filesys.h"
-#include "filesys/fs-selftest.h"
+#include "tests/threads/fs-selftest.h"
 #include "filesys/layout.h"
 #include "threads/palloc.h"
 #include "threads/synch.h"
@@ -51,7 +51,7 @@
 #include "filesys/file.c"
 #include "filesys/filesys.c"
 #include "filesys/freemap.c"
-#include "filesys/fs-selftest.c"
+#include "tests/threads/fs-selftest.c"
 #include "filesys/inode.c"
 
 /* ---- block layer over an image file ---- */

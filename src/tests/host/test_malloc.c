@@ -3,6 +3,7 @@
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_malloc.c -o test_malloc */
 #include "tests/host/kernel_env.h"
 #include "lib/kernel/bitmap.c"
+#include "threads/e820.c"
 #include "threads/palloc.c"
 #define malloc  kmalloc
 #define calloc  kcalloc

@@ -3,6 +3,7 @@
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_mmu.c -o test_mmu */
 #include "tests/host/kernel_env.h"
 #include "lib/kernel/bitmap.c"
+#include "threads/e820.c"
 #include "threads/palloc.c"
 #include "threads/mmu.c"
 

@@ -2,6 +2,7 @@
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_palloc.c -o test_palloc */
 #include "tests/host/kernel_env.h"
 #include "lib/kernel/bitmap.c"
+#include "threads/e820.c"
 #include "threads/palloc.c"
 
 static void *pages[70000];

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include "lib/stdio.h"
 #include "lib/string.h"
-#include "filesys/fs-selftest.h"
+#include "tests/threads/fs-selftest.h"
 
 static const struct selftest selftests[] = {
     {"sleep-order", test_sleep_order},

@@ -1,4 +1,4 @@
-#include "filesys/fs-selftest.h"
+#include "tests/threads/fs-selftest.h"
 #include "filesys/file.h"
 #include "filesys/filesys.h"
 #include "filesys/freemap.h"
