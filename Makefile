@@ -62,7 +62,7 @@ $(BUILD)/boot/mbr.bin: $(BUILD)/boot/mbr.o src/boot/mbr.lds
 	$(OBJCOPY) -O binary -j .text $(BUILD)/boot/mbr.elf $@
 
 # Default command line of the image: the shell (make run). Tests rewrite it in a copy.
-$(BUILD)/boot.img: $(BUILD)/boot/mbr.bin $(BUILD)/kernel.bin tools/mkdisk
+$(BUILD)/boot.img: $(BUILD)/boot/mbr.bin $(BUILD)/kernel.bin tools/mkdisk harness/bootdisk.py
 	$(PYTHON) tools/mkdisk boot --mbr $(BUILD)/boot/mbr.bin --kernel $(BUILD)/kernel.bin -o $@ -- run shell
 
 $(BUILD)/user/%.o: src/%.c | toolcheck

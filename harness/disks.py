@@ -1,52 +1,9 @@
 """Disk images for one run: boot-disk copy with its command line, fs, scratch and swap disks."""
-import importlib.machinery
-import importlib.util
 import os
 import shutil
-import sys
 
-from harness.common import CYLINDER, FS_NAME_MAX, HarnessError, ROOT, rel
-
-_mkdisk = None
-_kfs = None
-
-
-def mkdisk():
-    """The tools/mkdisk module (loaded once; it has no .py suffix)."""
-    global _mkdisk
-    if _mkdisk is None:
-        path = os.path.join(ROOT, "tools", "mkdisk")
-        loader = importlib.machinery.SourceFileLoader("kestrel_mkdisk", path)
-        spec = importlib.util.spec_from_loader("kestrel_mkdisk", loader)
-        mod = importlib.util.module_from_spec(spec)
-        try:
-            loader.exec_module(mod)
-        except (OSError, SyntaxError) as e:
-            raise HarnessError("cannot load tools/mkdisk: %s" % e)
-        _mkdisk = mod
-    return _mkdisk
-
-
-def kfs():
-    """The file-system image module tools/kfs.py, or a clear error if it does not exist yet."""
-    global _kfs
-    if _kfs is None:
-        tools = os.path.join(ROOT, "tools")
-        if not os.path.exists(os.path.join(tools, "kfs.py")):
-            raise HarnessError("tools/kfs.py (the file-system image tool) does not exist yet: "
-                               "cannot put files on or get files from the fs disk")
-        if tools not in sys.path:
-            sys.path.insert(0, tools)
-        try:
-            import kfs as mod
-        except Exception as e:  # a broken module from another engineer must not give a traceback
-            raise HarnessError("cannot import tools/kfs.py: %s: %s" % (type(e).__name__, e))
-        _kfs = mod
-    return _kfs
-
-
-def have_kfs():
-    return os.path.exists(os.path.join(ROOT, "tools", "kfs.py"))
+from harness import bootdisk, kfs
+from harness.common import CYLINDER, FS_NAME_MAX, HarnessError, rel
 
 
 def cylinders(path):
@@ -66,10 +23,9 @@ def make_boot(src, dst, words):
         shutil.copyfile(src, dst)
     except OSError as e:
         raise HarnessError("cannot copy %s: %s" % (rel(src), e.strerror))
-    md = mkdisk()
     try:
-        md.rewrite_cmdline(dst, list(words))
-    except md.DiskError as e:
+        bootdisk.rewrite_cmdline(dst, list(words))
+    except bootdisk.DiskError as e:
         raise HarnessError(str(e))
 
 
@@ -113,14 +69,11 @@ def check_put_files(files, fs_mb):
 
 
 def make_fs(path, fs_mb, files):
-    """A file-system disk holding files [(guest, host)], built on the host by tools/kfs.py."""
-    mod = kfs()
+    """A file-system disk holding files [(guest, host)], built on the host by harness/kfs.py."""
     try:
-        mod.make_image(path, fs_mb, list(files))
-    except HarnessError:
-        raise
-    except Exception as e:
-        raise HarnessError("tools/kfs.py could not build the fs disk: %s" % e)
+        kfs.make_image(path, fs_mb, list(files))
+    except kfs.FsError as e:
+        raise HarnessError("cannot build the fs disk: %s" % e)
     if os.path.getsize(path) % CYLINDER:
         with open(path, "r+b") as f:
             size = os.path.getsize(path)
@@ -129,8 +82,7 @@ def make_fs(path, fs_mb, files):
 
 def extract_fs(path, guest):
     """Bytes of guest file `guest` on the fs disk image at path."""
-    mod = kfs()
     try:
-        return mod.extract(path, guest)
-    except Exception as e:
+        return kfs.extract(path, guest)
+    except kfs.FsError as e:
         raise HarnessError("cannot get %r from the fs disk: %s" % (guest, e))

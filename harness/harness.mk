@@ -1,7 +1,9 @@
 # Harness targets, included by the top-level Makefile. See docs/harness.md.
 #   make check [TESTS='globs'] [SEEDS=1-20] [IPS=N] [REPEAT=N] [SHARD=K/N] [JOBS=N] [EMU=qemu]
+#              [EVICT=NAME] [FORK=NAME] [FAULTS=report] [EXPECTED=DIR] [RESULTS=DIR]
 #              [FAIL_INJECT=SITES:every=N[:seed=S]]   (kernel -fail=: docs/harness.md)
 #   make grade | make accept TESTS=... | make bench | make unit | make harness-test
+#   python3 -m harness merge DIR... [--results OUT]   (join shard results)
 #   make run [CMDLINE='run shell'] | make run-qemu
 
 HARNESS := $(PYTHON) -m harness
@@ -9,6 +11,9 @@ HARNESS_ARGS = $(if $(TESTS),--tests '$(TESTS)') $(if $(SEEDS),--seeds '$(SEEDS)
 	$(if $(IPS),--ips '$(IPS)') $(if $(REPEAT),--repeat '$(REPEAT)') \
 	$(if $(SHARD),--shard '$(SHARD)') $(if $(JOBS),-j '$(JOBS)') \
 	$(if $(filter qemu,$(EMU)),--qemu) $(if $(V),--verbose) \
+	$(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)') \
+	$(if $(FAULTS),--faults '$(FAULTS)') $(if $(EXPECTED),--expected '$(EXPECTED)') \
+	$(if $(RESULTS),--results '$(RESULTS)') \
 	$(if $(FAIL_INJECT),--fail-inject '$(FAIL_INJECT)')
 
 check: all
@@ -24,7 +29,7 @@ accept: all
 # VM workload benchmark (harness/vmbench.py, when present), then ticks and cycles of the
 # selected tests against the accepted baselines.
 bench: all
-	@if [ -f harness/vmbench.py ] && [ -z "$(TESTS)" ]; then $(PYTHON) harness/vmbench.py $(if $(JOBS),--jobs $(JOBS)); fi
+	@if [ -f harness/vmbench.py ] && [ -z "$(TESTS)" ]; then $(PYTHON) harness/vmbench.py $(if $(JOBS),--jobs $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
 	@$(HARNESS) bench --no-unit $(HARNESS_ARGS)
 
 unit:

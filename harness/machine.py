@@ -1,15 +1,22 @@
 """One emulator run in its own temporary directory: Bochs (default) or QEMU.
 
-Bochs is driven through its built-in debugger on a pipe: the launcher sets a time breakpoint
-one chunk of emulated time ahead (`sb TICKS`), continues (`c`), and when the breakpoint is
-caught looks at the console before continuing. A Bochs tick is one executed instruction
-while the CPU runs (halted time is skipped over), so both timeouts (total and no-output)
-are counted in emulated time and do not depend on how loaded the host is.
+A Machine builds the run directory and disks, hands them to one backend per emulator
+(BochsBackend, QemuBackend), and turns what happened into a RunResult with classify().
+Each backend reads its own emulator's logs and reports only neutral facts (an Ending:
+the guest asked for power-off, the CPU triple-faulted, the emulator stopped with a
+message, or it just exited); classify() reads the console and those facts, never a log.
+
+Bochs is driven through its built-in debugger on a pipe: the backend sets a time
+breakpoint one chunk of emulated time ahead (`sb TICKS`), continues (`c`), and when the
+breakpoint is caught looks at the console before continuing. A Bochs tick is one executed
+instruction while the CPU runs (halted time is skipped over), so both limits (total and
+no-output) are counted in emulated time and do not depend on how loaded the host is.
 """
 import math
 import os
 import re
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -20,8 +27,8 @@ import threading
 import time
 
 from harness import disks
-from harness.common import (DEFAULT_IPS, DEFAULT_MEM_MB, DEFAULT_FS_MB, HarnessError, ROOT,
-                            EXIT_EMULATOR, BUILD)
+from harness.common import (BUILD, DEFAULT_FS_MB, DEFAULT_IPS, DEFAULT_MEM_MB, EXIT_EMULATOR,
+                            HarnessError, ROOT)
 
 APT_BOCHS = "apt-get install -y bochs bochsbios vgabios bochs-term"
 APT_QEMU = "apt-get install -y qemu-system-x86"
@@ -33,6 +40,7 @@ CHUNKS_PER_SECOND = 4           # granularity of the emulated-time limits
 BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
 START_LIMIT = 30.0              # wall seconds for the emulator to reach its first prompt
 BANNER = "Kestrel booting"
+POWER_OFF_LINE = "Powering off..."
 PROMPT_RE = re.compile(rb"<bochs:(\d+)> ")
 
 _live = set()                   # every Machine currently running (for abort_all)
@@ -74,24 +82,69 @@ class RunResult:
         self.ticks = 0
         self.workdir = None
         self.got = {}
+        self.emulator = None
 
     def text(self):
         return self.console.decode("utf-8", "replace")
 
 
+class Ending:
+    """How the emulator stopped, in no emulator's words.
+
+    kind: shutdown (the guest asked for power-off), triple (the CPU could not deliver an
+    exception, or the machine reset), fatal (the emulator gave up: detail says why),
+    exit (it exited for no reason it stated), timeout (a limit of this harness; detail).
+    """
+
+    def __init__(self, kind, detail=""):
+        self.kind = kind
+        self.detail = detail
+
+
+def classify(text, ending):
+    """(status, detail) of a run from its console text and its Ending.
+
+    A second boot banner is a reboot; a PANIC line is a kernel panic; a console whose
+    last line is `Powering off...` powered off cleanly even if the emulator's exit was
+    untidy (the kernel prints it just before it writes the shutdown port)."""
+    if ending.kind == "timeout":
+        return "timeout", ending.detail
+    if text.count(BANNER) > 1:
+        return "triple", "the machine rebooted (a second boot banner)"
+    for line in text.splitlines():
+        if "PANIC" in line:
+            return "panic", line.strip()
+    if ending.kind == "triple":
+        return "triple", ending.detail or "triple fault (the CPU could not deliver an exception)"
+    if ending.kind == "shutdown" or text.rstrip().endswith(POWER_OFF_LINE):
+        return "poweroff", ""
+    if ending.kind == "fatal":
+        return "error", "the emulator stopped: %s" % ending.detail
+    return "error", "the emulator exited without powering off%s" % (
+        ": " + ending.detail if ending.detail else "")
+
+
+def run_dir_base():
+    """The directory run directories go in: $KESTREL_TMP when set (it must be an existing
+    directory), else the system's temporary directory. HarnessError (one line) otherwise."""
+    base = os.environ.get("KESTREL_TMP")
+    if not base:
+        return None
+    if not os.path.exists(base):
+        raise HarnessError("KESTREL_TMP=%s does not exist (create it or unset KESTREL_TMP)" % base)
+    if not os.path.isdir(base):
+        raise HarnessError("KESTREL_TMP=%s is not a directory" % base)
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise HarnessError("KESTREL_TMP=%s is not writable" % base)
+    return base
+
+
 def check_emulator(kind):
-    """One clear error when the emulator or its BIOS images are missing."""
-    if kind == "qemu":
-        if not shutil.which("qemu-system-x86_64"):
-            raise HarnessError("qemu-system-x86_64 not found; install it with: " + APT_QEMU)
-        return
-    if not shutil.which("bochs"):
-        raise HarnessError("bochs not found; install it with: " + APT_BOCHS)
-    for path in (BIOS, VGABIOS):
-        if not os.path.exists(path):
-            raise HarnessError("%s not found; install it with: %s" % (path, APT_BOCHS))
-    if os.path.isdir(PLUGIN_DIR) and not any(n.startswith("libbx_term") for n in os.listdir(PLUGIN_DIR)):
-        raise HarnessError("Bochs' term display is missing; install it with: " + APT_BOCHS)
+    """One clear HarnessError when the emulator (bochs or qemu) or its files are missing."""
+    backend = BACKENDS.get(kind)
+    if backend is None:
+        raise HarnessError("unknown emulator %r (bochs, qemu)" % kind)
+    backend.check()
 
 
 def abort_all():
@@ -105,37 +158,304 @@ def abort_all():
         m.cleanup(force=True)
 
 
+class Backend:
+    """One emulator. run() starts it on the machine's run directory, drives it to its
+    end, fills res.ticks, and returns an Ending; the Machine owns the process handle
+    (machine.proc) so that kill() and Ctrl-C work the same for every backend."""
+    name = "?"
+
+    @staticmethod
+    def check():
+        raise NotImplementedError
+
+    def __init__(self, machine):
+        self.m = machine
+
+    def start(self, argv, **kw):
+        """Starts argv in its own session in the run directory; saves the command line."""
+        m = self.m
+        with open(os.path.join(m.workdir, "emulator.cmd"), "w") as f:
+            f.write(" ".join(shlex.quote(a) for a in argv) + "\n")
+        try:
+            m.proc = subprocess.Popen(argv, cwd=m.workdir, start_new_session=True, **kw)
+        except OSError as e:
+            raise HarnessError("cannot start %s: %s" % (argv[0], e.strerror), EXIT_EMULATOR)
+
+
+class BochsBackend(Backend):
+    """Bochs through its debugger: time breakpoints enforce the emulated-time limits."""
+    name = "bochs"
+
+    @staticmethod
+    def check():
+        if not shutil.which("bochs"):
+            raise HarnessError("bochs not found; install it with: " + APT_BOCHS)
+        for path in (BIOS, VGABIOS):
+            if not os.path.exists(path):
+                raise HarnessError("%s not found; install it with: %s" % (path, APT_BOCHS))
+        if os.path.isdir(PLUGIN_DIR) and not any(n.startswith("libbx_term") for n in os.listdir(PLUGIN_DIR)):
+            raise HarnessError("Bochs' term display is missing; install it with: " + APT_BOCHS)
+
+    def write_bochsrc(self, slots, com1):
+        """The run's bochsrc: the top-level template with memory, ips, disks and COM1."""
+        s = self.m.spec
+        disk_lines = []
+        if any(slot.startswith("ata1") for slot, _ in slots):
+            disk_lines.append("ata1: enabled=1, ioaddr1=0x170, ioaddr2=0x370, irq=15")
+        for slot, path in slots:
+            disk_lines.append("%s: type=disk, path=%s, mode=flat, cylinders=%d, heads=16, spt=63"
+                              % (slot, os.path.basename(path), disks.cylinders(path)))
+        try:
+            with open(os.path.join(ROOT, "bochsrc")) as f:
+                template = string.Template(f.read())
+        except OSError as e:
+            raise HarnessError("cannot read bochsrc: %s" % e.strerror)
+        with open(os.path.join(self.m.workdir, "bochsrc"), "w") as f:
+            f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
+                                             DISKS="\n".join(disk_lines), COM1=com1))
+
+    def run(self, slots, res, console):
+        m = self.m
+        s = m.spec
+        wd = m.workdir
+        if s.interactive:
+            com1 = "mode=socket-client, dev=127.0.0.1:%d" % m.listen()
+        else:
+            com1 = "mode=file, dev=console.out"
+        self.write_bochsrc(slots, com1)
+        out_log = open(os.path.join(wd, "bochs.out"), "wb")
+        try:
+            self.start(["bochs", "-q", "-f", "bochsrc"], env=dict(os.environ, TERM="vt100"),
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            ending, started = self.drive(res, console, out_log)
+        finally:
+            out_log.close()
+        if ending is None and not started:
+            return Ending("fatal", "bochs exited (status %s) before starting%s"
+                          % (m.proc.returncode, self.last_output()))
+        return ending or self.read_log()
+
+    def drive(self, res, console, out_log):
+        """The breakpoint loop. Returns (Ending or None when Bochs exited by itself, started)."""
+        m = self.m
+        s = m.spec
+        proc = m.proc
+        unit = max(int(s.ips), DEFAULT_IPS)       # ticks per harness second
+        chunk = unit // CHUNKS_PER_SECOND
+        limit = int(s.timeout * CHUNKS_PER_SECOND) if s.timeout else 0
+        quiet_limit = int(s.quiet * CHUNKS_PER_SECOND) if s.quiet and not s.interactive else 0
+        if not (limit or quiet_limit):
+            chunk = 0
+        # Last resort only (a wedged emulator): far above any honest run's wall time.
+        backstop = 60.0 + (limit or quiet_limit) * chunk / 5e6 if chunk else None
+        out_fd = proc.stdout.fileno()
+        pending = b""
+        prompt = 0
+        want = 1            # prompt number that ends the current wait
+        chunks = 0          # chunks since the first console byte (the limits count from there)
+        boot_chunks = 0     # chunks before it (BIOS and boot loader)
+        quiet = 0
+        mark = 0
+        started = False
+        ending = None
+        t0 = time.monotonic()
+        try:
+            while True:
+                if _aborting.is_set():
+                    raise KeyboardInterrupt
+                ready = m.console_io([out_fd], 0.03, console)
+                console.poll()
+                if out_fd in ready:
+                    data = os.read(out_fd, 65536)
+                    if not data:
+                        proc.wait()
+                        break
+                    out_log.write(data)
+                    pending = (pending + data)[-4096:]
+                    for found in PROMPT_RE.finditer(pending):
+                        prompt = max(prompt, int(found.group(1)))
+                    if PROMPT_RE.search(pending):
+                        pending = pending[pending.rfind(b"<bochs:") + 1:]
+                now = time.monotonic()
+                if not started and now - t0 > START_LIMIT:
+                    raise HarnessError("bochs did not start within %d s (see its log in a run with -k)"
+                                       % START_LIMIT, EXIT_EMULATOR)
+                if backstop and now - t0 > backstop:
+                    ending = Ending("timeout", "no power-off after %.0f s of host time (emulator wedged?)"
+                                    % (now - t0))
+                    break
+                if prompt < want:
+                    continue
+                console.poll()
+                if started and not console.size:
+                    boot_chunks += 1
+                    if boot_chunks >= BOOT_LIMIT * CHUNKS_PER_SECOND:
+                        ending = Ending("timeout", "no console output within %d s of emulated time "
+                                        "after power-on" % BOOT_LIMIT)
+                        break
+                elif started:
+                    chunks += 1
+                    if console.size > mark:
+                        mark = console.size
+                        quiet = 0
+                    else:
+                        quiet += 1
+                    if limit and chunks >= limit:
+                        ending = Ending("timeout", "still running after %g s of emulated time (timeout %g s)"
+                                        % (chunks / CHUNKS_PER_SECOND, s.timeout))
+                        break
+                    if quiet_limit and quiet >= quiet_limit:
+                        ending = Ending("timeout", "no console output for %g s of emulated time"
+                                        % (quiet / CHUNKS_PER_SECOND))
+                        break
+                started = True
+                if chunk:
+                    proc.stdin.write(b"sb %d\nc\n" % chunk)
+                    want = prompt + 2
+                else:
+                    proc.stdin.write(b"c\n")
+                    want = 1 << 62
+                proc.stdin.flush()
+        except BrokenPipeError:
+            proc.wait()
+        finally:
+            res.ticks = (chunks + boot_chunks) * chunk
+        return ending, started
+
+    def last_output(self):
+        """': <last meaningful line Bochs printed>' for start-up failures."""
+        try:
+            with open(os.path.join(self.m.workdir, "bochs.out"), "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+        lines = [l.strip() for l in text.splitlines() if l.strip() and not l.startswith("=")
+                 and "Bochs x86 Emulator" not in l and "Built from" not in l and "Timestamp" not in l]
+        return ": " + lines[-1] if lines else ""
+
+    def read_log(self):
+        """The Ending that bochs.log tells of (Bochs 2.7's wording, see /work/shared/BOCHS.md)."""
+        try:
+            with open(os.path.join(self.m.workdir, "bochs.log"), "rb") as f:
+                log = f.read().decode("utf-8", "replace")
+        except OSError:
+            log = ""
+        if "with no resolution" in log or "triple fault" in log.lower():
+            return Ending("triple")
+        if "shutdown requested" in log:
+            return Ending("shutdown")
+        fatal = [l for l in log.splitlines() if ">>PANIC<<" in l]
+        if fatal:
+            return Ending("fatal", fatal[0].split(">>PANIC<<", 1)[1].strip())
+        last = [l.strip() for l in log.splitlines() if l.strip()]
+        return Ending("exit", last[-1] if last else "")
+
+
+class QemuBackend(Backend):
+    """QEMU with instruction counting (-icount). It has no time breakpoints: its limits
+    are host seconds, and its runs are not repeatable (docs/harness.md, QEMU)."""
+    name = "qemu"
+
+    @staticmethod
+    def check():
+        if not shutil.which("qemu-system-x86_64"):
+            raise HarnessError("qemu-system-x86_64 not found; install it with: " + APT_QEMU)
+
+    def command(self, slots):
+        m = self.m
+        s = m.spec
+        shift = max(0, min(10, int(round(math.log2(1e9 / s.ips)))))
+        cmd = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
+               "-m", str(int(s.mem)), "-device", "isa-debug-exit,iobase=0x501,iosize=1",
+               "-icount", "shift=%d,sleep=off" % shift]
+        index = {"ata0-master": 0, "ata0-slave": 1, "ata1-master": 2, "ata1-slave": 3}
+        for slot, path in slots:
+            cmd += ["-drive", "file=%s,format=raw,index=%d,media=disk" % (os.path.basename(path), index[slot])]
+        if s.interactive:
+            cmd += ["-serial", "tcp:127.0.0.1:%d" % m.listen()]
+        else:
+            cmd += ["-serial", "file:console.out"]
+        return cmd
+
+    def run(self, slots, res, console):
+        m = self.m
+        s = m.spec
+        self.start(self.command(slots), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                   stderr=subprocess.STDOUT)
+        out_fd = m.proc.stdout.fileno()
+        t0 = time.monotonic()
+        last = t0
+        mark = 0
+        ending = None
+        with open(os.path.join(m.workdir, "qemu.out"), "wb") as log:
+            while True:
+                if _aborting.is_set():
+                    raise KeyboardInterrupt
+                ready = m.console_io([out_fd], 0.05, console)
+                console.poll()
+                if out_fd in ready:
+                    data = os.read(out_fd, 65536)
+                    if not data:
+                        m.proc.wait()
+                        break
+                    log.write(data)
+                now = time.monotonic()
+                if console.size > mark:
+                    mark, last = console.size, now
+                if s.timeout and now - t0 > s.timeout:
+                    ending = Ending("timeout", "still running after %g s (QEMU: host time)" % s.timeout)
+                    break
+                if s.quiet and not s.interactive and now - last > s.quiet:
+                    ending = Ending("timeout", "no console output for %g s (QEMU: host time)" % s.quiet)
+                    break
+        if ending:
+            return ending
+        while m.conn and m.console_io([], 0.05, console):
+            pass                 # the rest of a socket console
+        code = m.proc.returncode
+        # isa-debug-exit makes QEMU exit with (value << 1) | 1; ACPI power-off exits 0, and
+        # so does a reset under -no-reboot: the console tells those two apart.
+        if code & 1 and code > 0:
+            return Ending("shutdown")
+        if code == 0 and console.data.rstrip().endswith(POWER_OFF_LINE.encode()):
+            return Ending("shutdown")
+        if code == 0:
+            return Ending("triple", "QEMU reset the machine (triple fault or reboot)")
+        with open(os.path.join(m.workdir, "qemu.out"), "rb") as f:
+            last = f.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+        return Ending("fatal", "qemu failed (status %d)%s" % (code, ": " + last[0] if last else ""))
+
+
+BACKENDS = {"bochs": BochsBackend, "qemu": QemuBackend}
+
+
 class Machine:
+    """One run of spec: run directory, disks, backend, result. run() never leaves an
+    emulator or (unless spec.keep) a run directory behind."""
+
     def __init__(self, spec):
         self.spec = spec
         self.proc = None
         self.workdir = None
         self.listener = None
         self.conn = None
-
-    # ---------------------------------------------------------------- setup
+        self.stdin_open = False
 
     def prepare(self):
         """Makes the run directory and disks; returns the disk list [(slot, path)]."""
         s = self.spec
-        base = os.environ.get("KESTREL_TMP") or None
-        self.workdir = tempfile.mkdtemp(prefix="kestrel-run-", dir=base)
+        self.workdir = tempfile.mkdtemp(prefix="kestrel-run-", dir=run_dir_base())
         with _live_lock:
             _live.add(self)
         wd = self.workdir
         boot = os.path.join(wd, "boot.img")
         disks.make_boot(s.boot_img, boot, s.words)
         slots = [("ata0-master", boot)]
-        want_fs = s.put_files or s.get_files or s.fs_mb
-        if want_fs or disks.have_kfs():
-            fs_mb = s.fs_mb or DEFAULT_FS_MB
-            fs = os.path.join(wd, "fs.img")
-            if s.put_files or s.get_files or disks.have_kfs():
-                disks.check_put_files(s.put_files, fs_mb)
-                disks.make_fs(fs, fs_mb, s.put_files)
-            else:
-                disks.make_blank(fs, fs_mb)
-            slots.append(("ata0-slave", fs))
+        fs_mb = s.fs_mb or DEFAULT_FS_MB
+        fs = os.path.join(wd, "fs.img")
+        disks.check_put_files(s.put_files, fs_mb)
+        disks.make_fs(fs, fs_mb, s.put_files)
+        slots.append(("ata0-slave", fs))
         if s.scratch_mb:
             p = os.path.join(wd, "scratch.img")
             disks.make_blank(p, s.scratch_mb)
@@ -159,34 +479,46 @@ class Machine:
                 pass
 
     def cleanup(self, force=False):
-        for s in (self.conn, self.listener):
-            if s:
+        for sock in (self.conn, self.listener):
+            if sock:
                 try:
-                    s.close()
+                    sock.close()
                 except OSError:
                     pass
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        if self.proc and self.proc.stdin:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
         if self.workdir and (force or not self.spec.keep):
             shutil.rmtree(self.workdir, ignore_errors=True)
         with _live_lock:
             _live.discard(self)
 
-    # ---------------------------------------------------------------- run
-
     def run(self):
-        """Runs the machine to power-off, crash or timeout. Never leaves an emulator behind."""
+        """Runs the machine to power-off, crash or timeout; returns a RunResult."""
+        backend_class = BACKENDS.get(self.spec.emulator)
         check_emulator(self.spec.emulator)
         res = RunResult()
+        res.emulator = backend_class.name
         t0 = time.monotonic()
         try:
             slots = self.prepare()
             if _aborting.is_set():
                 raise KeyboardInterrupt
-            if self.spec.emulator == "qemu":
-                self._run_qemu(slots, res)
-            else:
-                self._run_bochs(slots, res)
-            for guest, host in self.spec.get_files:
-                if res.status in ("poweroff",):
+            console = Console(os.path.join(self.workdir, "console.out"), self.spec.echo,
+                              not self.spec.interactive)
+            self.stdin_open = self.spec.interactive
+            ending = backend_class(self).run(slots, res, console)
+            if ending.kind == "timeout":
+                self.kill()
+            console.finish()
+            res.console = console.data
+            res.status, res.detail = classify(res.text(), ending)
+            if res.status == "poweroff":
+                for guest, host in self.spec.get_files:
                     data = disks.extract_fs(os.path.join(self.workdir, "fs.img"), guest)
                     res.got[guest] = host
                     with open(host, "wb") as f:
@@ -199,13 +531,14 @@ class Machine:
             self.cleanup()
         return res
 
-    def _listen(self):
+    def listen(self):
+        """A listening socket on 127.0.0.1 for an interactive console; returns its port."""
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(1)
         return self.listener.getsockname()[1]
 
-    def _console_io(self, fds, timeout, console):
+    def console_io(self, fds, timeout, console):
         """One wait for output; returns the fds ready. Relays terminal input in interactive mode."""
         watch = list(fds)
         if self.listener and not self.conn:
@@ -228,6 +561,8 @@ class Machine:
                 data = b""
             if data:
                 console.add(data)
+            else:
+                ready = [r for r in ready if r is not self.conn]
         if 0 in ready:
             data = os.read(0, 4096)
             if not data:
@@ -238,255 +573,6 @@ class Machine:
                 except OSError:
                     pass
         return ready
-
-    def _run_bochs(self, slots, res):
-        s = self.spec
-        wd = self.workdir
-        disk_lines = []
-        if any(slot.startswith("ata1") for slot, _ in slots):
-            disk_lines.append("ata1: enabled=1, ioaddr1=0x170, ioaddr2=0x370, irq=15")
-        for slot, path in slots:
-            disk_lines.append("%s: type=disk, path=%s, mode=flat, cylinders=%d, heads=16, spt=63"
-                              % (slot, os.path.basename(path), disks.cylinders(path)))
-        console = Console(os.path.join(wd, "console.out"), s.echo, not s.interactive)
-        self.stdin_open = s.interactive
-        if s.interactive:
-            com1 = "mode=socket-client, dev=127.0.0.1:%d" % self._listen()
-        else:
-            com1 = "mode=file, dev=console.out"
-        try:
-            with open(os.path.join(ROOT, "bochsrc")) as f:
-                template = string.Template(f.read())
-        except OSError as e:
-            raise HarnessError("cannot read bochsrc: %s" % e.strerror)
-        with open(os.path.join(wd, "bochsrc"), "w") as f:
-            f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
-                                             DISKS="\n".join(disk_lines), COM1=com1))
-        env = dict(os.environ, TERM="vt100")
-        out_log = open(os.path.join(wd, "bochs.out"), "wb")
-        try:
-            self.proc = subprocess.Popen(["bochs", "-q", "-f", "bochsrc"], cwd=wd, env=env,
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
-        except OSError as e:
-            out_log.close()
-            raise HarnessError("cannot start bochs: %s" % e.strerror, EXIT_EMULATOR)
-        unit = max(int(s.ips), DEFAULT_IPS)       # ticks per harness second
-        chunk = unit // CHUNKS_PER_SECOND
-        limit = int(s.timeout * CHUNKS_PER_SECOND) if s.timeout else 0
-        quiet_limit = int(s.quiet * CHUNKS_PER_SECOND) if s.quiet and not s.interactive else 0
-        timed = bool(limit or quiet_limit)
-        if not timed:
-            chunk = 0
-        # Last resort only (a wedged emulator): far above any honest run's wall time.
-        backstop = None
-        if timed:
-            budget = (limit or quiet_limit) * chunk
-            backstop = 60.0 + budget / 5e6
-        out_fd = self.proc.stdout.fileno()
-        pending = b""
-        prompt = 0
-        want = 1           # prompt number that ends the current wait
-        chunks = 0          # chunks since the first console byte (the limits count from there)
-        boot_chunks = 0     # chunks before it (BIOS and boot loader)
-        quiet = 0
-        mark = 0
-        started = False
-        t0 = time.monotonic()
-        eof = False
-        try:
-            while True:
-                if _aborting.is_set():
-                    raise KeyboardInterrupt
-                ready = self._console_io([out_fd], 0.03, console)
-                console.poll()
-                if out_fd in ready:
-                    data = os.read(out_fd, 65536)
-                    if not data:
-                        eof = True
-                    else:
-                        out_log.write(data)
-                        pending = (pending + data)[-4096:]
-                        for m in PROMPT_RE.finditer(pending):
-                            prompt = max(prompt, int(m.group(1)))
-                        if PROMPT_RE.search(pending):
-                            pending = pending[pending.rfind(b"<bochs:") + 1:]
-                if eof:
-                    self.proc.wait()
-                    break
-                now = time.monotonic()
-                if not started and now - t0 > START_LIMIT:
-                    raise HarnessError("bochs did not start within %d s (see its log in a run with -k)"
-                                       % START_LIMIT, EXIT_EMULATOR)
-                if backstop and now - t0 > backstop:
-                    res.status = "timeout"
-                    res.detail = "no power-off after %.0f s of host time (emulator wedged?)" % (now - t0)
-                    break
-                if prompt >= want:
-                    console.poll()
-                    if started and not console.size:
-                        boot_chunks += 1
-                        if boot_chunks >= BOOT_LIMIT * CHUNKS_PER_SECOND:
-                            res.status = "timeout"
-                            res.detail = "no console output within %d s of emulated time after power-on" % BOOT_LIMIT
-                            break
-                    elif started:
-                        chunks += 1
-                        if console.size > mark:
-                            mark = console.size
-                            quiet = 0
-                        else:
-                            quiet += 1
-                        if limit and chunks >= limit:
-                            res.status = "timeout"
-                            res.detail = "still running after %g s of emulated time (timeout %g s)" % (
-                                chunks / CHUNKS_PER_SECOND, s.timeout)
-                            break
-                        if quiet_limit and quiet >= quiet_limit:
-                            res.status = "timeout"
-                            res.detail = "no console output for %g s of emulated time" % (
-                                quiet / CHUNKS_PER_SECOND)
-                            break
-                    started = True
-                    if chunk:
-                        self.proc.stdin.write(b"sb %d\nc\n" % chunk)
-                        want = prompt + 2
-                    else:
-                        self.proc.stdin.write(b"c\n")
-                        want = 1 << 62
-                    self.proc.stdin.flush()
-        except BrokenPipeError:
-            self.proc.wait()
-        finally:
-            res.ticks = (chunks + boot_chunks) * chunk
-            out_log.close()
-        if res.status == "timeout":
-            self.kill()
-        console.finish()
-        res.console = console.data
-        if res.status != "timeout":
-            if not started:
-                res.status = "error"
-                res.detail = "bochs exited (status %s) before starting%s" % (
-                    self.proc.returncode, self._last_output())
-                return
-            self._classify(res, self._bochs_log())
-
-    def _last_output(self):
-        """': <last meaningful line Bochs printed>' for start-up failures."""
-        try:
-            with open(os.path.join(self.workdir, "bochs.out"), "rb") as f:
-                text = f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-        lines = [l.strip() for l in text.splitlines() if l.strip() and not l.startswith("=")
-                 and "Bochs x86 Emulator" not in l and "Built from" not in l and "Timestamp" not in l]
-        return ": " + lines[-1] if lines else ""
-
-    def _bochs_log(self):
-        try:
-            with open(os.path.join(self.workdir, "bochs.log"), "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def _classify(self, res, log):
-        text = res.text()
-        if text.count(BANNER) > 1:
-            res.status = "triple"
-            res.detail = "the machine rebooted (a second boot banner)"
-            return
-        panic_lines = [l for l in text.splitlines() if "PANIC" in l]
-        if panic_lines:
-            res.status = "panic"
-            res.detail = panic_lines[0].strip()
-            return
-        if "with no resolution" in log or "triple fault" in log.lower():
-            res.status = "triple"
-            res.detail = "triple fault (the CPU could not deliver an exception)"
-            return
-        # The kernel prints "Powering off..." just before it writes the shutdown port, so a
-        # console ending in it is a clean power-off even if Bochs's log was cut short.
-        if ("shutdown requested" in log or res.status == "poweroff"
-                or text.rstrip().endswith("Powering off...")):
-            res.status = "poweroff"
-            return
-        fatal = [l for l in log.splitlines() if ">>PANIC<<" in l]
-        res.status = "error"
-        if fatal:
-            msg = fatal[0].split(">>PANIC<<", 1)[1].strip()
-            res.detail = "the emulator stopped: %s" % msg
-        else:
-            last = [l for l in log.splitlines() if l.strip()]
-            res.detail = "the emulator exited without powering off%s" % (
-                (": " + last[-1].strip()) if last else "")
-
-    def _run_qemu(self, slots, res):
-        s = self.spec
-        wd = self.workdir
-        console = Console(os.path.join(wd, "console.out"), s.echo, not s.interactive)
-        self.stdin_open = s.interactive
-        shift = max(0, min(10, int(round(math.log2(1e9 / s.ips)))))
-        cmd = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-no-reboot", "-monitor", "none",
-               "-m", str(int(s.mem)), "-device", "isa-debug-exit,iobase=0x501,iosize=1",
-               "-icount", "shift=%d,sleep=off" % shift]
-        index = {"ata0-master": 0, "ata0-slave": 1, "ata1-master": 2, "ata1-slave": 3}
-        for slot, path in slots:
-            cmd += ["-drive", "file=%s,format=raw,index=%d,media=disk" % (path, index[slot])]
-        if s.interactive:
-            cmd += ["-serial", "tcp:127.0.0.1:%d" % self._listen()]
-        else:
-            cmd += ["-serial", "file:" + os.path.join(wd, "console.out")]
-        log = open(os.path.join(wd, "qemu.out"), "wb")
-        try:
-            self.proc = subprocess.Popen(cmd, cwd=wd, stdin=subprocess.DEVNULL, stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
-        except OSError as e:
-            raise HarnessError("cannot start qemu: %s" % e.strerror, EXIT_EMULATOR)
-        finally:
-            log.close()
-        # QEMU has no time breakpoints: its limits are host seconds (see docs/harness.md).
-        t0 = time.monotonic()
-        last = t0
-        mark = 0
-        while self.proc.poll() is None:
-            if _aborting.is_set():
-                raise KeyboardInterrupt
-            self._console_io([], 0.05, console)
-            console.poll()
-            now = time.monotonic()
-            if console.size > mark:
-                mark, last = console.size, now
-            if s.timeout and now - t0 > s.timeout:
-                res.status, res.detail = "timeout", "still running after %g s (QEMU: host time)" % s.timeout
-                break
-            if s.quiet and not s.interactive and now - last > s.quiet:
-                res.status, res.detail = "timeout", "no console output for %g s (QEMU: host time)" % s.quiet
-                break
-        if res.status == "timeout":
-            self.kill()
-        else:
-            for _ in range(20):
-                self._console_io([], 0.01, console)
-        console.finish()
-        res.console = console.data
-        if res.status == "timeout":
-            return
-        code = self.proc.returncode
-        with open(os.path.join(wd, "qemu.out"), "rb") as f:
-            qlog = f.read().decode("utf-8", "replace")
-        if code not in (0, 1) and not (code & 1 and code > 1):
-            res.status = "error"
-            res.detail = "qemu failed (status %d): %s" % (code, qlog.strip().splitlines()[-1:] or "")
-            return
-        text = res.text()
-        if "Powering off..." in text or "PANIC" in text or code & 1:
-            res.status = "poweroff"
-            self._classify(res, "")
-        else:
-            res.status = "triple"
-            res.detail = "QEMU reset the machine (triple fault or reboot)"
-            self._classify(res, "with no resolution")
 
 
 class Console:

@@ -1,44 +1,147 @@
-"""Measures the harness's own cost per test, apart from emulation: building the run
-directory and disks, and judging the console (python3 -m harness.overhead [N])."""
+"""The launcher's own cost per run against a bare Bochs run of the same machine.
+
+usage: python3 -m harness.overhead [--rounds N] [TEST...]   (default: threads/sleep-zero
+       userprog/args-none, 5 rounds)
+
+For each test it builds the run directory the harness builds (same bochsrc, same disks)
+and, in interleaved rounds, times three ways of booting it to power-off:
+  bare      `bochs -q -f bochsrc -rc FILE` (FILE holds `c`), started here by hand;
+  pintos    `tools/pintos --batch ...` as a person types it (interpreter start included);
+  harness   the runner's in-process path (make check's cost per test, no interpreter start).
+It prints the median wall time and the median CPU time (the process tree's user+sys, which
+a loaded machine disturbs far less than wall time) of each, and the differences to bare.
+It also prints the fixed costs: interpreter start, imports, run directory and disks, and
+judging a console.
+"""
 import os
+import shlex
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 from harness import machine, testcfg, verdict
-from harness.common import RESULTS
-from harness.machine import Machine, RunResult, RunSpec
+from harness.common import ROOT, HarnessError, die
+from harness.running import spec_for_test
+
+DEFAULT_TESTS = ["threads/sleep-zero", "userprog/args-none"]
 
 
-def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    tests = [t for t in testcfg.load_tests() if not t.bench]
+def timed(argv, **kw):
+    """(wall seconds, CPU seconds of the whole process tree) of one command."""
     t0 = time.perf_counter()
-    tests = testcfg.load_tests()
-    load = time.perf_counter() - t0
-    sample = [t for t in tests if t.kind == "user"][:n] + [t for t in tests if t.kind == "kernel"][:n]
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, **kw)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime
+
+
+def bare_dir(test):
+    """A kept run directory for test with its bochsrc and a `c` command file."""
+    m = machine.Machine(spec_for_test(test))
+    slots = m.prepare()
+    machine.BochsBackend(m).write_bochsrc(slots, "mode=file, dev=console.out")
+    with open(os.path.join(m.workdir, "cont.rc"), "w") as f:
+        f.write("c\n")
+    return m
+
+
+def run_bare(m):
+    path = os.path.join(m.workdir, "console.out")
+    if os.path.exists(path):
+        os.remove(path)
+    wall, cpu = timed(["bochs", "-q", "-f", "bochsrc", "-rc", "cont.rc"], cwd=m.workdir,
+                      env=dict(os.environ, TERM="vt100"))
+    with open(path, "rb") as f:
+        if not f.read().rstrip().endswith(b"Powering off..."):
+            raise HarnessError("the bare Bochs run of %s did not power off" % m.workdir)
+    return wall, cpu
+
+
+def run_pintos(test):
+    argv = shlex.split(test.pintos_command())
+    return timed([os.path.join(ROOT, argv[0]), "--batch"] + argv[1:], cwd=ROOT)
+
+
+def run_inprocess(test):
+    before = os.times()
+    t0 = time.perf_counter()
+    res = machine.Machine(spec_for_test(test)).run()
+    wall = time.perf_counter() - t0
+    after = os.times()
+    if res.status != "poweroff":
+        raise HarnessError("%s did not power off under the harness: %s" % (test.id, res.detail))
+    cpu = sum(after[i] - before[i] for i in range(4))
+    return wall, cpu
+
+
+def fixed_costs(tests):
+    """Interpreter start, imports, run directory and disks, judging (milliseconds)."""
+    def best(argv, n=5):
+        return min(timed(argv, cwd=ROOT)[0] for _ in range(n)) * 1000
+    interp = os.path.realpath(sys.executable)
+    start = best([interp, "-c", "pass"])
+    imports = best([interp, "-c", "import harness.pintos, harness.disks"]) - start
     prep = judge = 0.0
-    for t in sample:
-        spec = RunSpec(t.kernel_words(), mem=t.mem, put_files=t.put_files(), fs_mb=t.fs_disk,
-                       swap_mb=t.swap, scratch_mb=t.scratch)
-        m = Machine(spec)
+    for t in tests:
+        m = machine.Machine(spec_for_test(t))
         a = time.perf_counter()
         m.prepare()
         prep += time.perf_counter() - a
         m.cleanup(force=True)
-        path = os.path.join(RESULTS, t.suite, t.name + ".console")
-        if os.path.exists(path):
-            res = RunResult()
-            res.status = "poweroff"
-            with open(path, "rb") as f:
-                res.console = f.read()
-            a = time.perf_counter()
-            verdict.judge(t, res, verdict.ROOT + "/expected", True, None)
-            judge += time.perf_counter() - a
-    k = len(sample)
-    print("tests.cfg parsing: %.1f ms for all %d tests" % (load * 1000, len(tests)))
-    print("run directory and disks: %.1f ms per test (mean of %d)" % (prep * 1000 / k, k))
-    print("verdict (markers, diff, statistics, baselines): %.2f ms per test" % (judge * 1000 / k))
+    sample = tests[0]
+    res = machine.Machine(spec_for_test(sample)).run()
+    a = time.perf_counter()
+    verdict.judge(sample, res, os.path.join(ROOT, "expected"), True, None)
+    judge = time.perf_counter() - a
+    return start, imports, prep * 1000 / len(tests), judge * 1000
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    rounds = 5
+    names = []
+    try:
+        it = iter(argv)
+        for a in it:
+            if a == "--rounds":
+                try:
+                    rounds = int(next(it, ""))
+                except ValueError:
+                    raise HarnessError("--rounds takes a number")
+            elif a.startswith("-"):
+                raise HarnessError("unknown option %s (usage: python3 -m harness.overhead [--rounds N] [TEST...])" % a)
+            else:
+                names.append(a)
+        machine.check_emulator("bochs")
+        tests = testcfg.select(testcfg.load_tests(), names or DEFAULT_TESTS)
+        print("fixed costs: interpreter start %.0f ms, harness imports %.0f ms, run directory and "
+              "disks %.1f ms, verdict %.2f ms" % fixed_costs(tests))
+        for t in tests:
+            m = bare_dir(t)
+            try:
+                rows = {"bare": [], "pintos": [], "harness": []}
+                for _ in range(rounds):
+                    rows["bare"].append(run_bare(m))
+                    rows["pintos"].append(run_pintos(t))
+                    rows["harness"].append(run_inprocess(t))
+            finally:
+                m.cleanup(force=True)
+            med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+                   for k, v in rows.items()}
+            bw, bc = med["bare"]
+            print("%s (%d rounds, medians):" % (t.id, rounds))
+            print("  bare bochs       wall %.3f s  cpu %.3f s" % (bw, bc))
+            for k in ("pintos", "harness"):
+                w, c = med[k]
+                print("  %-16s wall %.3f s  cpu %.3f s  overhead: wall %+.3f s, cpu %+.3f s"
+                      % ("tools/pintos" if k == "pintos" else "harness (make check)", w, c, w - bw, c - bc))
+    except HarnessError as e:
+        die("overhead", e)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -80,9 +80,10 @@ class Test:
     def put_files(self):
         return [(os.path.basename(f), self.host_file(f)) for f in self.files]
 
-    def kernel_words(self, seed=0, ips=None):
-        """Kernel command line: options, then `run CMDLINE` (one word, its spaces kept)."""
-        words = ["-q"] + list(self.kernel_args)
+    def kernel_words(self, seed=0, ips=None, options=()):
+        """Kernel command line: harness options (policies such as -evict=NAME first), the
+        test's kernel_args, seed and ips, then `run CMDLINE` (one word, its spaces kept)."""
+        words = ["-q"] + list(options) + list(self.kernel_args)
         if seed:
             words.append("-seed=%d" % seed)
         if ips:
@@ -100,7 +101,7 @@ class Test:
     def faults_file(self, expected_dir=EXPECTED):
         return os.path.join(expected_dir, self.suite, self.name + ".faults")
 
-    def pintos_command(self, seed=0, ips=None, emulator="bochs"):
+    def pintos_command(self, seed=0, ips=None, emulator="bochs", options=()):
         """The tools/pintos command that runs this test alone (for failure reports)."""
         parts = ["tools/pintos"]
         if emulator == "qemu":
@@ -126,7 +127,7 @@ class Test:
                 host = f
             parts += ["-p", host if os.path.basename(host) == f else "%s:%s" % (host, f)]
         parts.append("--")
-        parts += ["-q"] + list(self.kernel_args) + ["run", self.cmdline]
+        parts += ["-q"] + list(options) + list(self.kernel_args) + ["run", self.cmdline]
         return " ".join(shlex.quote(p) for p in parts)
 
 

@@ -151,6 +151,58 @@ class EmulatorTests(unittest.TestCase):
             except OSError:
                 pass
 
+    def harness(self, *args):
+        r = subprocess.run([PY, "-m", "harness"] + list(args), cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=300)
+        out = r.stdout.decode()
+        self.assertNotIn("Traceback", out)
+        return r.returncode, out
+
+    def test_accept_unchanged_and_with_output(self):
+        """Issue 12: accept on an unchanged test rewrites nothing and says unchanged;
+        accept OUTPUT=1 does not report the expected file it has just written as missing."""
+        exp = tempfile.mkdtemp(dir=self.tmp)
+        results = tempfile.mkdtemp(dir=self.tmp)
+        base = ["accept", "--tests-root", self.root, "--expected", exp, "--results", results,
+                "--tests", "threads/sleep-zero"]
+        code, out = self.harness(*(base + ["--with-output"]))
+        self.assertEqual(code, 0, out)
+        self.assertIn("wrote ", out)
+        self.assertNotIn("missing expected file", out)
+        self.assertIn("PASS    threads/sleep-zero", out)
+        with open(os.path.join(results, "threads", "sleep-zero.json")) as f:
+            self.assertEqual(json.load(f)["verdict"], "PASS")
+        with open(os.path.join(exp, "threads", "sleep-zero.out")) as f, \
+                open(os.path.join(EXPECTED, "threads", "sleep-zero.out")) as g:
+            self.assertEqual(f.read(), g.read())
+        faults = os.path.join(exp, "threads", "sleep-zero.faults")
+        with open(faults) as f:
+            text = f.read()
+        self.assertIn("cycles ", text)
+        marked = text.replace("cycles ", "cycles 1")        # a cycles figure no run gives
+        with open(faults, "w") as f:
+            f.write(marked)
+        code, out = self.harness(*base)
+        self.assertEqual(code, 0, out)
+        self.assertIn("sleep-zero.faults: unchanged", out)
+        with open(faults) as f:
+            self.assertEqual(f.read(), marked)
+
+    @unittest.skipUnless(shutil.which("qemu-system-x86_64") and shutil.which("expect")
+                         and os.path.exists(os.path.join(BUILD, "programs", "shell")),
+                         "needs qemu, expect and build/programs/shell")
+    def test_qemu_runs_the_expect_test_under_qemu(self):
+        """Issue 12: EMU=qemu runs the shell session under QEMU, and its record says qemu."""
+        results = tempfile.mkdtemp(dir=self.tmp)
+        code, out = self.harness("check", "--qemu", "--results", results, "--tests", "userprog/shell")
+        self.assertEqual(code, 0, out)
+        with open(os.path.join(results, "userprog", "shell.json")) as f:
+            data = json.load(f)
+        self.assertEqual(data["emulator"], "qemu")
+        self.assertIn("--qemu", data["command"])
+        with open(os.path.join(results, "userprog", "shell.console"), "rb") as f:
+            self.assertIn(b"--qemu -- -q run shell", f.read())
+
     @unittest.skipUnless(shutil.which("expect") and os.path.exists(os.path.join(BUILD, "programs", "shell")),
                          "needs expect and build/programs/shell")
     def test_make_run_relays_terminal_input(self):

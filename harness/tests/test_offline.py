@@ -236,12 +236,12 @@ class ToolErrorTests(unittest.TestCase):
         self.assert_one_line(["tools/backtrace", "-e", "/nonexistent.elf", "0x10"], "does not exist")
 
     def test_mkdisk_cmdline_roundtrip(self):
-        from harness import disks
+        from harness import bootdisk, disks
         with tempfile.TemporaryDirectory() as d:
             p = os.path.join(d, "b.img")
             disks.make_blank(p, 0.1)
             self.assertEqual(disks.cylinders(p), 1)
-            disks.mkdisk().rewrite_cmdline(p, ["-q", "run", "args-many a b"])
+            bootdisk.rewrite_cmdline(p, ["-q", "run", "args-many a b"])
             with open(p, "rb") as f:
                 f.seek(512)
                 sec = f.read(512)
@@ -252,3 +252,293 @@ class ToolErrorTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def selection_args(tests, command="check", **kw):
+    """An argparse-like namespace for selection.select_items."""
+    import argparse
+    args = argparse.Namespace(command=command, tests=tests, seeds="", shard=None, no_unit=False,
+                              tests_root=None)
+    args.__dict__.update(kw)
+    return args
+
+
+class SelectionTests(unittest.TestCase):
+    """Issue 12: a selection is every item it matches, of every kind."""
+
+    def ids(self, pattern, **kw):
+        from harness import selection
+        return [it.id for it in selection.select_items(selection_args(pattern, **kw)).items]
+
+    def test_suite_name_selects_the_whole_suite(self):
+        declared = [t.id for t in testcfg.load_tests() if t.suite == "userprog"]
+        for pattern in ("userprog", "userprog/*", "userprog/"):
+            got = self.ids(pattern)
+            self.assertTrue(set(declared) <= set(got), pattern)
+            self.assertIn("userprog/shell", got, pattern)
+            self.assertGreater(len(got), 50, pattern)
+
+    def test_star_selects_everything(self):
+        self.assertEqual(sorted(self.ids("*")), sorted(self.ids("")))
+        self.assertIn("harness/selftest", self.ids("*"))
+        self.assertIn("host/test_bitmap", self.ids("*"))
+
+    def test_glob_matches_every_kind(self):
+        got = self.ids("userprog/s*")
+        for want in ("userprog/sc-bad-nr", "userprog/seek-tell", "userprog/shell"):
+            self.assertIn(want, got)
+        self.assertTrue(all(g.startswith("userprog/s") for g in got))
+
+    def test_pattern_matching_nothing_is_an_error(self):
+        with self.assertRaises(HarnessError) as cm:
+            self.ids("userprog nosuchsuite/*")
+        self.assertIn("no test matches 'nosuchsuite/*'", str(cm.exception))
+
+    def test_bench_workloads_only_when_named(self):
+        self.assertFalse([i for i in self.ids("*") if i.startswith("bench/")])
+        self.assertTrue(self.ids("bench"))
+        self.assertEqual(self.ids("bench"), self.ids("bench/*"))
+
+    def test_grade_keeps_emulated_tests(self):
+        got = self.ids("userprog", command="grade", no_unit=True)
+        self.assertNotIn("userprog/shell", got)
+        self.assertIn("userprog/args-none", got)
+
+    def test_shard_keeps_the_whole_selection(self):
+        from harness import selection
+        sel = selection.select_items(selection_args("threads", shard="2/3"))
+        self.assertEqual([i.id for i in sel.items], [i.id for i in sel.everything[1::3]])
+
+    def test_make_check_selection_end_to_end(self):
+        r = subprocess.run([PY, "-m", "harness", "list", "--tests", "userprog/s*"], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"userprog/seek-tell\n", r.stdout)
+        self.assertIn(b"userprog/shell\n", r.stdout)
+
+
+class TmpDirTests(unittest.TestCase):
+    """Issue 12: KESTREL_TMP naming a missing directory or a file: one line, exit 2."""
+
+    def run_with(self, tmp, argv):
+        env = dict(os.environ, KESTREL_TMP=tmp)
+        r = subprocess.run([PY] + argv, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
+        err = r.stderr.decode()
+        self.assertNotIn("Traceback", err)
+        self.assertEqual(r.returncode, 2, err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertNotIn(b"ERROR", r.stdout)
+        return err
+
+    def test_missing_and_file(self):
+        with tempfile.TemporaryDirectory() as d:
+            missing = os.path.join(d, "nope")
+            a_file = os.path.join(d, "file")
+            open(a_file, "w").close()
+            for argv in (["-m", "harness", "check", "--tests", "threads/sleep-zero"],
+                         ["tools/pintos", "--batch", "--", "-q", "run", "sleep-zero"]):
+                self.assertIn("does not exist", self.run_with(missing, argv))
+                self.assertIn("is not a directory", self.run_with(a_file, argv))
+
+
+class PolicyAndStatsTests(unittest.TestCase):
+    """EVICT=/FORK= reach the kernel; new VM counters are recorded and leak-checked."""
+
+    def test_kernel_options_and_rerun(self):
+        from harness import running, selection
+        cfg = running.RunConfig(evict="clock", fork="cow")
+        t = make_test("", "args-none", "userprog")
+        spec = running.spec_for_test(t, 0, cfg)
+        self.assertEqual(spec.words, ["-q", "-evict=clock", "-fork=cow", "run", "args-none"])
+        self.assertEqual(cfg.fault_mode(0), "off")
+        self.assertEqual(running.RunConfig().fault_mode(0), "check")
+        rerun = running.rerun_command(cfg, selection.Item(t.id, t))
+        self.assertEqual(rerun, "make check TESTS=userprog/args-none EVICT=clock FORK=cow")
+        self.assertIn("-- -q -evict=clock -fork=cow run args-none", t.pintos_command(options=cfg.kernel_options()))
+
+    def test_bad_policy_name(self):
+        r = subprocess.run([PY, "-m", "harness", "list", "--evict", "a b"], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(b"policy name", r.stderr)
+        self.assertNotIn(b"Traceback", r.stderr)
+
+    def test_vm_keys_recorded(self):
+        from harness import results, selection
+        stats = STATS + " pf_major=2 pf_minor=1 swap_used=0 swap_peak=7 frames_pinned=0 fork_copied=3"
+        v = verdict.judge(make_test(""), result(console(["x"], stats=stats)), ROOT, False)
+        out = results.Outcome(selection.Item("unit/demo"))
+        out.verdict = v
+        rec = results.record(out, None)
+        self.assertEqual(rec["vm"], {"pf_major": 2, "pf_minor": 1, "swap_used": 0, "swap_peak": 7,
+                                     "frames_pinned": 0, "fork_copied": 3})
+
+    def test_swap_and_pinned_leaks_fail(self):
+        with tempfile.TemporaryDirectory() as exp:
+            os.makedirs(os.path.join(exp, "unit"))
+            with open(os.path.join(exp, "unit", "demo.out"), "w") as f:
+                f.write("x\n")
+
+            def judge(extra):
+                return verdict.judge(make_test(""), result(console(["x"], stats=STATS + extra)), exp, False)
+            self.assertEqual(judge("").status, "PASS")
+            self.assertEqual(judge(" swap_used=0 frames_pinned=0").status, "PASS")
+            v = judge(" swap_used=3 frames_pinned=0")
+            self.assertEqual(v.status, "FAIL")
+            self.assertIn("3 swap slots still in use", v.reason)
+            v = judge(" swap_used=0 frames_pinned=1")
+            self.assertIn("1 frames still pinned", v.reason)
+
+    def test_fault_report_mode(self):
+        with tempfile.TemporaryDirectory() as exp:
+            os.makedirs(os.path.join(exp, "unit"))
+            with open(os.path.join(exp, "unit", "demo.out"), "w") as f:
+                f.write("x\n")
+            with open(os.path.join(exp, "unit", "demo.faults"), "w") as f:
+                f.write("total 9\n")
+            data = result(console(["x"]))
+            self.assertEqual(verdict.judge(make_test(""), data, exp, "check").status, "FAIL")
+            v = verdict.judge(make_test(""), data, exp, "report")
+            self.assertEqual(v.status, "PASS")
+            self.assertIn("page faults changed: total 9 -> 5", v.notes)
+
+
+class ExpectUnderQemuTests(unittest.TestCase):
+    """Issue 12: EMU=qemu runs the expect (shell) test under QEMU, and its JSON says so."""
+
+    def test_expect_gets_the_emulator(self):
+        from harness import report, running, selection
+        seen = []
+        cfg = running.RunConfig(emulator="qemu")
+        r = running.Runner(cfg, 1, report.Reporter(ROOT))
+
+        def fake(item, argv, what, package):
+            seen.append(argv)
+            out = results_outcome(item)
+            return out
+        r.run_script = fake
+        out = r.run_expect(selection.Item("userprog/shell", kind="expect", source="src/tests/userprog/shell.exp"))
+        self.assertEqual(seen[0][:3], ["expect", "src/tests/userprog/shell.exp", "--qemu"])
+        self.assertEqual(out.emulator, "qemu")
+        host = running.Runner(running.RunConfig(emulator="qemu"), 1, None)
+        self.assertIsNone(results_outcome(selection.Item("host/x", kind="host")).emulator)
+        self.assertIsNotNone(host)
+
+
+def results_outcome(item):
+    from harness import results
+    out = results.Outcome(item)
+    out.verdict = verdict.Verdict("PASS")
+    return out
+
+
+GRADE_CFG = """[DEFAULT]
+kind = kernel
+[t1]
+[t2]
+[t3]
+points = 2
+[t4]
+group = robustness
+[t5]
+group = robustness
+"""
+RUBRIC = """[weights]
+unit/functionality = 60
+unit/robustness = 40
+[grading]
+faults = report
+"""
+
+
+class GradeAndMergeTests(unittest.TestCase):
+    """Issue 12: shard grades add up to the unsharded grade; `harness merge` rebuilds the
+    unsharded summary, JUnit file and grade from shard directories."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        d = self.tmp.name
+        self.root = os.path.join(d, "tests")
+        os.makedirs(os.path.join(self.root, "unit"))
+        with open(os.path.join(self.root, "unit", "tests.cfg"), "w") as f:
+            f.write(GRADE_CFG)
+        self.rubric = os.path.join(d, "rubric.cfg")
+        with open(self.rubric, "w") as f:
+            f.write(RUBRIC)
+        self.tests = testcfg.load_tests(self.root)
+        self.failing = {"unit/t2", "unit/t5"}
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def outcomes(self, items):
+        from harness import results
+        outs = []
+        for it in items:
+            o = results.Outcome(it)
+            status = "FAIL" if it.id in self.failing else "PASS"
+            o.verdict = verdict.Verdict(status, "output differs" if status == "FAIL" else "")
+            o.console = b"console of " + it.id.encode()
+            o.emulator = "bochs"
+            o.wall = 1.0
+            outs.append(o)
+        return outs
+
+    def write_run(self, name, items, everything):
+        from harness import grade, results
+        d = os.path.join(self.tmp.name, name)
+        outs = self.outcomes(items)
+        records = [results.save(d, o, None) for o in outs]
+        results.write_summary(d, outs, records, {"wall_seconds": 2.0, "emulator": "bochs", "ips": 100000000,
+                                                  "repeat": 1, "evict": None, "fork": None})
+        g = grade.score(outs, grade.load_rubric(self.rubric), everything)
+        grade.write_grade(d, g)
+        return d, g
+
+    def test_rubric_fault_switch(self):
+        from harness import grade
+        self.assertEqual(grade.load_rubric(self.rubric).faults, "report")
+
+    def test_shards_add_up_and_merge_equals_unsharded(self):
+        from harness import selection
+        items = [selection.Item(t.id, t) for t in self.tests]
+        whole, g_whole = self.write_run("whole", items, items)
+        shards = [self.write_run("shard%d" % k, items[k - 1::2], items) for k in (1, 2)]
+        self.assertAlmostEqual(sum(g["total"] for _, g in shards), g_whole["total"], places=2)
+        self.assertAlmostEqual(g_whole["total"], 60 * 3 / 4 + 40 * 1 / 2)
+        out = os.path.join(self.tmp.name, "merged")
+        r = subprocess.run([PY, "-m", "harness", "merge", shards[0][0], shards[1][0], "--results", out,
+                            "--tests-root", self.root, "--rubric", self.rubric], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        text = r.stdout.decode()
+        self.assertEqual(r.returncode, 0, r.stderr.decode() + text)
+        self.assertEqual(text.strip().splitlines()[-1], "3 passed, 2 failed")
+        self.assertIn("unit/t2: output differs", text)
+
+        def load(d, name):
+            with open(os.path.join(d, name)) as f:
+                return json.load(f)
+        self.assertEqual(load(out, "grade.json"), load(whole, "grade.json"))
+        a, b = load(out, "summary.json"), load(whole, "summary.json")
+        for key in ("passed", "failed", "skipped", "total", "emulators_used"):
+            self.assertEqual(a[key], b[key], key)
+        self.assertEqual([(e["test"], e["verdict"]) for e in a["results"]],
+                         [(e["test"], e["verdict"]) for e in b["results"]])
+        ja, jb = ET.parse(os.path.join(out, "junit.xml")).getroot(), ET.parse(os.path.join(whole, "junit.xml")).getroot()
+        self.assertEqual([(c.get("name"), len(c)) for c in ja.iter("testcase")],
+                         [(c.get("name"), len(c)) for c in jb.iter("testcase")])
+        self.assertEqual(ja.get("failures"), "2")
+
+    def test_merge_refuses_overlap_and_non_results(self):
+        from harness import selection
+        items = [selection.Item(t.id, t) for t in self.tests]
+        d1, _ = self.write_run("a", items[:3], items)
+        d2, _ = self.write_run("b", items[2:], items)
+        for dirs, needle in (([d1, d2], "in both"), ([self.root], "no summary.json")):
+            r = subprocess.run([PY, "-m", "harness", "merge"] + dirs + ["--results", os.path.join(self.tmp.name, "m"),
+                                                                     "--tests-root", self.root], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+            self.assertEqual(r.returncode, 2)
+            self.assertIn(needle, r.stderr.decode())
+            self.assertNotIn("Traceback", r.stderr.decode())

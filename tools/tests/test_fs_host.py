@@ -14,8 +14,8 @@ import unittest
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(TOOLS)
-sys.path.insert(0, TOOLS)
-import kfs  # noqa: E402
+sys.path.insert(0, os.path.dirname(TOOLS))
+from harness import kfs  # noqa: E402
 
 SOURCES = [os.path.join(ROOT, "src/tests/host/test_fs.c")]  # includes the file-system sources
 

@@ -8,8 +8,8 @@ import tempfile
 import unittest
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, TOOLS)
-import kfs  # noqa: E402
+sys.path.insert(0, os.path.dirname(TOOLS))
+from harness import kfs  # noqa: E402
 
 FSUTIL = os.path.join(TOOLS, "fsutil")
 

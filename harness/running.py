@@ -1,0 +1,381 @@
+"""Running selected items, in parallel: emulated tests, host unit tests, scripts.
+
+Public names other tools build on (make bench's harness/vmbench.py among them):
+  RunConfig                  the knobs of a run (ips, emulator, evict, fork, repeat, ...)
+  spec_for_test(test, seed, config)   -> machine.RunSpec: the machine make check boots
+  run_test(test, seed, config)        -> machine.RunResult: boot it once
+  verdict.parse_stats(text)           -> the STATS line as a dict
+"""
+import difflib
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from harness import machine, verdict
+from harness.backtrace import symbolize_log
+from harness.common import BUILD, DEFAULT_IPS, HarnessError, ROOT
+from harness.results import Outcome
+
+HOST_CFLAGS = ["-std=gnu11", "-Isrc", "-DHOST_TEST", "-O1", "-g", "-Wall"]
+UNIT_TIMEOUT = 120          # host seconds for one host unit test (native code, not emulated)
+SCRIPT_TIMEOUT = 300        # host seconds for the self-test or an expect script
+
+
+class RunConfig:
+    """What every emulated run of one harness command shares.
+
+    ips: None for the default; emulator: bochs or qemu; evict, fork: kernel policy names
+    passed as -evict=NAME, -fork=NAME (None: the kernel's default); repeat: runs per item;
+    expected: the expected-output directory; faults: check | report | off."""
+
+    def __init__(self, ips=None, emulator="bochs", evict=None, fork=None, repeat=1,
+                 expected=None, faults="check", command="check", before_judge=None,
+                 fail_inject=None):
+        self.ips = ips
+        self.emulator = emulator
+        self.evict = evict
+        self.fork = fork
+        self.repeat = repeat
+        self.expected = expected
+        self.faults = faults
+        self.command = command
+        self.before_judge = before_judge     # f(test, RunResult), called before each verdict
+        self.fail_inject = fail_inject       # kernel -fail=SPEC: output may differ, no panic/leak
+
+    def kernel_options(self):
+        """Kernel options for the policies chosen (before the test's own)."""
+        opts = []
+        if self.evict:
+            opts.append("-evict=%s" % self.evict)
+        if self.fork:
+            opts.append("-fork=%s" % self.fork)
+        if self.fail_inject:
+            opts.append("-fail=%s" % self.fail_inject)
+        return opts
+
+    def fault_mode(self, seed):
+        """Page-fault baselines hold for the reference machine only: Bochs, default seed,
+        ips and policies. Elsewhere the counts are recorded but not compared."""
+        if (seed or self.ips not in (None, DEFAULT_IPS) or self.emulator != "bochs"
+                or self.evict or self.fork or self.fail_inject):
+            return "off"
+        return self.faults
+
+    def make_args(self, seed=0):
+        """The make variables that reproduce this configuration (for rerun lines)."""
+        parts = []
+        if seed:
+            parts.append("SEEDS=%d" % seed)
+        if self.ips:
+            parts.append("IPS=%d" % self.ips)
+        if self.repeat > 1:
+            parts.append("REPEAT=%d" % self.repeat)
+        if self.emulator == "qemu":
+            parts.append("EMU=qemu")
+        if self.evict:
+            parts.append("EVICT=%s" % self.evict)
+        if self.fork:
+            parts.append("FORK=%s" % self.fork)
+        if self.fail_inject:
+            parts.append("FAIL_INJECT=%s" % self.fail_inject)
+        return parts
+
+
+def spec_for_test(test, seed=0, config=None):
+    """The machine.RunSpec that make check boots for test (a testcfg.Test) under seed."""
+    config = config or RunConfig()
+    return machine.RunSpec(test.kernel_words(seed, config.ips, config.kernel_options()),
+                           mem=test.mem, ips=config.ips, put_files=test.put_files(),
+                           fs_mb=test.fs_disk, swap_mb=test.swap, scratch_mb=test.scratch,
+                           timeout=test.timeout, quiet=test.quiet, emulator=config.emulator)
+
+
+def run_test(test, seed=0, config=None):
+    """Boots test once; returns its machine.RunResult (console, status, wall time)."""
+    return machine.Machine(spec_for_test(test, seed, config)).run()
+
+
+def default_jobs():
+    """-j from make's MAKEFLAGS (make -j2 check), else the number of cores."""
+    m = re.search(r"(?:^|\s)-j\s*(\d+)|--jobs[= ](\d+)", os.environ.get("MAKEFLAGS", ""))
+    if m:
+        return max(1, int(m.group(1) or m.group(2)))
+    return os.cpu_count() or 1
+
+
+def rerun_command(config, item):
+    """The make command that reruns item alone with the same configuration."""
+    cmd = config.command if config.command in ("check", "bench") else "check"
+    return " ".join(["make", cmd, "TESTS=" + item.id] + config.make_args(item.seed))
+
+
+class Runner:
+    """Runs items on a pool of jobs threads; reporter(outcome) is called as each ends
+    (under a lock), and reporter.progress(running, done, total) while they run."""
+
+    def __init__(self, config, jobs, reporter):
+        self.config = config
+        self.jobs = jobs
+        self.reporter = reporter
+        self.lock = threading.Lock()
+        self.running = {}
+        self.done = 0
+        self.total = 0
+
+    def run_emu(self, item):
+        t = item.test
+        cfg = self.config
+        out = Outcome(item)
+        out.emulator = cfg.emulator
+        runs = []
+        for _ in range(max(1, cfg.repeat)):
+            try:
+                res = run_test(t, item.seed, cfg)
+            except HarnessError as e:
+                out.verdict = verdict.Verdict("ERROR", str(e))
+                return out
+            if cfg.before_judge:
+                cfg.before_judge(t, res)
+            v = verdict.judge(t, res, cfg.expected, cfg.fault_mode(item.seed), symbolize_log,
+                              diff_ok=bool(cfg.fail_inject))
+            runs.append((res, v))
+            out.wall += res.wall
+            if v.status != "PASS":
+                break
+        res, v = runs[-1]
+        if len(runs) > 1 and v.status == "PASS":
+            first = runs[0][0]
+            for i, (other, _) in enumerate(runs[1:], 2):
+                if other.console != first.console:
+                    diff = list(difflib.unified_diff(first.text().splitlines(), other.text().splitlines(),
+                                                     "run 1", "run %d" % i, lineterm="", n=2))
+                    v.fail("FAIL", "not deterministic: the console of run %d differs from run 1" % i, diff)
+                    break
+        out.verdict = v
+        out.result = res
+        out.ticks = res.ticks
+        out.console = res.console
+        out.command = t.pintos_command(item.seed, cfg.ips, cfg.emulator, cfg.kernel_options())
+        return out
+
+    def run_host(self, item):
+        out = Outcome(item)
+        exe = os.path.join(BUILD, "host", item.name)
+        os.makedirs(os.path.dirname(exe), exist_ok=True)
+        t0 = time.monotonic()
+        src, rexe = os.path.relpath(item.source, ROOT), os.path.relpath(exe, ROOT)
+        out.command = "gcc %s %s -o %s && %s" % (" ".join(HOST_CFLAGS), src, rexe, rexe)
+        try:
+            cc = subprocess.run(["gcc"] + HOST_CFLAGS + [item.source, "-o", exe], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+            if cc.returncode:
+                v = verdict.Verdict("FAIL", "does not compile")
+                v.details = cc.stdout.decode("utf-8", "replace").splitlines()[-30:]
+            else:
+                r = subprocess.run([exe], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, timeout=UNIT_TIMEOUT)
+                out.console = r.stdout
+                if r.returncode == 0:
+                    v = verdict.Verdict("PASS")
+                else:
+                    why = ("killed by signal %d" % -r.returncode if r.returncode < 0
+                           else "exit status %d" % r.returncode)
+                    v = verdict.Verdict("CRASH" if r.returncode < 0 else "FAIL", why)
+                    v.details = r.stdout.decode("utf-8", "replace").splitlines()[-30:]
+        except subprocess.TimeoutExpired:
+            v = verdict.Verdict("TIMEOUT", "still running after %d s" % UNIT_TIMEOUT)
+        except OSError as e:
+            v = verdict.Verdict("ERROR", "cannot run gcc: %s (apt-get install -y gcc)" % e.strerror)
+        out.wall = time.monotonic() - t0
+        out.verdict = v
+        return out
+
+    def run_script(self, item, argv, what, package):
+        """Runs argv from the repository root as one test: exit status 0 is a pass."""
+        out = Outcome(item)
+        t0 = time.monotonic()
+        out.command = " ".join(argv)
+        try:
+            r = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, timeout=SCRIPT_TIMEOUT)
+            out.console = r.stdout
+            if r.returncode == 0:
+                v = verdict.Verdict("PASS")
+            else:
+                v = verdict.Verdict("FAIL", "%s failed" % what)
+                v.details = r.stdout.decode("utf-8", "replace").splitlines()[-40:]
+        except subprocess.TimeoutExpired:
+            v = verdict.Verdict("TIMEOUT", "%s still running after %d s" % (what, SCRIPT_TIMEOUT))
+        except OSError as e:
+            v = verdict.Verdict("ERROR", "cannot run %s: %s (apt-get install -y %s)"
+                                % (argv[0], e.strerror, package))
+        out.wall = time.monotonic() - t0
+        out.verdict = v
+        return out
+
+    def run_selftest(self, item):
+        return self.run_script(item, [sys.executable, "-m", "unittest", "-q", "harness.tests.test_offline"],
+                               "harness self-tests", "python3")
+
+    def run_expect(self, item):
+        """An expect script gets the launcher options of this configuration (emulator,
+        ips) as its arguments and passes them on to tools/pintos: EMU=qemu runs it under
+        QEMU. Kernel policy options (EVICT, FORK) do not reach it."""
+        extra = ["--qemu"] if self.config.emulator == "qemu" else []
+        if self.config.ips:
+            extra += ["--ips", str(self.config.ips)]
+        out = self.run_script(item, ["expect", item.source] + extra, "expect script %s" % item.source,
+                              "expect")
+        out.emulator = self.config.emulator
+        return out
+
+    def run_item(self, item):
+        with self.lock:
+            self.running[item.label] = time.monotonic()
+        self.show_progress()
+        try:
+            if machine._aborting.is_set():
+                return None
+            run = {"host": self.run_host, "selftest": self.run_selftest,
+                   "expect": self.run_expect}.get(item.kind, self.run_emu)
+            out = run(item)
+        except KeyboardInterrupt:
+            return None
+        except Exception as e:  # one broken test must not take the whole run down
+            out = Outcome(item)
+            out.verdict = verdict.Verdict("ERROR", "harness error: %s: %s" % (type(e).__name__, e))
+        if machine._aborting.is_set():
+            return None          # killed by Ctrl-C: no verdict
+        out.rerun = rerun_command(self.config, item)
+        with self.lock:
+            self.running.pop(item.label, None)
+            self.done += 1
+            self.reporter.report(out)
+        return out
+
+    def show_progress(self):
+        with self.lock:
+            self.reporter.progress(dict(self.running), self.done, self.total)
+
+    def run_all(self, items, previous=None):
+        """Outcomes of every item, in the order of items (run longest first)."""
+        self.total = len(items)
+        outcomes = []
+        stop_ticker = threading.Event()
+
+        def ticker():
+            while not stop_ticker.wait(1.0):
+                self.show_progress()
+        threading.Thread(target=ticker, daemon=True).start()
+        pool = ThreadPoolExecutor(max_workers=self.jobs)
+        try:
+            futures = [pool.submit(self.run_item, it) for it in schedule(items, previous)]
+            for f in futures:
+                while True:
+                    try:
+                        r = f.result(timeout=0.2)
+                        break
+                    except FutureTimeout:
+                        continue
+                    except Exception:
+                        r = None
+                        break
+                if r is not None:
+                    outcomes.append(r)
+        except KeyboardInterrupt:
+            machine.abort_all()
+            stop_ticker.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            machine.abort_all()
+            raise
+        stop_ticker.set()
+        pool.shutdown(wait=True)
+        self.reporter.clear()
+        index = {id(it): i for i, it in enumerate(items)}
+        outcomes.sort(key=lambda o: index[id(o.item)])
+        return outcomes
+
+
+def previous_walls(results_dir):
+    """{(test, seed): wall seconds} from the last summary.json in results_dir, if any."""
+    prev = {}
+    try:
+        with open(os.path.join(results_dir, "summary.json")) as f:
+            for r in json.load(f).get("results", []):
+                prev[(r["test"], r.get("seed", 0))] = r.get("wall_seconds", 0)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return prev
+
+
+def schedule(items, previous=None):
+    """Longest first, by the previous run's wall times when known (a shorter total)."""
+    prev = previous or {}
+
+    def cost(it):
+        if (it.id, it.seed) in prev:
+            return prev[(it.id, it.seed)]
+        return {"host": 1.0, "selftest": 1.0}.get(it.kind, 3.0)
+    return sorted(items, key=lambda it: -cost(it))
+
+
+class Session:
+    """One harness command's run of its items: outcomes, records and counts, plus what
+    the closing lines need."""
+
+    def __init__(self, config, jobs, results_dir, outcomes, records, counts, wall):
+        self.config = config
+        self.jobs = jobs
+        self.results_dir = results_dir
+        self.outcomes = outcomes
+        self.records = records
+        self.counts = counts
+        self.wall = wall
+
+
+def config_from_args(args):
+    """The RunConfig of a harness command line (see runner.make_parser)."""
+    return RunConfig(ips=args.ips, emulator="qemu" if args.qemu else "bochs", evict=args.evict,
+                     fork=args.fork, repeat=args.repeat, expected=args.expected,
+                     faults=args.faults or "check", command=args.command,
+                     fail_inject=getattr(args, "fail_inject", None) or None)
+
+
+def run_selection(args, items, before_judge=None):
+    """Runs items as args say, prints their lines, writes the results files; a Session.
+    before_judge(test, RunResult) runs after each emulated run, before its verdict."""
+    from harness.report import Reporter
+    from harness.results import save, write_summary
+    config = config_from_args(args)
+    config.before_judge = before_judge
+    jobs = args.jobs or default_jobs()
+    if any(it.kind == "emu" for it in items):
+        machine.check_emulator(config.emulator)
+        if not os.path.exists(os.path.join(BUILD, "boot.img")):
+            raise HarnessError("build/boot.img does not exist (run make first)")
+    machine.run_dir_base()
+    desc = "%d tests" % len(items)
+    for flag, text in ((args.seeds, "seeds %s"), (args.ips, "ips %s"), (args.evict, "evict %s"),
+                       (args.fork, "fork %s"), (args.shard, "shard %s")):
+        if flag:
+            desc += ", " + text % flag
+    if args.repeat > 1:
+        desc += ", each %d times" % args.repeat
+    print("Running %s on %s with -j%d" % (desc, config.emulator, jobs))
+    sys.stdout.flush()
+    reporter = Reporter(args.results, args.verbose)
+    t0 = time.monotonic()
+    outcomes = Runner(config, jobs, reporter).run_all(items, previous_walls(args.results))
+    wall = time.monotonic() - t0
+    records = [save(args.results, o, config.ips) for o in outcomes]
+    info = {"wall_seconds": round(wall, 2), "jobs": jobs, "ips": config.ips or DEFAULT_IPS,
+            "emulator": config.emulator, "repeat": config.repeat, "shard": args.shard,
+            "evict": config.evict, "fork": config.fork, "command": args.command}
+    counts = write_summary(args.results, outcomes, records, info)
+    return Session(config, jobs, args.results, outcomes, records, counts, wall)
