@@ -9,6 +9,7 @@
 #undef off_t
 #include "lib/kernel/bitmap.c"
 #include "lib/kernel/list.c"
+#include "threads/e820.c"
 #include "threads/palloc.c"
 #include "threads/mmu.c"
 #include "vm/frame.c"
