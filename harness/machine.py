@@ -36,7 +36,6 @@ BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 VGABIOS = "/usr/share/vgabios/vgabios.bin"
 PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/bochs/plugins"
 
-CHUNKS_PER_SECOND = 4           # granularity of the emulated-time limits
 BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
 START_LIMIT = 30.0              # wall seconds for the emulator to reach its first prompt
 BANNER = "Kestrel booting"
@@ -236,26 +235,30 @@ class BochsBackend(Backend):
         return ending or self.read_log()
 
     def drive(self, res, console, out_log):
-        """The breakpoint loop. Returns (Ending or None when Bochs exited by itself, started)."""
+        """The breakpoint loop. Returns (Ending or None when Bochs exited by itself, started).
+
+        Bochs stops only where a limit could fire, so a run costs a few round trips: every
+        harness second until the first console byte (the boot limit, and the moment the
+        other limits count from), then at the earlier of the total deadline and the end of
+        the current no-output window. A window that saw output starts again where that was
+        seen; one that saw none ends the run. Every stop is at an exact emulated time, so
+        the verdict does not depend on the host."""
         m = self.m
         s = m.spec
         proc = m.proc
         unit = max(int(s.ips), DEFAULT_IPS)       # ticks per harness second
-        chunk = unit // CHUNKS_PER_SECOND
-        limit = int(s.timeout * CHUNKS_PER_SECOND) if s.timeout else 0
-        quiet_limit = int(s.quiet * CHUNKS_PER_SECOND) if s.quiet and not s.interactive else 0
-        if not (limit or quiet_limit):
-            chunk = 0
+        limit = int(s.timeout * unit) if s.timeout else 0
+        quiet_limit = int(s.quiet * unit) if s.quiet and not s.interactive else 0
+        timed = bool(limit or quiet_limit)
         # Last resort only (a wedged emulator): far above any honest run's wall time.
-        backstop = 60.0 + (limit or quiet_limit) * chunk / 5e6 if chunk else None
+        backstop = 60.0 + (BOOT_LIMIT * unit + (limit or quiet_limit)) / 5e6 if timed else None
         out_fd = proc.stdout.fileno()
         pending = b""
         prompt = 0
         want = 1            # prompt number that ends the current wait
-        chunks = 0          # chunks since the first console byte (the limits count from there)
-        boot_chunks = 0     # chunks before it (BIOS and boot loader)
-        quiet = 0
-        mark = 0
+        now = 0             # emulated ticks since power-on, at the current stop
+        start = None        # ticks at the stop that first saw console output
+        mark = mark_size = 0  # the stop that last saw the console grow, and its size then
         started = False
         ending = None
         t0 = time.monotonic()
@@ -264,7 +267,6 @@ class BochsBackend(Backend):
                 if _aborting.is_set():
                     raise KeyboardInterrupt
                 ready = m.console_io([out_fd], 0.03, console)
-                console.poll()
                 if out_fd in ready:
                     data = os.read(out_fd, 65536)
                     if not data:
@@ -276,42 +278,48 @@ class BochsBackend(Backend):
                         prompt = max(prompt, int(found.group(1)))
                     if PROMPT_RE.search(pending):
                         pending = pending[pending.rfind(b"<bochs:") + 1:]
-                now = time.monotonic()
-                if not started and now - t0 > START_LIMIT:
+                wall = time.monotonic() - t0
+                if not started and wall > START_LIMIT:
                     raise HarnessError("bochs did not start within %d s (see its log in a run with -k)"
                                        % START_LIMIT, EXIT_EMULATOR)
-                if backstop and now - t0 > backstop:
-                    ending = Ending("timeout", "no power-off after %.0f s of host time (emulator wedged?)"
-                                    % (now - t0))
+                if backstop and wall > backstop:
+                    ending = Ending("timeout", "no power-off after %.0f s of host time (emulator wedged?)" % wall)
                     break
                 if prompt < want:
                     continue
                 console.poll()
-                if started and not console.size:
-                    boot_chunks += 1
-                    if boot_chunks >= BOOT_LIMIT * CHUNKS_PER_SECOND:
-                        ending = Ending("timeout", "no console output within %d s of emulated time "
-                                        "after power-on" % BOOT_LIMIT)
-                        break
-                elif started:
-                    chunks += 1
-                    if console.size > mark:
-                        mark = console.size
-                        quiet = 0
+                step = 0
+                if started and timed:
+                    if start is None and console.size:
+                        start = mark = now
+                        mark_size = console.size
+                    elif start is not None and console.size > mark_size:
+                        mark, mark_size = now, console.size
+                    if start is None:
+                        if now >= BOOT_LIMIT * unit:
+                            ending = Ending("timeout", "no console output within %d s of emulated time "
+                                            "after power-on" % BOOT_LIMIT)
+                            break
+                        step = unit
                     else:
-                        quiet += 1
-                    if limit and chunks >= limit:
-                        ending = Ending("timeout", "still running after %g s of emulated time (timeout %g s)"
-                                        % (chunks / CHUNKS_PER_SECOND, s.timeout))
-                        break
-                    if quiet_limit and quiet >= quiet_limit:
-                        ending = Ending("timeout", "no console output for %g s of emulated time"
-                                        % (quiet / CHUNKS_PER_SECOND))
-                        break
+                        if limit and now - start >= limit:
+                            ending = Ending("timeout", "still running after %g s of emulated time "
+                                            "(timeout %g s)" % ((now - start) / unit, s.timeout))
+                            break
+                        if quiet_limit and now - mark >= quiet_limit:
+                            ending = Ending("timeout", "no console output for %g s of emulated time"
+                                            % ((now - mark) / unit))
+                            break
+                        ends = [start + limit] if limit else []
+                        ends += [mark + quiet_limit] if quiet_limit else []
+                        step = min(ends) - now
+                elif timed:
+                    step = unit
                 started = True
-                if chunk:
-                    proc.stdin.write(b"sb %d\nc\n" % chunk)
+                if step:
+                    proc.stdin.write(b"sb %d\nc\n" % step)
                     want = prompt + 2
+                    now += step
                 else:
                     proc.stdin.write(b"c\n")
                     want = 1 << 62
@@ -319,7 +327,7 @@ class BochsBackend(Backend):
         except BrokenPipeError:
             proc.wait()
         finally:
-            res.ticks = (chunks + boot_chunks) * chunk
+            res.ticks = now
         return ending, started
 
     def last_output(self):

@@ -1,7 +1,8 @@
 """The launcher's own cost per run against a bare Bochs run of the same machine.
 
-usage: python3 -m harness.overhead [--rounds N] [TEST...]   (default: threads/sleep-zero
-       userprog/args-none, 5 rounds)
+usage: python3 -m harness.overhead [--rounds N] [--pintos PATH] [TEST...]
+       (default: threads/sleep-zero userprog/args-none, 5 rounds, this checkout's
+       tools/pintos; --pintos times another launcher, such as an older checkout's)
 
 For each test it builds the run directory the harness builds (same bochsrc, same disks)
 and, in interleaved rounds, times three ways of booting it to power-off:
@@ -60,9 +61,9 @@ def run_bare(m):
     return wall, cpu
 
 
-def run_pintos(test):
+def run_pintos(test, launcher):
     argv = shlex.split(test.pintos_command())
-    return timed([os.path.join(ROOT, argv[0]), "--batch"] + argv[1:], cwd=ROOT)
+    return timed([launcher, "--batch"] + argv[1:], cwd=ROOT)
 
 
 def run_inprocess(test):
@@ -103,6 +104,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     rounds = 5
     names = []
+    launcher = os.path.join(ROOT, "tools", "pintos")
     try:
         it = iter(argv)
         for a in it:
@@ -111,8 +113,13 @@ def main(argv=None):
                     rounds = int(next(it, ""))
                 except ValueError:
                     raise HarnessError("--rounds takes a number")
+            elif a == "--pintos":
+                launcher = os.path.abspath(next(it, ""))
+                if not os.access(launcher, os.X_OK):
+                    raise HarnessError("--pintos needs an executable launcher, not %r" % launcher)
             elif a.startswith("-"):
-                raise HarnessError("unknown option %s (usage: python3 -m harness.overhead [--rounds N] [TEST...])" % a)
+                raise HarnessError("unknown option %s (usage: python3 -m harness.overhead "
+                                   "[--rounds N] [--pintos PATH] [TEST...])" % a)
             else:
                 names.append(a)
         machine.check_emulator("bochs")
@@ -125,7 +132,7 @@ def main(argv=None):
                 rows = {"bare": [], "pintos": [], "harness": []}
                 for _ in range(rounds):
                     rows["bare"].append(run_bare(m))
-                    rows["pintos"].append(run_pintos(t))
+                    rows["pintos"].append(run_pintos(t, launcher))
                     rows["harness"].append(run_inprocess(t))
             finally:
                 m.cleanup(force=True)
@@ -133,10 +140,10 @@ def main(argv=None):
                    for k, v in rows.items()}
             bw, bc = med["bare"]
             print("%s (%d rounds, medians):" % (t.id, rounds))
-            print("  bare bochs       wall %.3f s  cpu %.3f s" % (bw, bc))
+            print("  %-20s wall %.3f s  cpu %.3f s" % ("bare bochs", bw, bc))
             for k in ("pintos", "harness"):
                 w, c = med[k]
-                print("  %-16s wall %.3f s  cpu %.3f s  overhead: wall %+.3f s, cpu %+.3f s"
+                print("  %-20s wall %.3f s  cpu %.3f s  overhead: wall %+.3f s, cpu %+.3f s"
                       % ("tools/pintos" if k == "pintos" else "harness (make check)", w, c, w - bw, c - bc))
     except HarnessError as e:
         die("overhead", e)
