@@ -6,9 +6,10 @@ Each backend reads its own emulator's logs and reports only neutral facts (an En
 the guest asked for power-off, the CPU triple-faulted, the emulator stopped with a
 message, or it just exited); classify() reads the console and those facts, never a log.
 
-Bochs is driven through its built-in debugger on a pipe: the backend sets a time
-breakpoint one chunk of emulated time ahead (`sb TICKS`), continues (`c`), and when the
-breakpoint is caught looks at the console before continuing. A Bochs tick is one executed
+Bochs is driven through its built-in debugger, whose commands it reads from a FIFO (its
+`-rc` file; stdin stays /dev/null, because with a pipe there Bochs polls it with a 1 ms
+wait over a hundred times a run): the backend sets a time breakpoint (`sb TICKS`),
+continues (`c`), and when the breakpoint is caught looks at the console before continuing. A Bochs tick is one executed
 instruction while the CPU runs (halted time is skipped over), so both limits (total and
 no-output) are counted in emulated time and do not depend on how loaded the host is.
 """
@@ -37,10 +38,10 @@ VGABIOS = "/usr/share/vgabios/vgabios.bin"
 PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/bochs/plugins"
 
 BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
-START_LIMIT = 30.0              # wall seconds for the emulator to reach its first prompt
+START_LIMIT = 30.0              # wall seconds for Bochs to reach its first breakpoint or byte
 BANNER = "Kestrel booting"
 POWER_OFF_LINE = "Powering off..."
-PROMPT_RE = re.compile(rb"<bochs:(\d+)> ")
+CAUGHT = b"Caught time breakpoint"   # what Bochs's debugger prints when a time breakpoint hits
 
 _live = set()                   # every Machine currently running (for abort_all)
 _live_lock = threading.Lock()
@@ -222,13 +223,20 @@ class BochsBackend(Backend):
         else:
             com1 = "mode=file, dev=console.out"
         self.write_bochsrc(slots, com1)
+        fifo = os.path.join(wd, "debugger.fifo")
+        os.mkfifo(fifo, 0o600)
+        # Read-write, so that neither side waits for the other to open it; what is written
+        # before Bochs opens it stays in the FIFO.
+        self.commands = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
-            self.start(["bochs", "-q", "-f", "bochsrc"], env=dict(os.environ, TERM="vt100"),
-                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self.start(["bochs", "-q", "-f", "bochsrc", "-rc", "debugger.fifo"],
+                       env=dict(os.environ, TERM="vt100"), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             ending, started = self.drive(res, console, out_log)
         finally:
             out_log.close()
+            os.close(self.commands)
         if ending is None and not started:
             return Ending("fatal", "bochs exited (status %s) before starting%s"
                           % (m.proc.returncode, self.last_output()))
@@ -254,16 +262,52 @@ class BochsBackend(Backend):
         backstop = 60.0 + (BOOT_LIMIT * unit + (limit or quiet_limit)) / 5e6 if timed else None
         out_fd = proc.stdout.fileno()
         pending = b""
-        prompt = 0
-        want = 1            # prompt number that ends the current wait
+        caught = 0          # time breakpoints Bochs has reported
+        want = 0            # the count that ends the current wait (None: none will come)
         now = 0             # emulated ticks since power-on, at the current stop
         start = None        # ticks at the stop that first saw console output
         mark = mark_size = 0  # the stop that last saw the console grow, and its size then
-        started = False
+        started = False     # a breakpoint was caught or the console has output
         ending = None
         t0 = time.monotonic()
         try:
             while True:
+                if want is not None and caught >= want:
+                    console.poll()
+                    step = 0
+                    if want and timed:
+                        if start is None and console.size:
+                            start = mark = now
+                            mark_size = console.size
+                        elif start is not None and console.size > mark_size:
+                            mark, mark_size = now, console.size
+                        if start is None:
+                            if now >= BOOT_LIMIT * unit:
+                                ending = Ending("timeout", "no console output within %d s of emulated "
+                                                "time after power-on" % BOOT_LIMIT)
+                                break
+                            step = unit
+                        else:
+                            if limit and now - start >= limit:
+                                ending = Ending("timeout", "still running after %g s of emulated time "
+                                                "(timeout %g s)" % ((now - start) / unit, s.timeout))
+                                break
+                            if quiet_limit and now - mark >= quiet_limit:
+                                ending = Ending("timeout", "no console output for %g s of emulated time"
+                                                % ((now - mark) / unit))
+                                break
+                            ends = [start + limit] if limit else []
+                            ends += [mark + quiet_limit] if quiet_limit else []
+                            step = min(ends) - now
+                    elif timed:
+                        step = unit
+                    if step:
+                        os.write(self.commands, b"sb %d\nc\n" % step)
+                        want = caught + 1
+                        now += step
+                    else:
+                        os.write(self.commands, b"c\n")
+                        want = None
                 if _aborting.is_set():
                     raise KeyboardInterrupt
                 ready = m.console_io([out_fd], 0.03, console)
@@ -273,11 +317,11 @@ class BochsBackend(Backend):
                         proc.wait()
                         break
                     out_log.write(data)
-                    pending = (pending + data)[-4096:]
-                    for found in PROMPT_RE.finditer(pending):
-                        prompt = max(prompt, int(found.group(1)))
-                    if PROMPT_RE.search(pending):
-                        pending = pending[pending.rfind(b"<bochs:") + 1:]
+                    pending += data
+                    caught += pending.count(CAUGHT)
+                    pending = pending[1 - len(CAUGHT):]     # a tail too short to hold a whole match
+                if caught or console.size:
+                    started = True
                 wall = time.monotonic() - t0
                 if not started and wall > START_LIMIT:
                     raise HarnessError("bochs did not start within %d s (see its log in a run with -k)"
@@ -285,49 +329,11 @@ class BochsBackend(Backend):
                 if backstop and wall > backstop:
                     ending = Ending("timeout", "no power-off after %.0f s of host time (emulator wedged?)" % wall)
                     break
-                if prompt < want:
-                    continue
-                console.poll()
-                step = 0
-                if started and timed:
-                    if start is None and console.size:
-                        start = mark = now
-                        mark_size = console.size
-                    elif start is not None and console.size > mark_size:
-                        mark, mark_size = now, console.size
-                    if start is None:
-                        if now >= BOOT_LIMIT * unit:
-                            ending = Ending("timeout", "no console output within %d s of emulated time "
-                                            "after power-on" % BOOT_LIMIT)
-                            break
-                        step = unit
-                    else:
-                        if limit and now - start >= limit:
-                            ending = Ending("timeout", "still running after %g s of emulated time "
-                                            "(timeout %g s)" % ((now - start) / unit, s.timeout))
-                            break
-                        if quiet_limit and now - mark >= quiet_limit:
-                            ending = Ending("timeout", "no console output for %g s of emulated time"
-                                            % ((now - mark) / unit))
-                            break
-                        ends = [start + limit] if limit else []
-                        ends += [mark + quiet_limit] if quiet_limit else []
-                        step = min(ends) - now
-                elif timed:
-                    step = unit
-                started = True
-                if step:
-                    proc.stdin.write(b"sb %d\nc\n" % step)
-                    want = prompt + 2
-                    now += step
-                else:
-                    proc.stdin.write(b"c\n")
-                    want = 1 << 62
-                proc.stdin.flush()
-        except BrokenPipeError:
-            proc.wait()
         finally:
             res.ticks = now
+        if not started:
+            console.poll()
+            started = bool(console.size)
         return ending, started
 
     def last_output(self):
