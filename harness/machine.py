@@ -18,18 +18,15 @@ import os
 import re
 import select
 import shlex
-import shutil
 import signal
-import socket
 import string
 import subprocess
-import tempfile
 import threading
 import time
 
 from harness import disks
 from harness.common import (BUILD, DEFAULT_FS_MB, DEFAULT_IPS, DEFAULT_MEM_MB, EXIT_EMULATOR,
-                            HarnessError, ROOT)
+                            HarnessError, ROOT, find_program, make_private_dir, remove_tree)
 
 APT_BOCHS = "apt-get install -y bochs bochsbios vgabios bochs-term"
 APT_QEMU = "apt-get install -y qemu-system-x86"
@@ -188,7 +185,7 @@ class BochsBackend(Backend):
 
     @staticmethod
     def check():
-        if not shutil.which("bochs"):
+        if not find_program("bochs"):
             raise HarnessError("bochs not found; install it with: " + APT_BOCHS)
         for path in (BIOS, VGABIOS):
             if not os.path.exists(path):
@@ -311,6 +308,7 @@ class BochsBackend(Backend):
                 if _aborting.is_set():
                     raise KeyboardInterrupt
                 ready = m.console_io([out_fd], 0.03, console)
+                console.poll()
                 if out_fd in ready:
                     data = os.read(out_fd, 65536)
                     if not data:
@@ -372,7 +370,7 @@ class QemuBackend(Backend):
 
     @staticmethod
     def check():
-        if not shutil.which("qemu-system-x86_64"):
+        if not find_program("qemu-system-x86_64"):
             raise HarnessError("qemu-system-x86_64 not found; install it with: " + APT_QEMU)
 
     def command(self, slots):
@@ -458,7 +456,7 @@ class Machine:
     def prepare(self):
         """Makes the run directory and disks; returns the disk list [(slot, path)]."""
         s = self.spec
-        self.workdir = tempfile.mkdtemp(prefix="kestrel-run-", dir=run_dir_base())
+        self.workdir = make_private_dir("kestrel-run-", run_dir_base())
         with _live_lock:
             _live.add(self)
         wd = self.workdir
@@ -507,7 +505,7 @@ class Machine:
             except OSError:
                 pass
         if self.workdir and (force or not self.spec.keep):
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            remove_tree(self.workdir)
         with _live_lock:
             _live.discard(self)
 
@@ -547,6 +545,7 @@ class Machine:
 
     def listen(self):
         """A listening socket on 127.0.0.1 for an interactive console; returns its port."""
+        import socket       # interactive runs only
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(1)
