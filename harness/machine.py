@@ -15,7 +15,6 @@ no-output) are counted in emulated time and do not depend on how loaded the host
 """
 import math
 import os
-import re
 import select
 import shlex
 import signal
@@ -179,6 +178,21 @@ class Backend:
             raise HarnessError("cannot start %s: %s" % (argv[0], e.strerror), EXIT_EMULATOR)
 
 
+    def read_output(self, fd, console, timeout):
+        """One wait of at most timeout seconds: relays the console, then returns what the
+        emulator printed on fd, None if nothing, or b"" once it has exited (and is reaped)."""
+        if _aborting.is_set():
+            raise KeyboardInterrupt
+        ready = self.m.console_io([fd], timeout, console)
+        console.poll()
+        if fd not in ready:
+            return None
+        data = os.read(fd, 65536)
+        if not data:
+            self.m.proc.wait()
+        return data
+
+
 class BochsBackend(Backend):
     """Bochs through its debugger: time breakpoints enforce the emulated-time limits."""
     name = "bochs"
@@ -305,15 +319,10 @@ class BochsBackend(Backend):
                     else:
                         os.write(self.commands, b"c\n")
                         want = None
-                if _aborting.is_set():
-                    raise KeyboardInterrupt
-                ready = m.console_io([out_fd], 0.03, console)
-                console.poll()
-                if out_fd in ready:
-                    data = os.read(out_fd, 65536)
-                    if not data:
-                        proc.wait()
-                        break
+                data = self.read_output(out_fd, console, 0.03)
+                if data == b"":
+                    break
+                if data:
                     out_log.write(data)
                     pending += data
                     caught += pending.count(CAUGHT)
@@ -401,15 +410,10 @@ class QemuBackend(Backend):
         ending = None
         with open(os.path.join(m.workdir, "qemu.out"), "wb") as log:
             while True:
-                if _aborting.is_set():
-                    raise KeyboardInterrupt
-                ready = m.console_io([out_fd], 0.05, console)
-                console.poll()
-                if out_fd in ready:
-                    data = os.read(out_fd, 65536)
-                    if not data:
-                        m.proc.wait()
-                        break
+                data = self.read_output(out_fd, console, 0.05)
+                if data == b"":
+                    break
+                if data:
                     log.write(data)
                 now = time.monotonic()
                 if console.size > mark:

@@ -20,7 +20,6 @@ import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 from harness import machine, testcfg, verdict
