@@ -168,10 +168,11 @@ class Backend:
         self.m = machine
 
     def start(self, argv, **kw):
-        """Starts argv in its own session in the run directory; saves the command line."""
+        """Starts argv in its own session in the run directory. Saves the exact command
+        line, shell-quoted and runnable from anywhere, as the run directory's `command`."""
         m = self.m
-        with open(os.path.join(m.workdir, "emulator.cmd"), "w") as f:
-            f.write(" ".join(shlex.quote(a) for a in argv) + "\n")
+        with open(os.path.join(m.workdir, "command"), "w") as f:
+            f.write("cd %s && %s\n" % (shlex.quote(m.workdir), " ".join(shlex.quote(a) for a in argv)))
         try:
             m.proc = subprocess.Popen(argv, cwd=m.workdir, start_new_session=True, **kw)
         except OSError as e:
