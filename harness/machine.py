@@ -227,6 +227,7 @@ class BochsBackend(Backend):
                                              DISKS="\n".join(disk_lines), COM1=com1))
 
     def run(self, slots, res, console):
+        """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""
         m = self.m
         s = m.spec
         wd = m.workdir
@@ -384,6 +385,7 @@ class QemuBackend(Backend):
             raise HarnessError("qemu-system-x86_64 not found; install it with: " + APT_QEMU)
 
     def command(self, slots):
+        """QEMU's command line for the disks in slots and the console of the spec."""
         m = self.m
         s = m.spec
         shift = max(0, min(10, int(round(math.log2(1e9 / s.ips)))))
@@ -400,6 +402,8 @@ class QemuBackend(Backend):
         return cmd
 
     def run(self, slots, res, console):
+        """Starts QEMU and waits for it, enforcing the limits in host seconds; the Ending
+        from its exit status (and, for status 0, the console's last line)."""
         m = self.m
         s = m.spec
         self.start(self.command(slots), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -484,6 +488,7 @@ class Machine:
         return slots
 
     def kill(self):
+        """Kills the emulator's whole session (it may have children) and reaps it."""
         p = self.proc
         if p and p.poll() is None:
             try:
@@ -496,6 +501,8 @@ class Machine:
                 pass
 
     def cleanup(self, force=False):
+        """Closes sockets and pipes; removes the run directory unless spec.keep (force:
+        always). The Machine is no longer one abort_all() kills."""
         for sock in (self.conn, self.listener):
             if sock:
                 try:

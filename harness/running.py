@@ -139,6 +139,7 @@ class Runner:
         self.total = 0
 
     def run_emu(self, item):
+        """Boots item's test (repeat times; stops at the first non-PASS) and judges it."""
         t = item.test
         cfg = self.config
         out = Outcome(item)
@@ -172,6 +173,7 @@ class Runner:
         return out
 
     def run_host(self, item):
+        """Compiles and runs one host unit test natively; exit status 0 is a pass."""
         out = Outcome(item)
         exe = os.path.join(BUILD, "host", item.name)
         os.makedirs(os.path.dirname(exe), exist_ok=True)
@@ -243,6 +245,8 @@ class Runner:
         return out
 
     def run_item(self, item):
+        """Runs one item of any kind on a pool thread and reports it; None when Ctrl-C
+        stopped it (no verdict). A harness bug in one item is that item's ERROR."""
         with self.lock:
             self.running[item.label] = time.monotonic()
         self.show_progress()
