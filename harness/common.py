@@ -1,5 +1,4 @@
 """Shared paths, constants and the error type of the Kestrel harness."""
-import difflib
 import os
 import sys
 
@@ -48,11 +47,55 @@ def rel(path):
 
 def nearest(name, candidates, n=3):
     """Up to n candidate names that look like name (for 'did you mean' messages)."""
+    import difflib          # here, not at the top: the launcher's start-up does not need it
     close = difflib.get_close_matches(name, candidates, n=n, cutoff=0.5)
     if not close and "/" not in name:
         short = {c.rsplit("/", 1)[-1]: c for c in candidates}
         close = [short[c] for c in difflib.get_close_matches(name, list(short), n=n, cutoff=0.5)]
     return close
+
+
+def find_program(name):
+    """The path of executable name on PATH, or None (shutil.which without importing shutil,
+    which pulls in the compression modules: the launcher starts faster without them)."""
+    for d in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        path = os.path.join(d or ".", name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def make_private_dir(prefix, base=None):
+    """A new directory (mode 0700) named prefix + random hex under base (default $TMPDIR
+    or /tmp); tempfile.mkdtemp without importing tempfile."""
+    base = base or os.environ.get("TMPDIR") or "/tmp"
+    while True:
+        path = os.path.join(base, prefix + os.urandom(5).hex())
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+
+
+def remove_tree(path):
+    """Removes path and everything below it, ignoring what is already gone."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        entries = []
+    for e in entries:
+        try:
+            if e.is_dir(follow_symlinks=False):
+                remove_tree(e.path)
+            else:
+                os.unlink(e.path)
+        except OSError:
+            pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
 
 
 def die(prog, err):

@@ -1,6 +1,5 @@
 """Disk images for one run: boot-disk copy with its command line, fs, scratch and swap disks."""
 import os
-import shutil
 
 from harness import bootdisk, kfs
 from harness.common import CYLINDER, FS_NAME_MAX, HarnessError, rel
@@ -20,7 +19,12 @@ def make_boot(src, dst, words):
     if not os.path.exists(src):
         raise HarnessError("boot disk %s does not exist (run make first)" % rel(src))
     try:
-        shutil.copyfile(src, dst)
+        with open(src, "rb") as fin, open(dst, "wb") as fout:
+            while True:
+                block = fin.read(1 << 20)
+                if not block:
+                    break
+                fout.write(block)
     except OSError as e:
         raise HarnessError("cannot copy %s: %s" % (rel(src), e.strerror))
     try:

@@ -37,6 +37,7 @@ unit:
 
 harness-test: all
 	@$(PYTHON) -m unittest discover -s harness/tests -t . $(if $(V),-v)
+	@$(PYTHON) -m unittest discover -s tools/tests $(if $(V),-v)
 
 # make run: every program of build/programs on the fs disk, console on this terminal.
 CMDLINE ?= run shell

@@ -6,29 +6,26 @@ Each backend reads its own emulator's logs and reports only neutral facts (an En
 the guest asked for power-off, the CPU triple-faulted, the emulator stopped with a
 message, or it just exited); classify() reads the console and those facts, never a log.
 
-Bochs is driven through its built-in debugger on a pipe: the backend sets a time
-breakpoint one chunk of emulated time ahead (`sb TICKS`), continues (`c`), and when the
-breakpoint is caught looks at the console before continuing. A Bochs tick is one executed
+Bochs is driven through its built-in debugger, whose commands it reads from a FIFO (its
+`-rc` file; stdin stays /dev/null, because with a pipe there Bochs polls it with a 1 ms
+wait over a hundred times a run): the backend sets a time breakpoint (`sb TICKS`),
+continues (`c`), and when the breakpoint is caught looks at the console before continuing. A Bochs tick is one executed
 instruction while the CPU runs (halted time is skipped over), so both limits (total and
 no-output) are counted in emulated time and do not depend on how loaded the host is.
 """
 import math
 import os
-import re
 import select
 import shlex
-import shutil
 import signal
-import socket
 import string
 import subprocess
-import tempfile
 import threading
 import time
 
 from harness import disks
 from harness.common import (BUILD, DEFAULT_FS_MB, DEFAULT_IPS, DEFAULT_MEM_MB, EXIT_EMULATOR,
-                            HarnessError, ROOT)
+                            HarnessError, ROOT, find_program, make_private_dir, remove_tree)
 
 APT_BOCHS = "apt-get install -y bochs bochsbios vgabios bochs-term"
 APT_QEMU = "apt-get install -y qemu-system-x86"
@@ -36,12 +33,11 @@ BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 VGABIOS = "/usr/share/vgabios/vgabios.bin"
 PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/bochs/plugins"
 
-CHUNKS_PER_SECOND = 4           # granularity of the emulated-time limits
 BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
-START_LIMIT = 30.0              # wall seconds for the emulator to reach its first prompt
+START_LIMIT = 30.0              # wall seconds for Bochs to reach its first breakpoint or byte
 BANNER = "Kestrel booting"
 POWER_OFF_LINE = "Powering off..."
-PROMPT_RE = re.compile(rb"<bochs:(\d+)> ")
+CAUGHT = b"Caught time breakpoint"   # what Bochs's debugger prints when a time breakpoint hits
 
 _live = set()                   # every Machine currently running (for abort_all)
 _live_lock = threading.Lock()
@@ -172,14 +168,30 @@ class Backend:
         self.m = machine
 
     def start(self, argv, **kw):
-        """Starts argv in its own session in the run directory; saves the command line."""
+        """Starts argv in its own session in the run directory. Saves the exact command
+        line, shell-quoted and runnable from anywhere, as the run directory's `command`."""
         m = self.m
-        with open(os.path.join(m.workdir, "emulator.cmd"), "w") as f:
-            f.write(" ".join(shlex.quote(a) for a in argv) + "\n")
+        with open(os.path.join(m.workdir, "command"), "w") as f:
+            f.write("cd %s && %s\n" % (shlex.quote(m.workdir), " ".join(shlex.quote(a) for a in argv)))
         try:
             m.proc = subprocess.Popen(argv, cwd=m.workdir, start_new_session=True, **kw)
         except OSError as e:
             raise HarnessError("cannot start %s: %s" % (argv[0], e.strerror), EXIT_EMULATOR)
+
+
+    def read_output(self, fd, console, timeout):
+        """One wait of at most timeout seconds: relays the console, then returns what the
+        emulator printed on fd, None if nothing, or b"" once it has exited (and is reaped)."""
+        if _aborting.is_set():
+            raise KeyboardInterrupt
+        ready = self.m.console_io([fd], timeout, console)
+        console.poll()
+        if fd not in ready:
+            return None
+        data = os.read(fd, 65536)
+        if not data:
+            self.m.proc.wait()
+        return data
 
 
 class BochsBackend(Backend):
@@ -188,7 +200,7 @@ class BochsBackend(Backend):
 
     @staticmethod
     def check():
-        if not shutil.which("bochs"):
+        if not find_program("bochs"):
             raise HarnessError("bochs not found; install it with: " + APT_BOCHS)
         for path in (BIOS, VGABIOS):
             if not os.path.exists(path):
@@ -215,6 +227,7 @@ class BochsBackend(Backend):
                                              DISKS="\n".join(disk_lines), COM1=com1))
 
     def run(self, slots, res, console):
+        """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""
         m = self.m
         s = m.spec
         wd = m.workdir
@@ -223,103 +236,113 @@ class BochsBackend(Backend):
         else:
             com1 = "mode=file, dev=console.out"
         self.write_bochsrc(slots, com1)
+        fifo = os.path.join(wd, "debugger.fifo")
+        os.mkfifo(fifo, 0o600)
+        # Read-write, so that neither side waits for the other to open it; what is written
+        # before Bochs opens it stays in the FIFO.
+        self.commands = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
-            self.start(["bochs", "-q", "-f", "bochsrc"], env=dict(os.environ, TERM="vt100"),
-                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self.start(["bochs", "-q", "-f", "bochsrc", "-rc", "debugger.fifo"],
+                       env=dict(os.environ, TERM="vt100"), stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             ending, started = self.drive(res, console, out_log)
         finally:
             out_log.close()
+            os.close(self.commands)
         if ending is None and not started:
             return Ending("fatal", "bochs exited (status %s) before starting%s"
                           % (m.proc.returncode, self.last_output()))
         return ending or self.read_log()
 
     def drive(self, res, console, out_log):
-        """The breakpoint loop. Returns (Ending or None when Bochs exited by itself, started)."""
+        """The breakpoint loop. Returns (Ending or None when Bochs exited by itself, started).
+
+        Bochs stops only where a limit could fire, so a run costs a few round trips: every
+        harness second until the first console byte (the boot limit, and the moment the
+        other limits count from), then at the earlier of the total deadline and the end of
+        the current no-output window. A window that saw output starts again where that was
+        seen; one that saw none ends the run. Every stop is at an exact emulated time, so
+        the verdict does not depend on the host."""
         m = self.m
         s = m.spec
         proc = m.proc
         unit = max(int(s.ips), DEFAULT_IPS)       # ticks per harness second
-        chunk = unit // CHUNKS_PER_SECOND
-        limit = int(s.timeout * CHUNKS_PER_SECOND) if s.timeout else 0
-        quiet_limit = int(s.quiet * CHUNKS_PER_SECOND) if s.quiet and not s.interactive else 0
-        if not (limit or quiet_limit):
-            chunk = 0
+        limit = int(s.timeout * unit) if s.timeout else 0
+        quiet_limit = int(s.quiet * unit) if s.quiet and not s.interactive else 0
+        timed = bool(limit or quiet_limit)
         # Last resort only (a wedged emulator): far above any honest run's wall time.
-        backstop = 60.0 + (limit or quiet_limit) * chunk / 5e6 if chunk else None
+        backstop = 60.0 + (BOOT_LIMIT * unit + (limit or quiet_limit)) / 5e6 if timed else None
         out_fd = proc.stdout.fileno()
         pending = b""
-        prompt = 0
-        want = 1            # prompt number that ends the current wait
-        chunks = 0          # chunks since the first console byte (the limits count from there)
-        boot_chunks = 0     # chunks before it (BIOS and boot loader)
-        quiet = 0
-        mark = 0
-        started = False
+        caught = 0          # time breakpoints Bochs has reported
+        want = 0            # the count that ends the current wait (None: none will come)
+        now = 0             # emulated ticks since power-on, at the current stop
+        start = None        # ticks at the stop that first saw console output
+        mark = mark_size = 0  # the stop that last saw the console grow, and its size then
+        started = False     # a breakpoint was caught or the console has output
         ending = None
         t0 = time.monotonic()
         try:
             while True:
-                if _aborting.is_set():
-                    raise KeyboardInterrupt
-                ready = m.console_io([out_fd], 0.03, console)
-                console.poll()
-                if out_fd in ready:
-                    data = os.read(out_fd, 65536)
-                    if not data:
-                        proc.wait()
-                        break
+                if want is not None and caught >= want:
+                    console.poll()
+                    step = 0
+                    if want and timed:
+                        if start is None and console.size:
+                            start = mark = now
+                            mark_size = console.size
+                        elif start is not None and console.size > mark_size:
+                            mark, mark_size = now, console.size
+                        if start is None:
+                            if now >= BOOT_LIMIT * unit:
+                                ending = Ending("timeout", "no console output within %d s of emulated "
+                                                "time after power-on" % BOOT_LIMIT)
+                                break
+                            step = unit
+                        else:
+                            if limit and now - start >= limit:
+                                ending = Ending("timeout", "still running after %g s of emulated time "
+                                                "(timeout %g s)" % ((now - start) / unit, s.timeout))
+                                break
+                            if quiet_limit and now - mark >= quiet_limit:
+                                ending = Ending("timeout", "no console output for %g s of emulated time"
+                                                % ((now - mark) / unit))
+                                break
+                            ends = [start + limit] if limit else []
+                            ends += [mark + quiet_limit] if quiet_limit else []
+                            step = min(ends) - now
+                    elif timed:
+                        step = unit
+                    if step:
+                        os.write(self.commands, b"sb %d\nc\n" % step)
+                        want = caught + 1
+                        now += step
+                    else:
+                        os.write(self.commands, b"c\n")
+                        want = None
+                data = self.read_output(out_fd, console, 0.03)
+                if data == b"":
+                    break
+                if data:
                     out_log.write(data)
-                    pending = (pending + data)[-4096:]
-                    for found in PROMPT_RE.finditer(pending):
-                        prompt = max(prompt, int(found.group(1)))
-                    if PROMPT_RE.search(pending):
-                        pending = pending[pending.rfind(b"<bochs:") + 1:]
-                now = time.monotonic()
-                if not started and now - t0 > START_LIMIT:
+                    pending += data
+                    caught += pending.count(CAUGHT)
+                    pending = pending[1 - len(CAUGHT):]     # a tail too short to hold a whole match
+                if caught or console.size:
+                    started = True
+                wall = time.monotonic() - t0
+                if not started and wall > START_LIMIT:
                     raise HarnessError("bochs did not start within %d s (see its log in a run with -k)"
                                        % START_LIMIT, EXIT_EMULATOR)
-                if backstop and now - t0 > backstop:
-                    ending = Ending("timeout", "no power-off after %.0f s of host time (emulator wedged?)"
-                                    % (now - t0))
+                if backstop and wall > backstop:
+                    ending = Ending("timeout", "no power-off after %.0f s of host time (emulator wedged?)" % wall)
                     break
-                if prompt < want:
-                    continue
-                console.poll()
-                if started and not console.size:
-                    boot_chunks += 1
-                    if boot_chunks >= BOOT_LIMIT * CHUNKS_PER_SECOND:
-                        ending = Ending("timeout", "no console output within %d s of emulated time "
-                                        "after power-on" % BOOT_LIMIT)
-                        break
-                elif started:
-                    chunks += 1
-                    if console.size > mark:
-                        mark = console.size
-                        quiet = 0
-                    else:
-                        quiet += 1
-                    if limit and chunks >= limit:
-                        ending = Ending("timeout", "still running after %g s of emulated time (timeout %g s)"
-                                        % (chunks / CHUNKS_PER_SECOND, s.timeout))
-                        break
-                    if quiet_limit and quiet >= quiet_limit:
-                        ending = Ending("timeout", "no console output for %g s of emulated time"
-                                        % (quiet / CHUNKS_PER_SECOND))
-                        break
-                started = True
-                if chunk:
-                    proc.stdin.write(b"sb %d\nc\n" % chunk)
-                    want = prompt + 2
-                else:
-                    proc.stdin.write(b"c\n")
-                    want = 1 << 62
-                proc.stdin.flush()
-        except BrokenPipeError:
-            proc.wait()
         finally:
-            res.ticks = (chunks + boot_chunks) * chunk
+            res.ticks = now
+        if not started:
+            console.poll()
+            started = bool(console.size)
         return ending, started
 
     def last_output(self):
@@ -358,10 +381,11 @@ class QemuBackend(Backend):
 
     @staticmethod
     def check():
-        if not shutil.which("qemu-system-x86_64"):
+        if not find_program("qemu-system-x86_64"):
             raise HarnessError("qemu-system-x86_64 not found; install it with: " + APT_QEMU)
 
     def command(self, slots):
+        """QEMU's command line for the disks in slots and the console of the spec."""
         m = self.m
         s = m.spec
         shift = max(0, min(10, int(round(math.log2(1e9 / s.ips)))))
@@ -378,6 +402,8 @@ class QemuBackend(Backend):
         return cmd
 
     def run(self, slots, res, console):
+        """Starts QEMU and waits for it, enforcing the limits in host seconds; the Ending
+        from its exit status (and, for status 0, the console's last line)."""
         m = self.m
         s = m.spec
         self.start(self.command(slots), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -389,15 +415,10 @@ class QemuBackend(Backend):
         ending = None
         with open(os.path.join(m.workdir, "qemu.out"), "wb") as log:
             while True:
-                if _aborting.is_set():
-                    raise KeyboardInterrupt
-                ready = m.console_io([out_fd], 0.05, console)
-                console.poll()
-                if out_fd in ready:
-                    data = os.read(out_fd, 65536)
-                    if not data:
-                        m.proc.wait()
-                        break
+                data = self.read_output(out_fd, console, 0.05)
+                if data == b"":
+                    break
+                if data:
                     log.write(data)
                 now = time.monotonic()
                 if console.size > mark:
@@ -444,7 +465,7 @@ class Machine:
     def prepare(self):
         """Makes the run directory and disks; returns the disk list [(slot, path)]."""
         s = self.spec
-        self.workdir = tempfile.mkdtemp(prefix="kestrel-run-", dir=run_dir_base())
+        self.workdir = make_private_dir("kestrel-run-", run_dir_base())
         with _live_lock:
             _live.add(self)
         wd = self.workdir
@@ -467,6 +488,7 @@ class Machine:
         return slots
 
     def kill(self):
+        """Kills the emulator's whole session (it may have children) and reaps it."""
         p = self.proc
         if p and p.poll() is None:
             try:
@@ -479,6 +501,8 @@ class Machine:
                 pass
 
     def cleanup(self, force=False):
+        """Closes sockets and pipes; removes the run directory unless spec.keep (force:
+        always). The Machine is no longer one abort_all() kills."""
         for sock in (self.conn, self.listener):
             if sock:
                 try:
@@ -493,7 +517,7 @@ class Machine:
             except OSError:
                 pass
         if self.workdir and (force or not self.spec.keep):
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            remove_tree(self.workdir)
         with _live_lock:
             _live.discard(self)
 
@@ -533,6 +557,7 @@ class Machine:
 
     def listen(self):
         """A listening socket on 127.0.0.1 for an interactive console; returns its port."""
+        import socket       # interactive runs only
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(1)

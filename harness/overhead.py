@@ -1,15 +1,17 @@
 """The launcher's own cost per run against a bare Bochs run of the same machine.
 
-usage: python3 -m harness.overhead [--rounds N] [TEST...]   (default: threads/sleep-zero
-       userprog/args-none, 5 rounds)
+usage: python3 -m harness.overhead [--rounds N] [--pintos PATH] [TEST...]
+       (default: threads/sleep-zero userprog/args-none, 5 rounds, this checkout's
+       tools/pintos; --pintos times another launcher, such as an older checkout's)
 
 For each test it builds the run directory the harness builds (same bochsrc, same disks)
 and, in interleaved rounds, times three ways of booting it to power-off:
   bare      `bochs -q -f bochsrc -rc FILE` (FILE holds `c`), started here by hand;
   pintos    `tools/pintos --batch ...` as a person types it (interpreter start included);
   harness   the runner's in-process path (make check's cost per test, no interpreter start).
-It prints the median wall time and the median CPU time (the process tree's user+sys, which
-a loaded machine disturbs far less than wall time) of each, and the differences to bare.
+It prints the median and the least wall time, and the median CPU time (the process tree's
+user+sys, which a loaded machine disturbs far less than wall time) of each, and the
+differences to bare (the least wall times are the best estimate on a busy machine).
 It also prints the fixed costs: interpreter start, imports, run directory and disks, and
 judging a console.
 """
@@ -18,7 +20,6 @@ import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 from harness import machine, testcfg, verdict
@@ -60,9 +61,9 @@ def run_bare(m):
     return wall, cpu
 
 
-def run_pintos(test):
+def run_pintos(test, launcher):
     argv = shlex.split(test.pintos_command())
-    return timed([os.path.join(ROOT, argv[0]), "--batch"] + argv[1:], cwd=ROOT)
+    return timed([launcher, "--batch"] + argv[1:], cwd=ROOT)
 
 
 def run_inprocess(test):
@@ -103,6 +104,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     rounds = 5
     names = []
+    launcher = os.path.join(ROOT, "tools", "pintos")
     try:
         it = iter(argv)
         for a in it:
@@ -111,8 +113,13 @@ def main(argv=None):
                     rounds = int(next(it, ""))
                 except ValueError:
                     raise HarnessError("--rounds takes a number")
+            elif a == "--pintos":
+                launcher = os.path.abspath(next(it, ""))
+                if not os.access(launcher, os.X_OK):
+                    raise HarnessError("--pintos needs an executable launcher, not %r" % launcher)
             elif a.startswith("-"):
-                raise HarnessError("unknown option %s (usage: python3 -m harness.overhead [--rounds N] [TEST...])" % a)
+                raise HarnessError("unknown option %s (usage: python3 -m harness.overhead "
+                                   "[--rounds N] [--pintos PATH] [TEST...])" % a)
             else:
                 names.append(a)
         machine.check_emulator("bochs")
@@ -125,19 +132,21 @@ def main(argv=None):
                 rows = {"bare": [], "pintos": [], "harness": []}
                 for _ in range(rounds):
                     rows["bare"].append(run_bare(m))
-                    rows["pintos"].append(run_pintos(t))
+                    rows["pintos"].append(run_pintos(t, launcher))
                     rows["harness"].append(run_inprocess(t))
             finally:
                 m.cleanup(force=True)
-            med = {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
-                   for k, v in rows.items()}
-            bw, bc = med["bare"]
-            print("%s (%d rounds, medians):" % (t.id, rounds))
-            print("  bare bochs       wall %.3f s  cpu %.3f s" % (bw, bc))
+            med = {k: (statistics.median(w for w, _ in v), min(w for w, _ in v),
+                       statistics.median(c for _, c in v)) for k, v in rows.items()}
+            bw, bl, bc = med["bare"]
+            print("%s (%d rounds):" % (t.id, rounds))
+            print("  %-20s wall median %.3f s, least %.3f s; cpu %.3f s" % ("bare bochs", bw, bl, bc))
             for k in ("pintos", "harness"):
-                w, c = med[k]
-                print("  %-16s wall %.3f s  cpu %.3f s  overhead: wall %+.3f s, cpu %+.3f s"
-                      % ("tools/pintos" if k == "pintos" else "harness (make check)", w, c, w - bw, c - bc))
+                w, least, c = med[k]
+                print("  %-20s wall median %.3f s, least %.3f s; cpu %.3f s; overhead: wall %+.3f s "
+                      "(least %+.3f s), cpu %+.3f s"
+                      % ("tools/pintos" if k == "pintos" else "harness (make check)", w, least, c,
+                         w - bw, least - bl, c - bc))
     except HarnessError as e:
         die("overhead", e)
     return 0

@@ -542,3 +542,21 @@ class GradeAndMergeTests(unittest.TestCase):
             self.assertEqual(r.returncode, 2)
             self.assertIn(needle, r.stderr.decode())
             self.assertNotIn("Traceback", r.stderr.decode())
+
+
+class RepeatTests(unittest.TestCase):
+    """REPEAT compares whole consoles under Bochs, and under QEMU only what QEMU keeps."""
+
+    def test_repeat_difference(self):
+        from harness.running import repeat_difference
+        t = make_test("")
+        one = result(console(["x"]))
+        timing = result(console(["x"], stats=STATS.replace("tsc=1000", "tsc=1234")))
+        other = result(console(["y"]))
+        self.assertIsNone(repeat_difference(t, one, one, 2, "bochs"))
+        reason, diff = repeat_difference(t, one, timing, 2, "bochs")
+        self.assertIn("the console of run 2 differs", reason)
+        self.assertIsNone(repeat_difference(t, one, timing, 2, "qemu"))
+        reason, diff = repeat_difference(t, one, other, 3, "qemu")
+        self.assertIn("output between the markers", reason)
+        self.assertIn("+y", diff)
