@@ -41,3 +41,13 @@ run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
 .PHONY: check grade accept bench unit harness-test run run-qemu
+
+# make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
+# make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.
+debug: all
+	@$(PYTHON) tools/pintos --gdb $(RUN_FILES) $(PINTOS_ARGS) -- $(CMDLINE)
+
+debug-bochs: all
+	@$(PYTHON) tools/pintos --bochs-debugger $(RUN_FILES) $(PINTOS_ARGS) -- $(CMDLINE)
+
+.PHONY: debug debug-bochs

@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 
-from harness import disks
+from harness import debug, disks
 from harness.common import (DEFAULT_IPS, DEFAULT_MEM_MB, DEFAULT_FS_MB, HarnessError, ROOT,
                             EXIT_EMULATOR, BUILD)
 
@@ -45,7 +45,8 @@ class RunSpec:
 
     def __init__(self, words, boot_img=None, mem=DEFAULT_MEM_MB, ips=None, put_files=(),
                  get_files=(), fs_mb=None, swap_mb=0, scratch_mb=0, timeout=60, quiet=30,
-                 emulator="bochs", keep=False, interactive=False, echo=None):
+                 emulator="bochs", keep=False, interactive=False, echo=None, gdb_port=None,
+                 bochs_debugger=False):
         self.words = list(words)
         self.boot_img = boot_img or os.path.join(BUILD, "boot.img")
         self.mem = mem
@@ -61,6 +62,8 @@ class RunSpec:
         self.keep = keep
         self.interactive = interactive
         self.echo = echo
+        self.gdb_port = gdb_port              # QEMU: gdb stub on this port, CPU stopped
+        self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
 
 
 class RunResult:
@@ -228,10 +231,13 @@ class Machine:
                 data = b""
             if data:
                 console.add(data)
+        if self.conn and not self.stdin_open:
+            debug.send_end_of_input(self, console)
         if 0 in ready:
             data = os.read(0, 4096)
             if not data:
                 self.stdin_open = False
+                self.input_ended = True
             else:
                 try:
                     self.conn.sendall(data.replace(b"\n", b"\r") if os.isatty(0) else data)
@@ -262,6 +268,10 @@ class Machine:
         with open(os.path.join(wd, "bochsrc"), "w") as f:
             f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
                                              DISKS="\n".join(disk_lines), COM1=com1))
+        if s.bochs_debugger:
+            debug.run_bochs_debugger(self, res)
+            return
+        debug.save_command(wd, ["bochs", "-q", "-f", "bochsrc"])
         env = dict(os.environ, TERM="vt100")
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
@@ -437,6 +447,9 @@ class Machine:
             cmd += ["-serial", "tcp:127.0.0.1:%d" % self._listen()]
         else:
             cmd += ["-serial", "file:" + os.path.join(wd, "console.out")]
+        if s.gdb_port:
+            cmd += debug.qemu_gdb_args(s.gdb_port)
+        debug.save_command(wd, cmd)
         log = open(os.path.join(wd, "qemu.out"), "wb")
         try:
             self.proc = subprocess.Popen(cmd, cwd=wd, stdin=subprocess.DEVNULL, stdout=log,

@@ -30,6 +30,8 @@ enum {
   SYS_UMOUNT = 24,
   /* Kestrel extension: read the caller's page-fault counters. */
   SYS_PFSTAT = 64,
+  /* Kestrel extension: list the root directory, one name per call. */
+  SYS_LISTDIR = 65,
 };
 
 /* Filled by SYS_PFSTAT. */

@@ -12,9 +12,22 @@
 #define USER_CS 0x23
 #define USER_SS 0x1B
 
+/* Call-frame information for debuggers (DWARF, in .debug_frame only): at the call of
+   syscall_handler the caller's frame is the user program, so its stack pointer (the
+   canonical frame address) is the frame's rsp slot, its return address the rip slot and
+   its rbp the saved rbp. Offsets are from rsp after the realignment below: the frame
+   starts at rsp + 8; rip, rsp and R.rbp lie at 144, 168 and 80 within struct intr_frame. */
+#define CFA_USER_RSP_DEREF .cfi_escape 0x0f, 0x04, 0x77, 0xb0, 0x01, 0x06 /* *(rsp + 176) */
+#define CFA_USER_RIP       .cfi_escape 0x10, 0x10, 0x03, 0x77, 0x98, 0x01 /* rsp + 152 */
+#define CFA_USER_RBP       .cfi_escape 0x10, 0x06, 0x03, 0x77, 0xd8, 0x00 /* rsp + 88 */
+
+	.cfi_sections .debug_frame
 	.text
 	.globl syscall_entry
 syscall_entry:
+	.cfi_startproc simple
+	.cfi_signal_frame
+	.cfi_undefined rip
 	movq %rsp, syscall_user_rsp(%rip)
 	movq tss_kernel_rsp(%rip), %rsp
 	pushq $USER_SS
@@ -28,9 +41,13 @@ syscall_entry:
 	INTR_FRAME_PUSH_GPRS
 	movq %rsp, %rdi
 	subq $8, %rsp           /* 23 quadwords pushed: realign to 16 for the call */
+	CFA_USER_RSP_DEREF
+	CFA_USER_RIP
+	CFA_USER_RBP
 	xorl %ebp, %ebp
 	call syscall_handler
 	addq $8, %rsp
+	.cfi_undefined rip
 	/* Back to user mode with SYSRET: rip from the frame into rcx, rflags into r11.
 	   Interrupts stay off from here until SYSRET reloads rflags, because for a few
 	   instructions rsp is the user stack while we still run in ring 0. Every rip here is
@@ -44,6 +61,7 @@ syscall_entry:
 	popq %r11               /* rflags */
 	popq %rsp               /* user rsp */
 	sysretq
+	.cfi_endproc
 
 /* void syscall_enter_user(const struct intr_frame *f): loads every register from F and
    enters ring 3 with IRETQ (F holds rip, cs 0x23, rflags, rsp, ss 0x1B). Never returns.

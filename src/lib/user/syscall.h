@@ -58,6 +58,12 @@ int umount(const char *path);
    Returns 0. */
 int pfstat(struct pfstat *out);
 
+/* Kestrel extension (number 65): directory listing of the flat root directory. Stores the
+   name of the next file at or after CURSOR in NAME (NUL-terminated) and returns the cursor
+   for the following call (> 0), or returns 0 when no file is left. Start with cursor 0:
+       for (unsigned c = 0; (c = listdir(c, name)) != 0;) puts(name); */
+unsigned listdir(unsigned cursor, char name[NAME_MAX + 1]);
+
 /* Test introspection trap `int $0x42` (ABI section 3): returns an identifier of the
    physical frame mapped at VA right now (equal for equal frames), or 0 when the page is
    not present. Never faults VA in. */
