@@ -1,7 +1,7 @@
 #ifndef LIB_SYSCALL_NR_H
 #define LIB_SYSCALL_NR_H
 
-/* System call numbers of the user ABI (ABI.md section 1). */
+/* System call numbers of the user ABI (docs/abi.md section 1). */
 enum {
   SYS_HALT = 0,
   SYS_EXIT = 1,

@@ -12,15 +12,6 @@
 #define USER_CS 0x23
 #define USER_SS 0x1B
 
-/* Call-frame information for debuggers (DWARF, in .debug_frame only): at the call of
-   syscall_handler the caller's frame is the user program, so its stack pointer (the
-   canonical frame address) is the frame's rsp slot, its return address the rip slot and
-   its rbp the saved rbp. Offsets are from rsp after the realignment below: the frame
-   starts at rsp + 8; rip, rsp and R.rbp lie at 144, 168 and 80 within struct intr_frame. */
-#define CFA_USER_RSP_DEREF .cfi_escape 0x0f, 0x04, 0x77, 0xb0, 0x01, 0x06 /* *(rsp + 176) */
-#define CFA_USER_RIP       .cfi_escape 0x10, 0x10, 0x03, 0x77, 0x98, 0x01 /* rsp + 152 */
-#define CFA_USER_RBP       .cfi_escape 0x10, 0x06, 0x03, 0x77, 0xd8, 0x00 /* rsp + 88 */
-
 	.cfi_sections .debug_frame
 	.text
 	.globl syscall_entry
@@ -41,9 +32,7 @@ syscall_entry:
 	INTR_FRAME_PUSH_GPRS
 	movq %rsp, %rdi
 	subq $8, %rsp           /* 23 quadwords pushed: realign to 16 for the call */
-	CFA_USER_RSP_DEREF
-	CFA_USER_RIP
-	CFA_USER_RBP
+	INTR_FRAME_CFI_AT_CALL
 	xorl %ebp, %ebp
 	call syscall_handler
 	addq $8, %rsp

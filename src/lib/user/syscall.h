@@ -1,7 +1,7 @@
 #ifndef LIB_USER_SYSCALL_H
 #define LIB_USER_SYSCALL_H
 
-/* User-side API of the Kestrel system calls (shared/ABI.md section 1). Every function
+/* User-side API of the Kestrel system calls (docs/abi.md section 1). Every function
    here is a thin wrapper around one `syscall` instruction (see syscall.c). */
 
 #include <stdbool.h>
