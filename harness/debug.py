@@ -109,6 +109,15 @@ def run_bochs_debugger(machine, res):
     machine._classify(res, machine._bochs_log())
 
 
+def input_wanted(console):
+    """True once the kernel takes console input: after `Boot complete.`. Bytes sent earlier
+    can be lost while the UART is set up (QEMU drops the first); until then they wait in
+    the terminal or the pipe."""
+    if not getattr(console, "booted", False):
+        console.booted = b"Boot complete." in console.data
+    return console.booted
+
+
 def send_end_of_input(machine, console):
     """After piped console input has ended: sends Ctrl-D (end of input on an empty line for
     the shell and cat), once at once and again after each new console output, at most

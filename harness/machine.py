@@ -215,7 +215,7 @@ class Machine:
             watch.append(self.listener)
         if self.conn:
             watch.append(self.conn)
-            if self.stdin_open:
+            if self.stdin_open and debug.input_wanted(console):
                 watch.append(0)
         try:
             ready, _, _ = select.select(watch, [], [], timeout)

@@ -79,6 +79,14 @@ class LauncherOptionTests(unittest.TestCase):
         self.assertEqual((s.emulator, s.gdb_port, s.timeout, s.quiet), ("qemu", 4321, 0, 0))
 
 
+class MakeTargetTests(unittest.TestCase):
+    def test_debug_targets_use_the_launcher(self):
+        for target, option in (("debug", "--gdb"), ("debug-bochs", "--bochs-debugger")):
+            out = subprocess.run(["make", "-n", "-s", target], cwd=ROOT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT).stdout.decode()
+            self.assertRegex(out, r"tools/pintos %s .*-p build/programs/shell .*-- run shell" % option)
+
+
 @unittest.skipUnless(os.path.exists(KERNEL) and shutil.which("addr2line"), "needs build/kernel.elf")
 class BacktraceTests(unittest.TestCase):
     def symbol(self, name):
@@ -144,7 +152,14 @@ class LauncherRunTests(ToolRun):
         self.assertRegex(err, r"test_debug_panic \(src/tests/threads/\S+\.c:\d+\)")
 
     def test_piped_input_runs_commands_and_powers_off(self):
-        files = []
+        self.piped_shell([])
+
+    @unittest.skipUnless(HAVE_QEMU, "needs qemu-system-x86_64")
+    def test_piped_input_under_qemu_loses_no_byte(self):
+        self.piped_shell(["--qemu"])
+
+    def piped_shell(self, extra):
+        files = list(extra)
         for p in ("shell", "ls", "echo", "cat"):
             files += ["-p", prog("programs/" + p)]
         code, out, err = self.pintos(files + ["--", "-q", "run", "shell"],
