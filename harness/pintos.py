@@ -21,7 +21,7 @@ action of its command line), 3 kernel panic, 4 triple fault or reboot, 5 timeout
 Pintos habits: -v, -k, --kill-on-failure, --filesys-size=MB, --swap-size=MB, --gdb and the
 kernel option -f are accepted, so a Pintos-KAIST test command line runs unchanged, e.g.
   tools/pintos -v -k -T 60 --qemu --fs-disk=10 -p build/tests/userprog/args-none:args-none -- -q -f run args-none
-example: tools/pintos -m 10 --swap-disk=30 -p build/tests/vm/swap-anon -- -q run swap-anon"""
+example: tools/pintos -m 20 --swap-disk=4 -p build/tests/vm/page-linear -- -q run page-linear"""
 
 # Kernel lines that mean it refused its command line (src/threads/init.c).
 REJECTED_RE = re.compile(r"^(Unknown option: .*|Unknown action: .*|Action `run' needs .*)$", re.M)
@@ -99,7 +99,8 @@ def make_parser():
     p.add_argument("--boot-img", metavar="PATH", help="boot disk (default build/boot.img)")
     inter = p.add_mutually_exclusive_group()
     inter.add_argument("-i", "--interactive", dest="interactive", action="store_true",
-                       default=None, help="relay stdin to the console (default when stdin is a terminal)")
+                       default=None, help="relay stdin to the console (default when stdin is a terminal, a pipe or a "
+                            "file; piped input ends with Ctrl-D)")
     inter.add_argument("--batch", dest="interactive", action="store_false",
                        help="no console input; the console goes through a file")
     return p
