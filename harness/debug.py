@@ -75,7 +75,8 @@ def run_bochs_debugger(machine, res):
     """Runs Bochs in MACHINE's prepared run directory with its debugger on this terminal and
     the kernel's symbol table loaded (so `lb "syscall_handler"` works and disassembly names
     functions). The console goes to console.out and is copied to stdout as it arrives.
-    Ctrl-C goes to Bochs (it stops the simulation at the debugger prompt), not to us."""
+    Ctrl-C goes to Bochs (it stops the simulation at the debugger prompt), not to us.
+    Sets RES from the console: poweroff, panic, or error when the user quit earlier."""
     wd = machine.workdir
     write_symbols(os.path.join(BUILD, "kernel.elf"), os.path.join(wd, "kernel.sym"))
     with open(os.path.join(wd, "bochsrc"), "a") as f:
@@ -106,7 +107,15 @@ def run_bochs_debugger(machine, res):
             res.console = f.read()
     except OSError:
         res.console = b""
-    machine._classify(res, machine._bochs_log())
+    text = res.text()
+    if "PANIC" in text:
+        res.status = "panic"
+        res.detail = [l for l in text.splitlines() if "PANIC" in l][0].strip()
+    elif text.rstrip().endswith("Powering off..."):
+        res.status = "poweroff"
+    else:
+        res.status = "error"
+        res.detail = "Bochs's debugger ended before the kernel powered off"
 
 
 def input_wanted(console):

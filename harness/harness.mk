@@ -1,7 +1,7 @@
 # Harness targets, included by the top-level Makefile. See docs/harness.md.
 #   make check [TESTS='globs'] [SEEDS=1-20] [IPS=N] [REPEAT=N] [SHARD=K/N] [JOBS=N] [EMU=qemu]
 #   make grade | make accept TESTS=... | make bench | make unit | make harness-test
-#   make run [CMDLINE='run shell'] | make run-qemu
+#   make run [CMDLINE='run shell'] | make run-qemu | make debug | make debug-bochs
 
 HARNESS := $(PYTHON) -m harness
 HARNESS_ARGS = $(if $(TESTS),--tests '$(TESTS)') $(if $(SEEDS),--seeds '$(SEEDS)') \
