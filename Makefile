@@ -14,7 +14,7 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Is
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fcf-protection=none \
 	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -DKERNEL -MMD -MP
-KERNEL_ASFLAGS := -Isrc -DKERNEL -MMD -MP
+KERNEL_ASFLAGS := -Isrc -DKERNEL -g -MMD -MP
 
 USER_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Isrc -Isrc/lib/user \
 	-fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
@@ -33,6 +33,8 @@ USER_LIB_OBJ := $(patsubst src/%,$(BUILD)/user/%,$(USER_LIB_C:.c=.o) $(USER_LIB_
 USER_SUITES := $(filter-out threads,$(notdir $(patsubst %/,%,$(dir $(wildcard src/tests/*/tests.cfg)))))
 USER_TEST_SRC := $(foreach s,$(USER_SUITES),$(wildcard src/tests/$(s)/*.c))
 USER_PROG_SRC := $(wildcard src/programs/*.c)
+# Code shared by the shell and the utilities (not by test programs).
+PROG_LIB_OBJ := $(patsubst src/%.c,$(BUILD)/user/%.o,$(wildcard src/programs/lib/*.c))
 USER_PROGS := $(patsubst src/%.c,$(BUILD)/%,$(USER_TEST_SRC)) $(patsubst src/%.c,$(BUILD)/%,$(USER_PROG_SRC))
 
 all: $(BUILD)/boot.img $(USER_PROGS)
@@ -70,7 +72,10 @@ $(BUILD)/user/%.o: src/%.c | toolcheck
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 $(BUILD)/user/%.asm.o: src/%.S | toolcheck
 	@mkdir -p $(dir $@)
-	$(CC) -Isrc -DUSERPROG -c $< -o $@
+	$(CC) -Isrc -DUSERPROG -g -c $< -o $@
+$(BUILD)/programs/%: $(BUILD)/user/programs/%.o $(USER_LIB_OBJ) $(PROG_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $< $(USER_LIB_OBJ) $(PROG_LIB_OBJ) -lgcc
 $(BUILD)/%: $(BUILD)/user/%.o $(USER_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $< $(USER_LIB_OBJ) -lgcc

@@ -4,7 +4,7 @@
 #              [FAIL_INJECT=SITES:every=N[:seed=S]]   (kernel -fail=: docs/harness.md)
 #   make grade | make accept TESTS=... | make bench | make unit | make harness-test
 #   python3 -m harness merge DIR... [--results OUT]   (join shard results)
-#   make run [CMDLINE='run shell'] | make run-qemu
+#   make run [CMDLINE='run shell'] | make run-qemu | make debug | make debug-bochs
 
 HARNESS := $(PYTHON) -m harness
 HARNESS_ARGS = $(if $(TESTS),--tests '$(TESTS)') $(if $(SEEDS),--seeds '$(SEEDS)') \
@@ -49,3 +49,13 @@ run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
 .PHONY: check grade accept bench unit harness-test run run-qemu
+
+# make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
+# make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.
+debug: all
+	@$(PYTHON) tools/pintos --gdb $(RUN_FILES) $(PINTOS_ARGS) -- $(CMDLINE)
+
+debug-bochs: all
+	@$(PYTHON) tools/pintos --bochs-debugger $(RUN_FILES) $(PINTOS_ARGS) -- $(CMDLINE)
+
+.PHONY: debug debug-bochs

@@ -23,7 +23,7 @@ import subprocess
 import threading
 import time
 
-from harness import disks
+from harness import debug, disks
 from harness.common import (BUILD, DEFAULT_FS_MB, DEFAULT_IPS, DEFAULT_MEM_MB, EXIT_EMULATOR,
                             HarnessError, ROOT, find_program, make_private_dir, remove_tree)
 
@@ -49,7 +49,8 @@ class RunSpec:
 
     def __init__(self, words, boot_img=None, mem=DEFAULT_MEM_MB, ips=None, put_files=(),
                  get_files=(), fs_mb=None, swap_mb=0, scratch_mb=0, timeout=60, quiet=30,
-                 emulator="bochs", keep=False, interactive=False, echo=None):
+                 emulator="bochs", keep=False, interactive=False, echo=None, gdb_port=None,
+                 bochs_debugger=False):
         self.words = list(words)
         self.boot_img = boot_img or os.path.join(BUILD, "boot.img")
         self.mem = mem
@@ -65,6 +66,8 @@ class RunSpec:
         self.keep = keep
         self.interactive = interactive
         self.echo = echo
+        self.gdb_port = gdb_port              # QEMU: gdb stub on this port, CPU stopped
+        self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
 
 
 class RunResult:
@@ -236,6 +239,9 @@ class BochsBackend(Backend):
         else:
             com1 = "mode=file, dev=console.out"
         self.write_bochsrc(slots, com1)
+        if s.bochs_debugger:
+            debug.run_bochs_debugger(m, res)
+            return Ending("shutdown" if res.status == "poweroff" else "exit", res.detail or "")
         fifo = os.path.join(wd, "debugger.fifo")
         os.mkfifo(fifo, 0o600)
         # Read-write, so that neither side waits for the other to open it; what is written
@@ -399,6 +405,8 @@ class QemuBackend(Backend):
             cmd += ["-serial", "tcp:127.0.0.1:%d" % m.listen()]
         else:
             cmd += ["-serial", "file:console.out"]
+        if s.gdb_port:
+            cmd += debug.qemu_gdb_args(s.gdb_port)
         return cmd
 
     def run(self, slots, res, console):
@@ -570,7 +578,7 @@ class Machine:
             watch.append(self.listener)
         if self.conn:
             watch.append(self.conn)
-            if self.stdin_open:
+            if self.stdin_open and debug.input_wanted(console):
                 watch.append(0)
         try:
             ready, _, _ = select.select(watch, [], [], timeout)
@@ -588,10 +596,13 @@ class Machine:
                 console.add(data)
             else:
                 ready = [r for r in ready if r is not self.conn]
+        if self.conn and not self.stdin_open:
+            debug.send_end_of_input(self, console)
         if 0 in ready:
             data = os.read(0, 4096)
             if not data:
                 self.stdin_open = False
+                self.input_ended = True
             else:
                 try:
                     self.conn.sendall(data.replace(b"\n", b"\r") if os.isatty(0) else data)

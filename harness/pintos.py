@@ -1,21 +1,31 @@
 """tools/pintos: run one Kestrel machine. See docs/harness.md or `tools/pintos --help`."""
 import argparse
 import os
+import re
 import signal
+import stat
 import sys
 
-from harness import machine
+from harness import debug, machine
 from harness.common import (DEFAULT_FS_MB, DEFAULT_MEM_MB, DEFAULT_QUIET, DEFAULT_TIMEOUT,
                             EXIT_EMULATOR, EXIT_INTERRUPTED, EXIT_PANIC, EXIT_POWEROFF,
-                            EXIT_TIMEOUT, EXIT_TRIPLE, HarnessError, die)
+                            EXIT_TIMEOUT, EXIT_TRIPLE, EXIT_USAGE, HarnessError, die)
 
 STATUS_EXIT = {"poweroff": EXIT_POWEROFF, "panic": EXIT_PANIC, "triple": EXIT_TRIPLE,
                "timeout": EXIT_TIMEOUT, "error": EXIT_EMULATOR}
 
 USAGE = "pintos [OPTIONS] -- KERNEL-COMMAND-LINE"
-EPILOG = """exit status: 0 powered off, 2 bad usage, 3 kernel panic, 4 triple fault or reboot,
-5 timeout, 6 emulator failure, 130 interrupted.
-example: tools/pintos -m 10 --swap-disk=30 -p build/tests/vm/swap-anon -- -q run swap-anon"""
+EPILOG = """exit status: 0 powered off, 2 bad usage (also: the kernel rejected an option or
+action of its command line), 3 kernel panic, 4 triple fault or reboot, 5 timeout,
+6 emulator failure, 130 interrupted.
+Pintos habits: -v, -k, --kill-on-failure, --filesys-size=MB, --swap-size=MB, --gdb and the
+kernel option -f are accepted, so a Pintos-KAIST test command line runs unchanged, e.g.
+  tools/pintos -v -k -T 60 --qemu --fs-disk=10 -p build/tests/userprog/args-none:args-none -- -q -f run args-none
+example: tools/pintos -m 20 --swap-disk=4 -p build/tests/vm/page-linear -- -q run page-linear"""
+
+# Kernel lines that mean it refused its command line (src/threads/init.c).
+REJECTED_RE = re.compile(r"^(Unknown option: .*|Unknown action: .*|Action `run' needs .*)$", re.M)
+GDB_PORT = 1234
 
 
 class Parser(argparse.ArgumentParser):
@@ -48,9 +58,10 @@ def make_parser():
                    help="copy a file back from the file-system disk after power-off")
     p.add_argument("-m", "--mem", type=number("-m", 2, maximum=2048), default=DEFAULT_MEM_MB, metavar="MB",
                    help="guest memory (default %d)" % DEFAULT_MEM_MB)
-    p.add_argument("--fs-disk", type=number("--fs-disk", 0.001), metavar="MB",
+    p.add_argument("--fs-disk", "--filesys-size", type=number("--fs-disk", 0.001), metavar="MB",
                    help="file-system disk size (default %d)" % DEFAULT_FS_MB)
-    p.add_argument("--swap-disk", type=number("--swap-disk", 0), default=0, metavar="MB")
+    p.add_argument("--swap-disk", "--swap-size", type=number("--swap-disk", 0), default=0,
+                   metavar="MB")
     p.add_argument("--scratch-disk", type=number("--scratch-disk", 0), default=0, metavar="MB")
     p.add_argument("-T", "--timeout", type=number("-T", 0), metavar="SECONDS",
                    help="total limit in emulated seconds (default %d; 0: none)" % DEFAULT_TIMEOUT)
@@ -65,11 +76,31 @@ def make_parser():
                    help="kernel timer-perturbation seed (kernel option -seed=SEED)")
     p.add_argument("--ips", type=number("--ips", 1000, True), metavar="N",
                    help="Bochs instructions per emulated second for this run")
-    p.add_argument("-k", "--keep", action="store_true", help="keep the run directory")
+    p.add_argument("-k", "--keep", action="store_true",
+                   help="keep the run directory (with the emulator's exact command line in "
+                        "its file `command`); Pintos's -k, kill on failure, always holds here")
+    p.add_argument("--kill-on-failure", action="store_true",
+                   help="accepted for Pintos: a panic or triple fault always ends the run")
+    p.add_argument("-v", "--no-vga", action="store_true",
+                   help="accepted for Pintos: there is never a VGA window")
+    p.add_argument("--gdb", action="store_true",
+                   help="run under QEMU with its gdb stub waiting before the first instruction "
+                        "(no time limits); prints the command that attaches gdb")
+    p.add_argument("--gdb-port", type=number("--gdb-port", 1, True, 65535), default=GDB_PORT,
+                   metavar="PORT", help="port of the gdb stub on 127.0.0.1 (default %d)" % GDB_PORT)
+    p.add_argument("--bochs-debugger", action="store_true",
+                   help="run Bochs with its built-in debugger on this terminal and the kernel's "
+                        "symbols loaded (no time limits)")
+    p.add_argument("--explain-kills", action="store_true",
+                   help="kernel option -v: print why a user process was killed (fault address, "
+                        "access kind, rip) before its exit line")
+    p.add_argument("--evict", metavar="NAME", help="kernel option -evict=NAME (eviction policy)")
+    p.add_argument("--fork", metavar="NAME", help="kernel option -fork=NAME (fork strategy)")
     p.add_argument("--boot-img", metavar="PATH", help="boot disk (default build/boot.img)")
     inter = p.add_mutually_exclusive_group()
     inter.add_argument("-i", "--interactive", dest="interactive", action="store_true",
-                       default=None, help="relay stdin to the console (default when stdin is a terminal)")
+                       default=None, help="relay stdin to the console (default when stdin is a terminal, a pipe or a "
+                            "file; piped input ends with Ctrl-D)")
     inter.add_argument("--batch", dest="interactive", action="store_false",
                        help="no console input; the console goes through a file")
     return p
@@ -88,6 +119,14 @@ def split_file_arg(arg, first_is_host):
 def kernel_words(args, words):
     """The words handed to the kernel: the harness options first, then the user's words."""
     pre = []
+    if args.explain_kills:
+        pre.append("-v")
+    for option in ("evict", "fork"):
+        value = getattr(args, option)
+        if value is not None:
+            if not value or value.startswith("-") or " " in value:
+                raise HarnessError("--%s needs a policy name, not %r" % (option, value))
+            pre.append("-%s=%s" % (option, value))
     if args.seed is not None:
         pre.append("-seed=%d" % args.seed)
     if args.ips is not None:
@@ -107,23 +146,43 @@ def parse(argv):
     return args, words
 
 
+def stdin_is_input():
+    """True when stdin is a terminal, a pipe or a regular file (not /dev/null or closed):
+    `echo ls | make run` then feeds the shell."""
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    return sys.stdin.isatty() or stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
 def spec_from_args(args, words):
+    if args.gdb and args.bochs_debugger:
+        raise HarnessError("--gdb (QEMU's gdb stub) and --bochs-debugger exclude each other")
+    if args.gdb:
+        args.emulator = "qemu"
     interactive = args.interactive
     if interactive is None:
-        interactive = sys.stdin.isatty()
+        interactive = stdin_is_input() and not args.bochs_debugger
+    elif interactive and args.bochs_debugger:
+        raise HarnessError("--bochs-debugger owns the terminal: its console goes to the run directory")
     timeout = args.timeout
     if timeout is None:
-        timeout = 0 if interactive else DEFAULT_TIMEOUT
+        timeout = 0 if sys.stdin.isatty() and interactive else DEFAULT_TIMEOUT
     quiet = args.no_output_timeout
     if quiet is None:
         quiet = DEFAULT_QUIET
+    if args.gdb or args.bochs_debugger:
+        timeout = quiet = 0
     puts = [split_file_arg(a, True) for a in args.put]
     gets = [split_file_arg(a, False) for a in args.get]
     return machine.RunSpec(kernel_words(args, words), boot_img=args.boot_img, mem=args.mem,
                            ips=args.ips, put_files=puts, get_files=gets, fs_mb=args.fs_disk,
                            swap_mb=args.swap_disk, scratch_mb=args.scratch_disk,
                            timeout=timeout, quiet=quiet, emulator=args.emulator, keep=args.keep,
-                           interactive=interactive, echo=sys.stdout.buffer)
+                           interactive=interactive, echo=sys.stdout.buffer,
+                           gdb_port=args.gdb_port if args.gdb else None,
+                           bochs_debugger=args.bochs_debugger)
 
 
 def _sigterm(signum, frame):
@@ -142,6 +201,10 @@ def main(argv=None):
             import tty
             saved_tty = termios.tcgetattr(0)
             tty.setcbreak(0)
+        if spec.gdb_port:
+            sys.stderr.write("pintos: QEMU waits for gdb on 127.0.0.1:%d; attach with:\n    %s\n"
+                             % (spec.gdb_port, debug.gdb_attach_command(spec.gdb_port)))
+            sys.stderr.flush()
         res = machine.Machine(spec).run()
     except HarnessError as e:
         die("pintos", e)
@@ -164,6 +227,24 @@ def main(argv=None):
         sys.stderr.write("pintos: %s%s\n" % ({"panic": "kernel panic", "triple": "triple fault/reboot",
                                                "timeout": "TIMEOUT", "error": "emulator failure"}
                                               [res.status], ": " + res.detail if res.detail else ""))
+    if res.status == "panic":
+        symbolize_panic(res.text())
     if res.workdir:
         sys.stderr.write("pintos: run directory kept: %s\n" % res.workdir)
+    rejected = REJECTED_RE.search(res.text())
+    if res.status == "poweroff" and rejected:
+        sys.stderr.write("pintos: the kernel rejected its command line: %s\n" % rejected.group(1))
+        sys.exit(EXIT_USAGE)
     sys.exit(STATUS_EXIT[res.status])
+
+
+def symbolize_panic(text):
+    """Prints the kernel's `Call stack:` lines as function names and source lines on stderr
+    (what tools/backtrace would print); silent when that is not possible."""
+    from harness import backtrace
+    try:
+        lines = backtrace.symbolize_log(text)
+    except HarnessError:
+        return
+    if lines:
+        sys.stderr.write("pintos: call stack:\n" + "".join("    %s\n" % l for l in lines))

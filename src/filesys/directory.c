@@ -45,6 +45,22 @@ bool dir_add(const char *name, block_sector_t inode_sector)
   return false;
 }
 
+bool dir_next(uint32_t from, char *name, uint32_t *slot)
+{
+  for (uint32_t s = from / KFS_DIRENTS_PER_SECTOR; s < dir_sectors; s++) {
+    cache_read_bytes(dir_start + s, dir_buf, 0, KFS_SECTOR_SIZE);
+    for (uint32_t i = 0; i < KFS_DIRENTS_PER_SECTOR; i++) {
+      uint32_t n = s * KFS_DIRENTS_PER_SECTOR + i;
+      if (n >= from && dir_buf[i].inode_sector != 0) {
+        strlcpy(name, dir_buf[i].name, KFS_NAME_MAX + 1);
+        *slot = n;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 void dir_clear_slot(uint32_t slot)
 {
   cache_write_bytes(dir_start + slot / KFS_DIRENTS_PER_SECTOR, NULL,

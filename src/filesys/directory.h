@@ -18,6 +18,10 @@ bool dir_lookup(const char *name, block_sector_t *inode_sector, uint32_t *slot);
    caller has checked that NAME is absent. */
 bool dir_add(const char *name, block_sector_t inode_sector);
 
+/* Finds the first used slot at or after FROM; copies its name (NUL-terminated, at most
+   KFS_NAME_MAX bytes) into NAME and stores the slot number in *SLOT. False if none. */
+bool dir_next(uint32_t from, char *name, uint32_t *slot);
+
 /* Empties slot SLOT. */
 void dir_clear_slot(uint32_t slot);
 

@@ -132,3 +132,14 @@ bool filesys_remove(const char *name)
   lock_release(&filesys_ns_lock);
   return ok;
 }
+
+uint32_t filesys_list(uint32_t cursor, char *name)
+{
+  uint32_t slot = 0;
+  bool found = false;
+  lock_acquire(&filesys_ns_lock);
+  if (filesys_mounted && cursor < UINT32_MAX)
+    found = dir_next(cursor, name, &slot);
+  lock_release(&filesys_ns_lock);
+  return found ? slot + 1 : 0;
+}

@@ -31,4 +31,10 @@ struct file *filesys_open(const char *name);
    sectors are freed when the last one closes. False if NAME does not exist. */
 bool filesys_remove(const char *name);
 
+/* Directory listing: stores in NAME (FILESYS_NAME_MAX + 1 bytes) the name of the first
+   file whose directory slot is at or after CURSOR and returns the cursor of the next one
+   (always > CURSOR); returns 0 with NAME untouched when no file is left. Start with 0.
+   A listing taken while files are created or removed sees each file at most once. */
+uint32_t filesys_list(uint32_t cursor, char *name);
+
 #endif

@@ -1,7 +1,7 @@
 #ifndef LIB_SYSCALL_NR_H
 #define LIB_SYSCALL_NR_H
 
-/* System call numbers of the user ABI (ABI.md section 1). */
+/* System call numbers of the user ABI (docs/abi.md section 1). */
 enum {
   SYS_HALT = 0,
   SYS_EXIT = 1,
@@ -30,6 +30,8 @@ enum {
   SYS_UMOUNT = 24,
   /* Kestrel extension: read the caller's page-fault counters. */
   SYS_PFSTAT = 64,
+  /* Kestrel extension: list the root directory, one name per call. */
+  SYS_LISTDIR = 65,
 };
 
 /* Filled by SYS_PFSTAT. Fields are only ever appended. */

@@ -1,11 +1,28 @@
-/* cat FILE...: copies each file to the console. Exit status 1 if a file cannot be opened. */
+/* cat [FILE...]: copies each file to the console; with no FILE, copies the console input
+   line by line (echoed as typed, like a terminal) until Ctrl-D on an empty line or the end
+   of input. Exit status 1 if a file cannot be opened. */
 #include "lib/stdio.h"
+#include "lib/string.h"
+#include "programs/lib/readline.h"
 #include "syscall.h"
+
+/* Copies console input to the console, one line per write. */
+static void cat_input(void)
+{
+  char line[256];
+  while (readline(line, sizeof line - 1, NULL) == READLINE_LINE) {
+    size_t n = strlen(line);
+    line[n++] = '\n';
+    write(1, line, (unsigned)n);
+  }
+}
 
 int main(int argc, char **argv)
 {
   static char buf[1024];
   int status = 0;
+  if (argc < 2)
+    cat_input();
   for (int i = 1; i < argc; i++) {
     int fd = open(argv[i]);
     if (fd < 0) {

@@ -33,6 +33,7 @@
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
 static struct vm_options vm_opts = {.evict = NULL, .fork_eager = true};
+bool init_explain_kills;
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;
 
@@ -96,8 +97,10 @@ static int cmdline_parse_options(void)
   for (i = 0; i < cmd_count && cmd_words[i][0] == '-'; i++) {
     unsigned long v;
     const char *w = cmd_words[i];
-    if (!strcmp(w, "-q"))
+    if (!strcmp(w, "-q") || !strcmp(w, "-f"))
       continue;
+    else if (!strcmp(w, "-v"))
+      init_explain_kills = true;
     else if (option_value(w, "-ul", &v))
       init_user_page_limit = v;
     else if (option_value(w, "-seed", &v))
@@ -111,7 +114,7 @@ static int cmdline_parse_options(void)
     else if (!strncmp(w, "-fail=", 6) && failinject_configure(w + 6))
       continue;
     else {
-      printf("Unknown option: %s (options: -q -ul=PAGES -seed=N -ips=N -evict=%s "
+      printf("Unknown option: %s (options: -q -f -v -ul=PAGES -seed=N -ips=N -evict=%s "
              "-fork=cow|eager -fail=SPEC)\n",
              w, vm_policy_names());
       return -1;

@@ -5,17 +5,24 @@
 
 #include "threads/intr-frame.inc"
 
+        .cfi_sections .debug_frame
         .section .text
         .globl intr_entry
 intr_entry:
+        .cfi_startproc simple
+        .cfi_signal_frame
+        .cfi_undefined rip
         pushq $0                /* es_ds slot */
         INTR_FRAME_PUSH_GPRS
         cld
         mov %rsp, %rdi
         sub $8, %rsp            /* 16-byte alignment at the call */
+        INTR_FRAME_CFI_AT_CALL
         movabs $intr_handler, %rax
         call *%rax
         add $8, %rsp
+        .cfi_undefined rip
+        .cfi_endproc
         .globl intr_exit
 intr_exit:
         INTR_FRAME_POP_GPRS

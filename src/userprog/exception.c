@@ -42,7 +42,7 @@ void exception_init(void)
 static void exception_kill(struct intr_frame *f)
 {
   if ((f->cs & 3) == 3 && thread_current()->process != NULL)
-    process_exit(-1);
+    process_kill(f, 0);
   intr_dump_frame(f);
   PANIC("Kernel exception %llu (%s)", (unsigned long long)f->vec_no, intr_name(f->vec_no));
 }
@@ -73,7 +73,7 @@ static void exception_page_fault(struct intr_frame *f)
     if (vm_fault_resolve(proc->space, &vf, &proc->faults) == VM_FAULT_HANDLED)
       return;
     if (user)
-      process_exit(-1);
+      process_kill(f, cr2);
     f->rip = (uint64_t)uaccess_fixup;
     return;
   }

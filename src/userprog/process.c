@@ -6,6 +6,7 @@
 #include "lib/debug.h"
 #include "lib/stdio.h"
 #include "lib/string.h"
+#include "threads/init.h"
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/palloc.h"
@@ -375,6 +376,35 @@ int process_wait(tid_t tid)
   if (last)
     free(rec);
   return status;
+}
+
+/* Page-fault error code bits (Intel SDM vol. 3, 4.7, "Page-Fault Exceptions"). The I/D
+   bit is only reported with EFER.NXE or SMEP on, so a fault at rip itself counts as an
+   instruction fetch too. */
+#define PF_ERR_PRESENT 0x1
+#define PF_ERR_WRITE   0x2
+#define PF_ERR_FETCH   0x10
+
+void process_kill(const struct intr_frame *f, uint64_t fault_addr)
+{
+  struct process *p = process_current();
+  if (init_explain_kills && p != NULL) {
+    if (f == NULL)
+      printf("%s: killed: bad pointer, string or call number in a system call\n", p->name);
+    else if (f->vec_no == 14) {
+      bool fetch = (f->error_code & PF_ERR_FETCH) != 0 || fault_addr == f->rip;
+      const char *kind = fetch                          ? "instruction fetch from"
+                         : f->error_code & PF_ERR_WRITE ? "write to"
+                                                        : "read from";
+      printf("%s: killed: page fault: %s %#llx (%s), rip %#llx\n", p->name, kind,
+             (unsigned long long)fault_addr,
+             f->error_code & PF_ERR_PRESENT ? "protection" : "not present",
+             (unsigned long long)f->rip);
+    } else
+      printf("%s: killed: exception %llu (%s), rip %#llx\n", p->name, (unsigned long long)f->vec_no,
+             intr_name(f->vec_no), (unsigned long long)f->rip);
+  }
+  process_exit(-1);
 }
 
 void process_exit(int status)

@@ -65,6 +65,13 @@ int process_wait(tid_t tid);
    frame, file and child record, wakes the parent. Never returns. */
 void process_exit(int status) __attribute__((noreturn));
 
+/* Ends the current process with exit(-1) for a fault of its own. F is the user frame of a
+   CPU exception (FAULT_ADDR its CR2 for a page fault), or NULL for a system call handed a
+   bad pointer, string or call number. With the kernel option -v a line
+   "NAME: killed: REASON" (access kind, address, rip) comes before the exit line; without it
+   the console is exactly process_exit's. Never returns. */
+void process_kill(const struct intr_frame *f, uint64_t fault_addr) __attribute__((noreturn));
+
 /* Forks the current process: NAME (kernel string) names the child, F holds the parent's
    user registers at the system call. Returns the child's tid, or TID_ERROR. */
 tid_t process_fork(const char *name, const struct intr_frame *f);

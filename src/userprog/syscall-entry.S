@@ -12,9 +12,13 @@
 #define USER_CS 0x23
 #define USER_SS 0x1B
 
+	.cfi_sections .debug_frame
 	.text
 	.globl syscall_entry
 syscall_entry:
+	.cfi_startproc simple
+	.cfi_signal_frame
+	.cfi_undefined rip
 	movq %rsp, syscall_user_rsp(%rip)
 	movq tss_kernel_rsp(%rip), %rsp
 	pushq $USER_SS
@@ -28,9 +32,11 @@ syscall_entry:
 	INTR_FRAME_PUSH_GPRS
 	movq %rsp, %rdi
 	subq $8, %rsp           /* 23 quadwords pushed: realign to 16 for the call */
+	INTR_FRAME_CFI_AT_CALL
 	xorl %ebp, %ebp
 	call syscall_handler
 	addq $8, %rsp
+	.cfi_undefined rip
 	/* Back to user mode with SYSRET: rip from the frame into rcx, rflags into r11.
 	   Interrupts stay off from here until SYSRET reloads rflags, because for a few
 	   instructions rsp is the user stack while we still run in ring 0. Every rip here is
@@ -44,6 +50,7 @@ syscall_entry:
 	popq %r11               /* rflags */
 	popq %rsp               /* user rsp */
 	sysretq
+	.cfi_endproc
 
 /* void syscall_enter_user(const struct intr_frame *f): loads every register from F and
    enters ring 3 with IRETQ (F holds rip, cs 0x23, rflags, rsp, ss 0x1B). Never returns.

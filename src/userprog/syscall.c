@@ -57,7 +57,7 @@ void syscall_init(void)
 }
 
 /* Kills the caller: a bad pointer, string or call number (ABI 1). */
-static void __attribute__((noreturn)) syscall_kill(void) { process_exit(-1); }
+static void __attribute__((noreturn)) syscall_kill(void) { process_kill(NULL, 0); }
 
 /* Copies user string USTR into the process's bounce page; returns its length. Kills the
    caller on a bad address; a string longer than a page yields PGSIZE (no NUL). */
@@ -193,6 +193,18 @@ static int64_t sys_pfstat(struct process *p, uint64_t uout)
   return 0;
 }
 
+/* listdir (number 65): the next root-directory name at or after CURSOR into the user's
+   NAME (FILESYS_NAME_MAX + 1 bytes, only the name and its NUL are written); returns the
+   next cursor, or 0 at the end. Kills on a bad NAME pointer when there is a name to store. */
+static int64_t sys_listdir(uint32_t cursor, uint64_t uname)
+{
+  char name[FILESYS_NAME_MAX + 1];
+  uint32_t next = filesys_list(cursor, name);
+  if (next != 0 && !uaccess_copy_out((void *)uname, name, strlen(name) + 1))
+    syscall_kill();
+  return next;
+}
+
 /* Needs: called from syscall-entry.S on the current thread's kernel stack, interrupts
    off, F the caller's user registers. Guarantees: F->R.rax holds the result (or F was
    rewritten by exec); the caller may have been killed instead (no return then). */
@@ -286,6 +298,9 @@ void syscall_handler(struct intr_frame *f)
     break;
   case SYS_PFSTAT:
     ret = sys_pfstat(p, a1);
+    break;
+  case SYS_LISTDIR:
+    ret = sys_listdir((uint32_t)a1, a2);
     break;
   default:
     syscall_kill();

@@ -134,6 +134,11 @@ int umount(const char *path) { return (int)syscall_invoke1(SYS_UMOUNT, (long)pat
 
 int pfstat(struct pfstat *out) { return (int)syscall_invoke1(SYS_PFSTAT, (long)out); }
 
+unsigned listdir(unsigned cursor, char name[NAME_MAX + 1])
+{
+  return (unsigned)syscall_invoke2(SYS_LISTDIR, (long)(unsigned long)cursor, (long)name);
+}
+
 uint64_t frame_of(const void *va)
 {
   uint64_t r = (uint64_t)va;

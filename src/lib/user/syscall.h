@@ -1,7 +1,7 @@
 #ifndef LIB_USER_SYSCALL_H
 #define LIB_USER_SYSCALL_H
 
-/* User-side API of the Kestrel system calls (shared/ABI.md section 1). Every function
+/* User-side API of the Kestrel system calls (docs/abi.md section 1). Every function
    here is a thin wrapper around one `syscall` instruction (see syscall.c). */
 
 #include <stdbool.h>
@@ -57,6 +57,12 @@ int umount(const char *path);
 /* Kestrel extension (number 64): copy this process's page-fault counters to *OUT.
    Returns 0. */
 int pfstat(struct pfstat *out);
+
+/* Kestrel extension (number 65): directory listing of the flat root directory. Stores the
+   name of the next file at or after CURSOR in NAME (NUL-terminated) and returns the cursor
+   for the following call (> 0), or returns 0 when no file is left. Start with cursor 0:
+       for (unsigned c = 0; (c = listdir(c, name)) != 0;) puts(name); */
+unsigned listdir(unsigned cursor, char name[NAME_MAX + 1]);
 
 /* Test introspection trap `int $0x42` (ABI section 3): returns an identifier of the
    physical frame mapped at VA right now (equal for equal frames), or 0 when the page is

@@ -1,0 +1,144 @@
+"""Debugging runs of tools/pintos: QEMU's gdb stub, Bochs's built-in debugger with the
+kernel's symbols, the saved emulator command line, and end of piped console input.
+
+See docs/debugging.md for a session.
+"""
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+
+from harness.common import BUILD, ROOT, HarnessError, rel
+
+GDBINIT = os.path.join(ROOT, "tools", "gdbinit")
+EOF_REPEAT = 16      # most Ctrl-D bytes sent after piped input ends
+
+
+def save_command(workdir, cmd):
+    """Writes the exact emulator command line, shell-quoted, to WORKDIR/command (run from
+    WORKDIR). The file is removed with the run directory unless -k keeps it."""
+    with open(os.path.join(workdir, "command"), "w") as f:
+        f.write("cd %s && %s\n" % (shlex.quote(workdir), " ".join(shlex.quote(c) for c in cmd)))
+
+
+def qemu_gdb_args(port):
+    """QEMU options for a gdb stub on 127.0.0.1:PORT with the CPU stopped before the BIOS."""
+    return ["-S", "-gdb", "tcp:127.0.0.1:%d" % port]
+
+
+def gdb_attach_command(port):
+    """The one command that attaches gdb, with the kernel's symbols, to a --gdb run."""
+    cmd = "gdb -q -x %s -ex 'target remote 127.0.0.1:%d'" % (rel(GDBINIT), port)
+    if os.path.abspath(os.getcwd()) != ROOT:
+        cmd = "cd %s && %s" % (shlex.quote(ROOT), cmd)
+    return cmd
+
+
+def write_symbols(elf, path):
+    """Writes Bochs's symbol-file format ("ADDRESS NAME" per line) for ELF's functions and
+    data objects, from binutils' nm."""
+    if not os.path.exists(elf):
+        raise HarnessError("%s does not exist (run make first)" % rel(elf))
+    try:
+        out = subprocess.run(["nm", "--defined-only", elf], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, check=True).stdout.decode()
+    except (OSError, subprocess.CalledProcessError):
+        raise HarnessError("nm failed on %s; install binutils: apt-get install -y binutils" % rel(elf))
+    with open(path, "w") as f:
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] in "tTdDbBrR":
+                f.write("%s %s\n" % (parts[0], parts[2]))
+
+
+def _copy_console(path, stop, out):
+    """Copies PATH to OUT as it grows until STOP is set (the console of a debugger run)."""
+    f = None
+    while True:
+        done = stop.wait(0.1)
+        if f is None and os.path.exists(path):
+            f = open(path, "rb")
+        if f is not None:
+            data = f.read()
+            if data:
+                out.write(data)
+                out.flush()
+        if done:
+            break
+    if f is not None:
+        f.close()
+
+
+def run_bochs_debugger(machine, res):
+    """Runs Bochs in MACHINE's prepared run directory with its debugger on this terminal and
+    the kernel's symbol table loaded (so `lb "syscall_handler"` works and disassembly names
+    functions). The console goes to console.out and is copied to stdout as it arrives.
+    Ctrl-C goes to Bochs (it stops the simulation at the debugger prompt), not to us.
+    Sets RES from the console: poweroff, panic, or error when the user quit earlier."""
+    wd = machine.workdir
+    write_symbols(os.path.join(BUILD, "kernel.elf"), os.path.join(wd, "kernel.sym"))
+    with open(os.path.join(wd, "bochsrc"), "a") as f:
+        f.write("debug_symbols: file=kernel.sym\n")
+    cmd = ["bochs", "-q", "-f", "bochsrc"]
+    save_command(wd, cmd)
+    sys.stderr.write("pintos: Bochs debugger with the kernel's symbols (run directory %s).\n"
+                     "pintos: try: lb \"syscall_handler\", c, bt, r, q (see docs/debugging.md)\n" % wd)
+    sys.stderr.flush()
+    stop = threading.Event()
+    console = os.path.join(wd, "console.out")
+    copier = threading.Thread(target=_copy_console, args=(console, stop, sys.stdout.buffer),
+                              daemon=True)
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        machine.proc = subprocess.Popen(cmd, cwd=wd, env=dict(os.environ, TERM="vt100"))
+        copier.start()
+        machine.proc.wait()
+    except OSError as e:
+        raise HarnessError("cannot start bochs: %s" % e.strerror)
+    finally:
+        signal.signal(signal.SIGINT, old)
+        stop.set()
+        if copier.is_alive():
+            copier.join()
+    try:
+        with open(console, "rb") as f:
+            res.console = f.read()
+    except OSError:
+        res.console = b""
+    text = res.text()
+    if "PANIC" in text:
+        res.status = "panic"
+        res.detail = [l for l in text.splitlines() if "PANIC" in l][0].strip()
+    elif text.rstrip().endswith("Powering off..."):
+        res.status = "poweroff"
+    else:
+        res.status = "error"
+        res.detail = "Bochs's debugger ended before the kernel powered off"
+
+
+def input_wanted(console):
+    """True once the kernel takes console input: after `Boot complete.`. Bytes sent earlier
+    can be lost while the UART is set up (QEMU drops the first); until then they wait in
+    the terminal or the pipe."""
+    if not getattr(console, "booted", False):
+        console.booted = b"Boot complete." in console.data
+    return console.booted
+
+
+def send_end_of_input(machine, console):
+    """After piped console input has ended: sends Ctrl-D (end of input on an empty line for
+    the shell and cat), once at once and again after each new console output, at most
+    EOF_REPEAT times, so a program that took one Ctrl-D still leaves one for the shell."""
+    if not getattr(machine, "input_ended", False):
+        return
+    sent = getattr(machine, "eof_sent", 0)
+    if sent >= EOF_REPEAT or getattr(machine, "eof_mark", None) == console.size:
+        return
+    try:
+        machine.conn.sendall(b"\x04")
+    except OSError:
+        return
+    machine.eof_sent = sent + 1
+    machine.eof_mark = console.size
