@@ -1,0 +1,122 @@
+"""make bench, the VM workloads (python3 -m harness.bench): memory pressure against the
+simulated policies, the cost of a swap-out and a swap-in, and fork eager against
+copy-on-write. Prints the tables, writes build/results/bench.json and bench.svg.
+
+usage: python3 -m harness.bench [-j JOBS] [--policies fifo,clock,...] [--results DIR]
+                                [--only pressure|fork]
+Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
+crashed, timed out or leaked, 2 on bad arguments.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+from harness.bench import forks, plot, pressure, runs
+from harness.common import RESULTS, HarnessError, die
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise HarnessError(message)
+
+
+def parse_args(argv):
+    ap = Parser(prog="bench", description="Kestrel VM benchmarks")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--policies", default=",".join(pressure.KERNEL_POLICIES),
+                    help="kernel eviction policies, comma-separated (-evict=NAME)")
+    ap.add_argument("--results", default=RESULTS)
+    ap.add_argument("--only", choices=("pressure", "fork"))
+    args = ap.parse_args(argv)
+    if args.jobs < 1:
+        raise HarnessError("-j takes a number of jobs >= 1")
+    args.policies = [p for p in args.policies.split(",") if p]
+    if not args.policies or "fifo" not in args.policies:
+        raise HarnessError("--policies must include fifo (the model check needs it)")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    t0 = time.monotonic()
+    out = sys.stdout
+    doc = {"policies": args.policies}
+    pairs, p_out, f_out, cost = [], [], [], None
+    if args.only in (None, "pressure"):
+        p_out, p_pairs = pressure.plan(args.policies)
+        cost = pressure.cost_test()
+        pairs += p_pairs + ([(cost, [])] if cost else [])
+    if args.only in (None, "fork"):
+        f_out, f_pairs = forks.plan()
+        pairs += f_pairs
+    if not pairs:
+        raise HarnessError("no bench workloads declared (bench = yes, program press or forkb)")
+    out.write("bench: %d runs on %d jobs\n" % (len(pairs), args.jobs))
+    out.flush()
+    results = runs.boot_all(args.jobs, pairs)
+    n_p = sum(len(o.policies) for o in p_out)
+    if p_out:
+        pressure.collect(p_out, results[:n_p])
+        pressure.print_report(p_out, out)
+        doc["pressure"] = [o.as_dict() for o in p_out]
+    if cost:
+        run = results[n_p]
+        fig = pressure.cost_figures(run)
+        pressure.print_cost(run, fig, out)
+        doc["swap_cost"] = fig if fig else {"status": run.status, "detail": run.detail}
+    if f_out:
+        forks.collect(f_out, results[n_p + (1 if cost else 0):], args.jobs)
+        forks.print_report(f_out, out)
+        doc["fork"] = [o.as_dict() for o in f_out]
+    all_runs = ([r for o in p_out for r in o.runs.values()] + [o.runs[m] for o in f_out for m in o.runs]
+                + ([results[n_p]] if cost else []))
+    failed = [r for r in all_runs if r.status == "failed" and not unsupported_workload(r)]
+    os.makedirs(args.results, exist_ok=True)
+    jpath = os.path.join(args.results, "bench.json")
+    with open(jpath, "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+    spath = os.path.join(args.results, "bench.svg")
+    series = ["sim %s" % p for p in ("fifo", "clock", "lru")] + ["kernel %s" % p for p in args.policies]
+    plot.write(spath, pressure_groups(p_out), series,
+               [(o.test.name, {m: o.cost(m) for m in forks.MODES}) for o in f_out], forks.MODES)
+    out.write("\nwrote %s and %s\n" % (os.path.relpath(jpath), os.path.relpath(spath)))
+    for r in failed:
+        out.write("FAILED %s %s: %s\n" % (r.test.id, " ".join(r.extra), r.detail))
+    out.write("bench: %d runs, %d failed, %d not supported by this kernel (%.0f s)\n" % (
+        len(all_runs), len(failed), sum(1 for r in all_runs if r not in failed and r.status != "ok"),
+        time.monotonic() - t0))
+    return 1 if failed else 0
+
+
+def unsupported_workload(run):
+    """A pressure run that failed only because the kernel cannot swap (no eviction yet):
+    reported as n/a, not as a failure."""
+    return run.detail.startswith("the program exited with an error")
+
+
+def pressure_groups(outcomes):
+    groups = []
+    for o in outcomes:
+        best = o.sim["opt"]["faults"]
+        vals = {}
+        for p in ("fifo", "clock", "lru"):
+            vals["sim %s" % p] = o.sim[p]["faults"] / best
+        for p in o.policies:
+            k = o.kernel.get(p)
+            vals["kernel %s" % p] = k["faults"] / best if k else None
+        groups.append((o.test.name, vals))
+    return groups
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except HarnessError as e:
+        die("bench", e)
+    except KeyboardInterrupt:
+        runs.abort()
+        sys.stdout.write("\nbench: interrupted; every emulator stopped\n")
+        sys.exit(130)
