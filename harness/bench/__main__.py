@@ -1,9 +1,9 @@
 """make bench, the VM workloads (python3 -m harness.bench): memory pressure against the
-simulated policies, the cost of a swap-out and a swap-in, and fork eager against
-copy-on-write. Prints the tables, writes build/results/bench.json and bench.svg.
+simulated policies, the cost of a swap-out and a swap-in, fork eager against
+copy-on-write, and the other bench = yes workloads. Prints the tables, writes build/results/bench.json and bench.svg.
 
 usage: python3 -m harness.bench [-j JOBS] [--policies fifo,clock,...] [--results DIR]
-                                [--only pressure|fork]
+                                [--only pressure|fork|other]
 Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
 crashed, timed out or leaked, 2 on bad arguments.
 """
@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from harness.bench import forks, plot, pressure, runs
+from harness.bench import forks, others, plot, pressure, runs
 from harness.common import RESULTS, HarnessError, die
 
 
@@ -28,7 +28,7 @@ def parse_args(argv):
     ap.add_argument("--policies", default=",".join(pressure.KERNEL_POLICIES),
                     help="kernel eviction policies, comma-separated (-evict=NAME)")
     ap.add_argument("--results", default=RESULTS)
-    ap.add_argument("--only", choices=("pressure", "fork"))
+    ap.add_argument("--only", choices=("pressure", "fork", "other"))
     args = ap.parse_args(argv)
     if args.jobs < 1:
         raise HarnessError("-j takes a number of jobs >= 1")
@@ -51,6 +51,10 @@ def main(argv=None):
     if args.only in (None, "fork"):
         f_out, f_pairs = forks.plan()
         pairs += f_pairs
+    o_tests = []
+    if args.only in (None, "other"):
+        o_tests, o_pairs = others.plan()
+        pairs += o_pairs
     if not pairs:
         raise HarnessError("no bench workloads declared (bench = yes, program press or forkb)")
     out.write("bench: %d runs on %d jobs\n" % (len(pairs), args.jobs))
@@ -66,12 +70,17 @@ def main(argv=None):
         fig = pressure.cost_figures(run)
         pressure.print_cost(run, fig, out)
         doc["swap_cost"] = fig if fig else {"status": run.status, "detail": run.detail}
+    n_f = n_p + (1 if cost else 0) + 2 * len(f_out)
+    o_runs = results[n_f:]
     if f_out:
-        forks.collect(f_out, results[n_p + (1 if cost else 0):], args.jobs)
+        forks.collect(f_out, results[n_p + (1 if cost else 0):n_f], args.jobs)
         forks.print_report(f_out, out)
         doc["fork"] = [o.as_dict() for o in f_out]
+    if o_runs:
+        others.print_report(o_runs, out)
+        doc["other"] = [others.as_dict(r) for r in o_runs]
     all_runs = ([r for o in p_out for r in o.runs.values()] + [o.runs[m] for o in f_out for m in o.runs]
-                + ([results[n_p]] if cost else []))
+                + ([results[n_p]] if cost else []) + o_runs)
     failed = [r for r in all_runs if r.status == "failed" and not unsupported_workload(r)]
     os.makedirs(args.results, exist_ok=True)
     jpath = os.path.join(args.results, "bench.json")

@@ -56,10 +56,10 @@ def classify(test, text, stats, status, detail):
     return "ok", ""
 
 
-def bench_tests(prefix):
-    """The bench = yes tests whose program is PREFIX, in declaration order by id."""
-    tests = testcfg.load_tests()
-    return [t for t in tests if t.bench and t.cmdline.split()[0] == prefix]
+def bench_tests(program):
+    """The bench = yes tests (sorted by id) whose program is PROGRAM (None: all of them)."""
+    return [t for t in testcfg.load_tests()
+            if t.bench and program in (None, t.cmdline.split()[0])]
 
 
 def boot(test, extra):
