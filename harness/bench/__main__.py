@@ -3,7 +3,7 @@ simulated policies, the cost of a swap-out and a swap-in, fork eager against
 copy-on-write, and the other bench = yes workloads. Prints the tables, writes build/results/bench.json and bench.svg.
 
 usage: python3 -m harness.bench [-j JOBS] [--policies fifo,clock,...] [--results DIR]
-                                [--only pressure|fork|other]
+                                [--only pressure|fork|other] [--boot-img PATH]
 Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
 crashed, timed out or leaked, 2 on bad arguments.
 """
@@ -29,9 +29,12 @@ def parse_args(argv):
                     help="kernel eviction policies, comma-separated (-evict=NAME)")
     ap.add_argument("--results", default=RESULTS)
     ap.add_argument("--only", choices=("pressure", "fork", "other"))
+    ap.add_argument("--boot-img", help="boot disk of another kernel (default build/boot.img)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
         raise HarnessError("-j takes a number of jobs >= 1")
+    if args.boot_img and not os.path.isfile(args.boot_img):
+        raise HarnessError("no boot disk %s" % args.boot_img)
     args.policies = [p for p in args.policies.split(",") if p]
     if not args.policies or "fifo" not in args.policies:
         raise HarnessError("--policies must include fifo (the model check needs it)")
@@ -41,6 +44,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     t0 = time.monotonic()
+    runs.BOOT_IMG = args.boot_img
     out = sys.stdout
     doc = {"policies": args.policies}
     pairs, p_out, f_out, cost = [], [], [], None

@@ -58,7 +58,9 @@ PATTERNS = {
     "scan": (3, _scan, "{2} rounds: {0} hot pages, then {1} cold pages"),
     "skew": (3, lambda n, k, s: _random(n, k, s, True), "{1} touches, 80% on 20% of {0} pages"),
     "rand": (3, lambda n, k, s: _random(n, k, s, False), "{1} touches uniform over {0} pages"),
-    "two": (2, _loop, "2 processes, each {1} cyclic passes over its own {0} pages"),
+    "spin": (3, lambda n, r, work: _loop(n, r), "{1} cyclic passes over {0} pages, work between"),
+    "two": (3, lambda n, r, work: _loop(n, r),
+            "2 processes at once, each {1} cyclic passes over its own {0} pages"),
 }
 
 

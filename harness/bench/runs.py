@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from harness import machine, testcfg, verdict
 
 UNKNOWN_OPTION_RE = re.compile(r"^Unknown option: (\S+)", re.M)
+BOOT_IMG = None         # another kernel's boot disk (--boot-img); None: build/boot.img
 
 
 class Run:
@@ -66,7 +67,7 @@ def boot(test, extra):
     """Runs TEST once with kernel options EXTRA appended to its own; returns a Run."""
     words = test.kernel_words()
     words = words[:-2] + list(extra) + words[-2:]
-    spec = machine.RunSpec(words, mem=test.mem, put_files=test.put_files(), fs_mb=test.fs_disk,
+    spec = machine.RunSpec(words, boot_img=BOOT_IMG, mem=test.mem, put_files=test.put_files(), fs_mb=test.fs_disk,
                            swap_mb=test.swap, scratch_mb=test.scratch, timeout=test.timeout,
                            quiet=test.quiet)
     return Run(test, extra, machine.Machine(spec).run())

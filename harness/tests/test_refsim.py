@@ -75,7 +75,7 @@ class RefStringTest(unittest.TestCase):
         self.assertEqual(refstr.build(["press", "loop", "2", "3"]).procs[0][1], [0, 1] * 3)
         self.assertEqual(refstr.build(["press", "scan", "2", "3", "2"]).procs[0][1],
                          [0, 1, 2, 3, 4, 0, 1, 5, 6, 7])
-        w = refstr.build(["press", "two", "2", "1"])
+        w = refstr.build(["press", "two", "2", "1", "5"])
         self.assertEqual([l for l, _ in w.procs], ["a", "b"])
         self.assertFalse(w.exact())
 

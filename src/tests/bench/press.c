@@ -6,7 +6,9 @@
                     touched again (round r takes pages H+r*C .. H+(r+1)*C-1)
      skew N K SEED  K touches, 80% of them on the first N/5 pages (press_rng_skew)
      rand N K SEED  K touches spread evenly over pages 0..N-1
-     two N R        two children each running `press loop N R` at the same time
+     spin N R D     as loop, with D register-only iterations of work after each touch
+     two N R D      two children each running `press spin N R D` at the same time (D long
+                    enough that their loops overlap across many time slices)
      cost F         cycles of faults without eviction, with a swap-out, with a swap-in,
                     for a user pool of F frames
    A touch is one store to the first byte of a page of a page-aligned bss array. Each
@@ -94,6 +96,18 @@ static PRESS_LOOP void press_run_rand(uint64_t n, uint64_t count, uint64_t seed)
   press_snapshot(&press_stat[1]);
 }
 
+static PRESS_LOOP void press_run_spin(uint64_t n, uint64_t rounds, uint64_t work)
+{
+  press_snapshot(&press_stat[0]);
+  for (uint64_t r = 0; r < rounds; r++)
+    for (uint64_t p = 0; p < n; p++) {
+      uint64_t left = work;
+      press_touch(p);
+      __asm__ volatile("1: dec %0\n\tjnz 1b" : "+r"(left));
+    }
+  press_snapshot(&press_stat[1]);
+}
+
 /* Sums into press_cycles[slot] the cycles of touching pages FIRST..LAST-1, one rdtsc pair
    around each store (the fault, if any, happens between them). */
 static PRESS_LOOP void press_run_timed(uint64_t first, uint64_t last, int slot)
@@ -134,12 +148,12 @@ static void press_print_delta(const char *label)
   pf_print(label, &d);
 }
 
-/* Two children loop over N pages R times each, at the same time; each prints its delta. */
-static void press_two(uint64_t n, uint64_t rounds)
+/* Two children run `press spin N R WORK` at the same time; each prints its delta. */
+static void press_two(uint64_t n, uint64_t rounds, uint64_t work)
 {
   char cmd[64];
-  snprintf(cmd, sizeof cmd, "press loop %llu %llu", (unsigned long long)n,
-           (unsigned long long)rounds);
+  snprintf(cmd, sizeof cmd, "press spin %llu %llu %llu", (unsigned long long)n,
+           (unsigned long long)rounds, (unsigned long long)work);
   pid_t a = spawn("press-a", cmd);
   pid_t b = spawn("press-b", cmd);
   REQUIRE(wait(a) == 0 && wait(b) == 0, "both children finished");
@@ -173,6 +187,8 @@ void test_main(void)
     press_run_seq(press_arg(2, PRESS_PAGES));
   else if (!strcmp(pat, "loop"))
     press_run_loop(press_arg(2, PRESS_PAGES), press_arg(3, 1000));
+  else if (!strcmp(pat, "spin"))
+    press_run_spin(press_arg(2, PRESS_PAGES), press_arg(3, 1000), press_arg(4, 1000000));
   else if (!strcmp(pat, "scan")) {
     uint64_t hot = press_arg(2, PRESS_PAGES), cold = press_arg(3, PRESS_PAGES);
     uint64_t rounds = press_arg(4, PRESS_PAGES);
@@ -187,7 +203,7 @@ void test_main(void)
     else
       press_run_rand(n, k, seed);
   } else if (!strcmp(pat, "two")) {
-    press_two(press_arg(2, PRESS_PAGES), press_arg(3, 1000));
+    press_two(press_arg(2, PRESS_PAGES), press_arg(3, 1000), press_arg(4, 1000000));
     return;
   } else if (!strcmp(pat, "cost")) {
     press_cost(press_arg(2, PRESS_PAGES));
