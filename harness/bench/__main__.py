@@ -68,6 +68,7 @@ def main(argv=None):
     if p_out:
         pressure.collect(p_out, results[:n_p])
         pressure.print_report(p_out, out)
+        pressure.print_aims(p_out, out)
         doc["pressure"] = [o.as_dict() for o in p_out]
     if cost:
         run = results[n_p]

@@ -73,13 +73,16 @@ class Workload:
         self.procs = procs
         self.description = description
 
-    def refs(self):
+    def refs(self, interleave=True):
         """The whole reference string, page ids (process label, page or CODE).
 
-        Several processes are interleaved one touch each in turn: the real order is the
-        scheduler's, so only a single process's string is exact."""
+        Several processes take one touch each in turn (interleave) or run one after the
+        other: the real order is the scheduler's, so only a single process's string is
+        exact and these two bound the ways it can go."""
         out = []
         streams = [[((label, p), (label, CODE)) for p in pages] for label, pages in self.procs]
+        if not interleave:
+            return [r for s in streams for pair in s for r in pair]
         longest = max(len(s) for s in streams)
         for i in range(longest):
             for s in streams:

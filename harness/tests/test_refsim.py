@@ -78,6 +78,10 @@ class RefStringTest(unittest.TestCase):
         w = refstr.build(["press", "two", "2", "1", "5"])
         self.assertEqual([l for l, _ in w.procs], ["a", "b"])
         self.assertFalse(w.exact())
+        a, b = ("a", "code"), ("b", "code")
+        self.assertEqual(w.refs(), [("a", 0), a, ("b", 0), b, ("a", 1), a, ("b", 1), b])
+        self.assertEqual(w.refs(interleave=False),
+                         [("a", 0), a, ("a", 1), a, ("b", 0), b, ("b", 1), b])
 
     def test_code_page_between_touches(self):
         w = refstr.build(["press", "seq", "2"])
