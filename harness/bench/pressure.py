@@ -13,6 +13,7 @@ from harness.bench import refsim, refstr, report, runs
 KERNEL_POLICIES = ["fifo", "clock", "random", "2q"]
 FAULTS_RE = re.compile(r"^\((\S+)\) loop faults: total (\d+) file (\d+) zero (\d+) stack (\d+) "
                        r"swapin (\d+) wp (\d+) invalid (\d+)$")
+WINDOW_RE = re.compile(r"^\(\S+\) loop window: (\d+) (\d+)$")
 COST_RE = re.compile(r"^\(\S+\) cost: (\d+) touches (with free frames|evicting a dirty page|"
                      r"of swapped-out pages): (\d+) cycles$")
 COST_KEYS = {"with free frames": "free", "evicting a dirty page": "evict",
@@ -38,6 +39,18 @@ def loop_faults(run):
     total, file_, zero, stack, swapin, wp, invalid = [sum(c) for c in zip(*rows)]
     return {"faults": total, "cold": zero, "major": file_ + swapin, "array": zero + swapin,
             "code": file_, "other": stack + wp + invalid, "processes": len(rows)}
+
+
+def overlap(run):
+    """For a run whose processes printed their loop windows (TSC at start and end): the
+    time all the loops ran at once as a fraction of the shortest loop; None without them."""
+    wins = [WINDOW_RE.match(l) for l in run.lines()]
+    wins = [(int(m.group(1)), int(m.group(2))) for m in wins if m]
+    if len(wins) < 2:
+        return None
+    both = min(e for _, e in wins) - max(s for s, _ in wins)
+    shortest = min(e - s for s, e in wins)
+    return max(0, both) / shortest if shortest > 0 else 0.0
 
 
 def simulate(workload, frames):
@@ -81,6 +94,9 @@ class Outcome:
             seq = refsim.fifo(self.workload.refs(interleave=False), self.frames,
                               self.workload.initial())
             detail += "; one process after the other: %d" % seq.faults
+            ov = overlap(self.runs["fifo"])
+            if ov is not None:
+                detail += "; the loops ran at the same time for %.0f%% of the shorter" % (100 * ov)
         if k["array"] == s["array"] and k["code"] == s["code"]:
             return "exact", detail
         return "off by %+d" % diff, detail

@@ -96,16 +96,22 @@ static PRESS_LOOP void press_run_rand(uint64_t n, uint64_t count, uint64_t seed)
   press_snapshot(&press_stat[1]);
 }
 
+/* Also stores the TSC at the loop's start and end in press_cycles[0..1] (after the second
+   snapshot), so that `two` can tell how much its children's loops overlapped in time. */
 static PRESS_LOOP void press_run_spin(uint64_t n, uint64_t rounds, uint64_t work)
 {
   press_snapshot(&press_stat[0]);
+  uint64_t t0 = press_rdtsc();
   for (uint64_t r = 0; r < rounds; r++)
     for (uint64_t p = 0; p < n; p++) {
       uint64_t left = work;
       press_touch(p);
       __asm__ volatile("1: dec %0\n\tjnz 1b" : "+r"(left));
     }
+  uint64_t t1 = press_rdtsc();
   press_snapshot(&press_stat[1]);
+  press_cycles[0] = t0;
+  press_cycles[1] = t1;
 }
 
 /* Sums into press_cycles[slot] the cycles of touching pages FIRST..LAST-1, one rdtsc pair
@@ -187,9 +193,11 @@ void test_main(void)
     press_run_seq(press_arg(2, PRESS_PAGES));
   else if (!strcmp(pat, "loop"))
     press_run_loop(press_arg(2, PRESS_PAGES), press_arg(3, 1000));
-  else if (!strcmp(pat, "spin"))
+  else if (!strcmp(pat, "spin")) {
     press_run_spin(press_arg(2, PRESS_PAGES), press_arg(3, 1000), press_arg(4, 1000000));
-  else if (!strcmp(pat, "scan")) {
+    msg("loop window: %llu %llu", (unsigned long long)press_cycles[0],
+        (unsigned long long)press_cycles[1]);
+  } else if (!strcmp(pat, "scan")) {
     uint64_t hot = press_arg(2, PRESS_PAGES), cold = press_arg(3, PRESS_PAGES);
     uint64_t rounds = press_arg(4, PRESS_PAGES);
     REQUIRE(hot + cold * rounds <= PRESS_PAGES, "press scan: at most %d pages", PRESS_PAGES);
