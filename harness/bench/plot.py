@@ -8,9 +8,10 @@ COLORS = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da
 LEFT, WIDTH, BAR, GAP = 150, 460, 9, 12
 
 
-def _group_panel(title, groups, series, scale, label, y0):
+def _group_panel(title, groups, series, scale, label, y0, mark=None):
     """SVG elements of one panel and its height. groups: [(name, {series: value})];
-    scale(v) -> 0..1 bar length; label(v) -> text beside the bar."""
+    scale(v) -> 0..1 bar length; label(v) -> text beside the bar; mark: a value to draw a
+    dashed vertical line at."""
     out = ['<text x="10" y="%d" font-size="14">%s</text>' % (y0 + 14, escape(title))]
     for i, s in enumerate(series):
         x = LEFT + (i % 4) * 150
@@ -34,6 +35,11 @@ def _group_panel(title, groups, series, scale, label, y0):
             out.append('<text x="%.1f" y="%d" font-size="8">%s</text>'
                        % (LEFT + w + 3, yy + BAR - 1, escape(label(v))))
         y += len(series) * BAR + GAP
+    if mark is not None:
+        x = LEFT + WIDTH * scale(mark)
+        top = y0 + 30 + ((len(series) + 3) // 4) * 14
+        out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#333" '
+                   'stroke-dasharray="3,3"/>' % (x, top - 4, x, y - GAP))
     return out, y - y0
 
 
@@ -45,7 +51,8 @@ def write(path, pressure_groups, pressure_series, fork_groups, fork_series):
     if pressure_groups:
         vmax = max([1.0] + [v for _, d in pressure_groups for v in d.values() if v is not None])
         els, h = _group_panel("Page faults / OPT's, first touches included (1 = optimal)", pressure_groups,
-                              pressure_series, lambda v: v / vmax, lambda v: "%.2f" % v, top)
+                              pressure_series, lambda v: v / vmax, lambda v: "%.2f" % v, top,
+                              mark=1.0)
         body += els
         top += h + 20
     if fork_groups:

@@ -10,7 +10,7 @@ import re
 
 from harness.bench import refsim, refstr, report, runs
 
-KERNEL_POLICIES = ["fifo", "clock", "random", "2q"]
+KERNEL_POLICIES = ["fifo", "clock", "random", "2q", "default"]   # default: no -evict
 FAULTS_RE = re.compile(r"^\((\S+)\) loop faults: total (\d+) file (\d+) zero (\d+) stack (\d+) "
                        r"swapin (\d+) wp (\d+) invalid (\d+)$")
 WINDOW_RE = re.compile(r"^\(\S+\) loop window: (\d+) (\d+)$")
@@ -121,6 +121,11 @@ def pick_stats(stats):
     return {k: stats[k] for k in STATS_KEYS if k in stats}
 
 
+def evict_options(policy):
+    """Kernel options that select POLICY ("default": none, the kernel's own choice)."""
+    return [] if policy == "default" else ["-evict=%s" % policy]
+
+
 def plan(policies):
     """(outcomes, [(test, extra options)]) for every press workload except the cost one."""
     outcomes, pairs = [], []
@@ -129,7 +134,7 @@ def plan(policies):
             continue
         o = Outcome(t, policies)
         outcomes.append(o)
-        pairs += [(t, ["-evict=%s" % p]) for p in policies]
+        pairs += [(t, evict_options(p)) for p in policies]
     return outcomes, pairs
 
 
