@@ -9,7 +9,7 @@
    Cycles are rdtsc differences: under Bochs one per emulated instruction, plus the time
    skipped while the CPU is halted. "fork cycles" is the parent's fork() call, "reaped"
    is from before fork() until wait() returned in the parent. */
-#include "tests/lib.h"
+#include "tests/bench/pfdiff.h"
 
 const char *test_name = "forkb";
 
@@ -48,9 +48,8 @@ static uint64_t forkb_arg(void)
 
 static void forkb_print_delta(const char *label, const struct pfstat *a, const struct pfstat *b)
 {
-  struct pfstat d = {b->total - a->total,    b->file - a->file,     b->zero - a->zero,
-                     b->stack - a->stack,    b->swapin - a->swapin, b->wp - a->wp,
-                     b->invalid - a->invalid};
+  struct pfstat d;
+  bench_pf_diff(a, b, &d);
   pf_print(label, &d);
 }
 

@@ -16,6 +16,7 @@
    registers, so between two touches the only other page it references is that code page.
    The loop reads its counters with an inline pfstat at its start and end; the printed
    delta ("loop faults: ...") counts the loop's own faults only. */
+#include "tests/bench/pfdiff.h"
 #include "tests/bench/press-rng.h"
 #include "tests/lib.h"
 
@@ -146,11 +147,8 @@ static uint64_t press_arg(int i, uint64_t max)
 
 static void press_print_delta(const char *label)
 {
-  struct pfstat d = {
-      press_stat[1].total - press_stat[0].total,    press_stat[1].file - press_stat[0].file,
-      press_stat[1].zero - press_stat[0].zero,      press_stat[1].stack - press_stat[0].stack,
-      press_stat[1].swapin - press_stat[0].swapin,  press_stat[1].wp - press_stat[0].wp,
-      press_stat[1].invalid - press_stat[0].invalid};
+  struct pfstat d;
+  bench_pf_diff(&press_stat[0], &press_stat[1], &d);
   pf_print(label, &d);
 }
 
