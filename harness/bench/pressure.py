@@ -41,16 +41,10 @@ def loop_faults(run):
             "code": file_, "other": stack + wp + invalid, "processes": len(rows)}
 
 
-def overlap(run):
-    """For a run whose processes printed their loop windows (TSC at start and end): the
-    time all the loops ran at once as a fraction of the shortest loop; None without them."""
+def windows(run):
+    """The (start, end) TSC of each process's loop, for runs whose processes print them."""
     wins = [WINDOW_RE.match(l) for l in run.lines()]
-    wins = [(int(m.group(1)), int(m.group(2))) for m in wins if m]
-    if len(wins) < 2:
-        return None
-    both = min(e for _, e in wins) - max(s for s, _ in wins)
-    shortest = min(e - s for s, e in wins)
-    return max(0, both) / shortest if shortest > 0 else 0.0
+    return [(int(m.group(1)), int(m.group(2))) for m in wins if m]
 
 
 def simulate(workload, frames):
@@ -94,9 +88,10 @@ class Outcome:
             seq = refsim.fifo(self.workload.refs(interleave=False), self.frames,
                               self.workload.initial())
             detail += "; one process after the other: %d" % seq.faults
-            ov = overlap(self.runs["fifo"])
-            if ov is not None:
-                detail += "; the loops ran at the same time for %.0f%% of the shorter" % (100 * ov)
+            wins = windows(self.runs["fifo"])
+            if wins:
+                detail += "; loops ran (Mcycles) " + ", ".join(
+                    "%.1f-%.1f" % (a / 1e6, b / 1e6) for a, b in wins)
         if k["array"] == s["array"] and k["code"] == s["code"]:
             return "exact", detail
         return "off by %+d" % diff, detail

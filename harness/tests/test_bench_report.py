@@ -70,12 +70,10 @@ class PressureTest(unittest.TestCase):
                              "other": 0, "processes": 2})
         self.assertIsNone(pressure.loop_faults(make_run("press seq 4", [])))
 
-    def test_overlap_of_loop_windows(self):
+    def test_loop_windows(self):
         r = make_run("press two 4 2 9", ["(press) loop window: 100 200", "(press) loop window: 150 400"])
-        self.assertEqual(pressure.overlap(r), 0.5)
-        r = make_run("press two 4 2 9", ["(press) loop window: 100 200", "(press) loop window: 300 400"])
-        self.assertEqual(pressure.overlap(r), 0.0)
-        self.assertIsNone(pressure.overlap(make_run("press seq 4", [])))
+        self.assertEqual(pressure.windows(r), [(100, 200), (150, 400)])
+        self.assertEqual(pressure.windows(make_run("press seq 4", [])), [])
 
     def test_fifo_check(self):
         t = FakeTest("press loop 6 3", ["-ul=4"])
