@@ -6,7 +6,7 @@ import tempfile
 import unittest
 import xml.dom.minidom
 
-from harness.bench import forks, others, plot, pressure, report, runs
+from harness.vmbench import forks, others, plot, pressure, report, runs
 
 STATS = ("STATS tsc=5000 boot_tsc=1000 pf_total=9 upool_used=0 kpool_used=20 kpool_boot=20 "
          "swap_out=64 swap_in=32 fork_copied=0 pf_wp_copy=41")
@@ -106,7 +106,7 @@ class ForkTest(unittest.TestCase):
         lines = ["(forkb) child pages written: 41", "(forkb) child write cycles: 500",
                  "(forkb) child faults: total 41 file 0 zero 0 stack 0 swapin 0 wp 41 invalid 0",
                  "(forkb) forks: 1", "(forkb) fork cycles: 1500", "(forkb) reaped cycles: 9000"]
-        o = forks.Outcome(FakeTest("forkb touch 1"))
+        o = forks.Outcome(FakeTest("forkb touch 1"), forks.MODES)
         o.take("cow", make_run("forkb touch 1", lines))
         o.take("eager", make_run("forkb touch 1", ["(forkb) fork cycles: 200000"]))
         self.assertEqual(o.fig["cow"]["child_faults"]["wp"], 41)
@@ -146,8 +146,9 @@ class CommandLineTest(unittest.TestCase):
         import subprocess
         import sys
         from harness.common import ROOT
-        for argv in (["--policies", "clock"], ["-j", "0"], ["--only", "x"]):
-            r = subprocess.run([sys.executable, "-m", "harness.bench"] + argv, cwd=ROOT,
+        for argv in (["--policies", "clock"], ["-j", "0"], ["--only", "x"], ["--fork", "lazy"],
+                     ["--boot-img", "/nonexistent"]):
+            r = subprocess.run([sys.executable, "-m", "harness.vmbench"] + argv, cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             self.assertEqual(r.returncode, 2, argv)
             self.assertEqual(len(r.stderr.decode().strip().splitlines()), 1, r.stderr)

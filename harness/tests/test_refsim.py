@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness.bench import refsim, refstr
+from harness.vmbench import refsim, refstr
 from harness.common import ROOT
 
 # The textbook string that shows Belady's anomaly for FIFO.

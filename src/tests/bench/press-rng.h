@@ -1,5 +1,5 @@
 /* The pseudo-random generator of the memory-pressure workloads (press.c). The harness
-   rebuilds their reference strings with the same generator (harness/bench/refstr.py), and
+   rebuilds their reference strings with the same generator (harness/vmbench/refstr.py), and
    harness/tests/test_refsim.py compiles this header on the host to check that the two
    give the same numbers. Only <stdint.h>: it builds for the host and for user programs. */
 #ifndef TESTS_BENCH_PRESS_RNG_H

@@ -1,5 +1,5 @@
 /* Bench: memory-pressure workloads whose page reference string is known by construction;
-   harness/bench/refstr.py rebuilds it from the same command line. Usage: press PATTERN ARGS
+   harness/vmbench/refstr.py rebuilds it from the same command line. Usage: press PATTERN ARGS
      seq N          one pass over pages 0..N-1
      loop N R       R cyclic passes over pages 0..N-1
      scan H C R     R rounds, each: the H hot pages 0..H-1, then C cold pages never

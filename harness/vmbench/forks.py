@@ -4,7 +4,7 @@ side. A kernel without the -fork option copies eagerly: its eager column is then
 no option and its cow column is n/a."""
 import re
 
-from harness.bench import report, runs
+from harness.vmbench import report, runs
 
 MODES = ["eager", "cow"]
 VALUE_RE = re.compile(r"^\(\S+\) (forks|fork cycles|reaped cycles|chain cycles per level|"
@@ -35,8 +35,9 @@ def figures(run):
 
 
 class Outcome:
-    def __init__(self, test):
+    def __init__(self, test, modes):
         self.test = test
+        self.modes = list(modes)
         self.runs = {}
         self.fig = {}
         self.notes = []
@@ -62,9 +63,10 @@ class Outcome:
                               "figures": self.fig.get(m)} for m, r in self.runs.items()}}
 
 
-def plan():
-    outcomes = [Outcome(t) for t in runs.bench_tests("forkb")]
-    pairs = [(o.test, ["-fork=%s" % m]) for o in outcomes for m in MODES]
+def plan(modes):
+    """(outcomes, [(test, extra options)]) for every forkb workload in each of MODES."""
+    outcomes = [Outcome(t, modes) for t in runs.bench_tests("forkb")]
+    pairs = [(o.test, ["-fork=%s" % m]) for o in outcomes for m in o.modes]
     return outcomes, pairs
 
 
@@ -73,7 +75,7 @@ def collect(outcomes, results, jobs):
     it = iter(results)
     again = []
     for o in outcomes:
-        for m in MODES:
+        for m in o.modes:
             run = next(it)
             o.take(m, run)
             if m == "eager" and run.status == "unsupported":
@@ -97,7 +99,7 @@ def print_report(outcomes, out):
     rows = []
     for o in outcomes:
         eager = o.cost("eager")
-        for m in MODES:
+        for m in o.modes:
             f = o.fig.get(m)
             if f is None:
                 rows.append([o.test.name, m, "n/a: " + o.runs[m].detail] + [""] * 7)

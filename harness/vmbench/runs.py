@@ -1,6 +1,6 @@
 """Boots the benchmark workloads: exactly the machine `make check` boots for a test.
 
-The only module of harness/bench that uses the rest of the harness, and only through
+The only module of harness/vmbench that uses the rest of the harness, and only through
 these pieces: testcfg.load_tests / Test (the test declarations and their kernel command
 line, files, memory, swap and limits), machine.RunSpec / Machine.run (one run under
 Bochs), verdict.parse_stats (the STATS line).

@@ -8,7 +8,7 @@ pages (zero-fill + swap-in) and the loop's code page (file) counted apart.
 """
 import re
 
-from harness.bench import refsim, refstr, report, runs
+from harness.vmbench import refsim, refstr, report, runs
 
 KERNEL_POLICIES = ["fifo", "clock", "random", "2q", "default"]   # default: no -evict
 FAULTS_RE = re.compile(r"^\((\S+)\) loop faults: total (\d+) file (\d+) zero (\d+) stack (\d+) "

@@ -1,7 +1,7 @@
 """The other VM workloads of `make bench` (bench = yes tests whose program is neither press
 nor forkb, e.g. src/tests/bench/bench-*.c): one run each under the kernel's defaults, page
 faults by kind against the pages that received a frame, and emulated cycles per fault."""
-from harness.bench import report, runs
+from harness.vmbench import report, runs
 
 KINDS = [("pf_file", "file"), ("pf_zero", "zero"), ("pf_stack", "stack"),
          ("pf_swapin", "swap-in"), ("pf_wp", "wp"), ("pf_invalid", "invalid")]

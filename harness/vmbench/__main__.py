@@ -1,9 +1,9 @@
-"""make bench, the VM workloads (python3 -m harness.bench): memory pressure against the
+"""make bench, the VM workloads (python3 -m harness.vmbench): memory pressure against the
 simulated policies, the cost of a swap-out and a swap-in, fork eager against
 copy-on-write, and the other bench = yes workloads. Prints the tables, writes build/results/bench.json and bench.svg.
 
-usage: python3 -m harness.bench [-j JOBS] [--policies fifo,clock,...] [--results DIR]
-                                [--only pressure|fork|other] [--boot-img PATH]
+usage: python3 -m harness.vmbench [-j JOBS] [--policies fifo,clock,...] [--evict NAME]
+            [--fork eager|cow] [--only pressure|fork|other] [--boot-img PATH] [--results DIR]
 Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
 crashed, timed out or leaked, 2 on bad arguments.
 """
@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from harness.bench import forks, others, plot, pressure, runs
+from harness.vmbench import forks, others, plot, pressure, runs
 from harness.common import RESULTS, HarnessError, die
 
 
@@ -23,10 +23,14 @@ class Parser(argparse.ArgumentParser):
 
 
 def parse_args(argv):
-    ap = Parser(prog="bench", description="Kestrel VM benchmarks")
+    ap = Parser(prog="vmbench", description="Kestrel VM benchmarks")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--policies", default=",".join(pressure.KERNEL_POLICIES),
                     help="kernel eviction policies, comma-separated (-evict=NAME)")
+    ap.add_argument("--evict", metavar="NAME",
+                    help="measure only this kernel policy (and fifo, for the model check)")
+    ap.add_argument("--fork", metavar="MODE", choices=forks.MODES,
+                    help="run the fork workloads only with -fork=MODE")
     ap.add_argument("--results", default=RESULTS)
     ap.add_argument("--only", choices=("pressure", "fork", "other"))
     ap.add_argument("--boot-img", help="boot disk of another kernel (default build/boot.img)")
@@ -36,6 +40,8 @@ def parse_args(argv):
     if args.boot_img and not os.path.isfile(args.boot_img):
         raise HarnessError("no boot disk %s" % args.boot_img)
     args.policies = [p for p in args.policies.split(",") if p]
+    if args.evict:
+        args.policies = ["fifo"] + ([args.evict] if args.evict != "fifo" else [])
     if not args.policies or "fifo" not in args.policies:
         raise HarnessError("--policies must include fifo (the model check needs it)")
     return args
@@ -53,7 +59,7 @@ def main(argv=None):
         cost = pressure.cost_test()
         pairs += p_pairs + ([(cost, [])] if cost else [])
     if args.only in (None, "fork"):
-        f_out, f_pairs = forks.plan()
+        f_out, f_pairs = forks.plan([args.fork] if args.fork else forks.MODES)
         pairs += f_pairs
     o_tests = []
     if args.only in (None, "other"):
@@ -61,7 +67,7 @@ def main(argv=None):
         pairs += o_pairs
     if not pairs:
         raise HarnessError("no bench workloads declared (bench = yes, program press or forkb)")
-    out.write("bench: %d runs on %d jobs\n" % (len(pairs), args.jobs))
+    out.write("vmbench: %d runs on %d jobs\n" % (len(pairs), args.jobs))
     out.flush()
     results = runs.boot_all(args.jobs, pairs)
     n_p = sum(len(o.policies) for o in p_out)
@@ -75,7 +81,7 @@ def main(argv=None):
         fig = pressure.cost_figures(run)
         pressure.print_cost(run, fig, out)
         doc["swap_cost"] = fig if fig else {"status": run.status, "detail": run.detail}
-    n_f = n_p + (1 if cost else 0) + 2 * len(f_out)
+    n_f = n_p + (1 if cost else 0) + sum(len(o.modes) for o in f_out)
     o_runs = results[n_f:]
     if f_out:
         forks.collect(f_out, results[n_p + (1 if cost else 0):n_f], args.jobs)
@@ -84,7 +90,7 @@ def main(argv=None):
     if o_runs:
         others.print_report(o_runs, out)
         doc["other"] = [others.as_dict(r) for r in o_runs]
-    all_runs = ([r for o in p_out for r in o.runs.values()] + [o.runs[m] for o in f_out for m in o.runs]
+    all_runs = ([r for o in p_out for r in o.runs.values()] + [r for o in f_out for r in o.runs.values()]
                 + ([results[n_p]] if cost else []) + o_runs)
     failed = [r for r in all_runs if r.status == "failed" and not unsupported_workload(r)]
     os.makedirs(args.results, exist_ok=True)
@@ -95,11 +101,12 @@ def main(argv=None):
     spath = os.path.join(args.results, "bench.svg")
     series = ["sim %s" % p for p in ("fifo", "clock", "lru")] + ["kernel %s" % p for p in args.policies]
     plot.write(spath, pressure_groups(p_out), series,
-               [(o.test.name, {m: o.cost(m) for m in forks.MODES}) for o in f_out], forks.MODES)
+               [(o.test.name, {m: o.cost(m) for m in o.modes}) for o in f_out],
+               f_out[0].modes if f_out else [])
     out.write("\nwrote %s and %s\n" % (os.path.relpath(jpath), os.path.relpath(spath)))
     for r in failed:
         out.write("FAILED %s %s: %s\n" % (r.test.id, " ".join(r.extra), r.detail))
-    out.write("bench: %d runs, %d failed, %d not supported by this kernel (%.0f s)\n" % (
+    out.write("vmbench: %d runs, %d failed, %d not supported by this kernel (%.0f s)\n" % (
         len(all_runs), len(failed), sum(1 for r in all_runs if r not in failed and r.status != "ok"),
         time.monotonic() - t0))
     return 1 if failed else 0
@@ -129,8 +136,8 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except HarnessError as e:
-        die("bench", e)
+        die("vmbench", e)
     except KeyboardInterrupt:
         runs.abort()
-        sys.stdout.write("\nbench: interrupted; every emulator stopped\n")
+        sys.stdout.write("\nvmbench: interrupted; every emulator stopped\n")
         sys.exit(130)
