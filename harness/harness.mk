@@ -26,10 +26,11 @@ accept: all
 	@$(if $(TESTS),,echo "make accept needs TESTS='suite/name ...' (accepting every baseline at once is deliberate: TESTS='*')"; exit 2)
 	@$(HARNESS) accept $(HARNESS_ARGS) $(if $(OUTPUT),--with-output)
 
-# VM workload benchmark (harness/vmbench.py, when present), then ticks and cycles of the
-# selected tests against the accepted baselines.
+# VM workloads (python3 -m harness.vmbench: memory pressure against simulated policies, swap
+# cost, fork eager against copy-on-write), then ticks and cycles of the selected tests
+# against the accepted baselines. With TESTS, only the latter.
 bench: all
-	@if [ -f harness/vmbench.py ] && [ -z "$(TESTS)" ]; then $(PYTHON) harness/vmbench.py $(if $(JOBS),--jobs $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
+	@if [ -z "$(TESTS)" ]; then $(PYTHON) -m harness.vmbench $(if $(JOBS),-j $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
 	@$(HARNESS) bench --no-unit $(HARNESS_ARGS)
 
 unit:

@@ -5,10 +5,12 @@
    and the policy; see vm_int.h for the lock order. */
 
 #include "lib/debug.h"
+#include "devices/timer.h"
 #include "threads/interrupt.h"
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/palloc.h"
+#include "threads/thread.h"
 #include "threads/vaddr.h"
 #include "vm/vm_int.h"
 
@@ -142,16 +144,21 @@ static enum evict_kind frame_write_out(struct frame *f)
 }
 
 /* Needs: frame_lock held. Evicts one frame chosen by the policy; returns it pinned and
-   empty, or NULL if no candidate could be evicted. */
-static struct frame *frame_evict(void)
+   empty, or NULL if no candidate could be evicted (*BUSY: some were skipped only because
+   another thread held their space's lock, so waiting may help). */
+static struct frame *frame_evict(bool *busy)
 {
   static const enum vm_stat counter[] = {
       [EVICT_SWAP] = VM_EVICT_SWAP, [EVICT_WRITE] = VM_EVICT_WRITE, [EVICT_DROP] = VM_EVICT_DROP};
   struct owners o;
   struct frame *f;
   for (vm_policy->begin(); (f = vm_policy->next()) != NULL;) {
-    if (f->pinned || f->rmap == NULL || !owners_try_lock(f, &o))
+    if (f->pinned || f->rmap == NULL)
       continue;
+    if (!owners_try_lock(f, &o)) {
+      *busy = true;
+      continue;
+    }
     frame_set_pin(f, true);
     vm_policy->remove(f, true);
     f->listed = false;
@@ -168,20 +175,32 @@ static struct frame *frame_evict(void)
   return NULL;
 }
 
+/* How many timer ticks frame_alloc waits, one at a time, when every candidate was busy or
+   pinned, before it gives up: each tick lets the holders finish their fault (usually a
+   disk transfer) and drop their lock. */
+#define FRAME_ALLOC_ROUNDS 200
+
 struct frame *frame_alloc(void)
 {
-  lock_acquire(&frame_lock);
   struct frame *f = NULL;
-  void *kva = palloc_get_page(PAL_USER);
-  if (kva != NULL) {
-    f = frame_of_kva(kva);
-    ASSERT(f->rmap == NULL && !f->listed && !f->pinned);
-    if (++frames_in_use > frames_peak)
-      frames_peak = frames_in_use;
-    frame_set_pin(f, true);
-  } else
-    f = frame_evict();
-  lock_release(&frame_lock);
+  for (unsigned round = 0; f == NULL && round < FRAME_ALLOC_ROUNDS; round++) {
+    bool busy = false;
+    if (round > 0)
+      timer_sleep(1);
+    lock_acquire(&frame_lock);
+    void *kva = palloc_get_page(PAL_USER);
+    if (kva != NULL) {
+      f = frame_of_kva(kva);
+      ASSERT(f->rmap == NULL && !f->listed && !f->pinned);
+      if (++frames_in_use > frames_peak)
+        frames_peak = frames_in_use;
+      frame_set_pin(f, true);
+    } else
+      f = frame_evict(&busy);
+    lock_release(&frame_lock);
+    if (!busy && frames_pinned == 0)
+      break;
+  }
   return f;
 }
 

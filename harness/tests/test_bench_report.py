@@ -1,0 +1,159 @@
+"""Unit tests of the benchmark's console parsing, classification, tables and plot, on
+synthetic consoles (no emulator)."""
+import io
+import os
+import tempfile
+import unittest
+import xml.dom.minidom
+
+from harness.vmbench import forks, others, plot, pressure, report, runs
+
+STATS = ("STATS tsc=5000 boot_tsc=1000 pf_total=9 upool_used=0 kpool_used=20 kpool_boot=20 "
+         "swap_out=64 swap_in=32 fork_copied=0 pf_wp_copy=41")
+
+
+class FakeTest:
+    def __init__(self, cmdline, kernel_args=()):
+        self.cmdline = cmdline
+        self.name = self.id = cmdline.replace(" ", "-")
+        self.kernel_args = list(kernel_args)
+
+
+class FakeResult:
+    def __init__(self, text, status="poweroff", detail=""):
+        self.console = text.encode()
+        self.status = status
+        self.detail = detail
+
+    def text(self):
+        return self.console.decode()
+
+
+def console(cmdline, lines, stats=STATS, exit_status=0):
+    prog = cmdline.split()[0]
+    return "\n".join(["Kestrel booting with 20480 kB RAM...", "Boot complete.",
+                      "Executing '%s':" % cmdline] + lines
+                     + ["%s: exit(%d)" % (prog, exit_status), "Execution of '%s' complete." % cmdline,
+                        stats, "Powering off..."]) + "\n"
+
+
+def make_run(cmdline, lines, extra=(), **kw):
+    t = FakeTest(cmdline)
+    return runs.Run(t, extra, FakeResult(console(cmdline, lines, **kw)))
+
+
+class ClassifyTest(unittest.TestCase):
+    def test_ok(self):
+        self.assertEqual(make_run("press seq 4", []).status, "ok")
+
+    def test_unknown_option_is_unsupported(self):
+        t = FakeTest("press seq 4")
+        r = runs.Run(t, ["-evict=2q"], FakeResult("Unknown option: -evict=2q (options: ...)\n"))
+        self.assertEqual((r.status, r.detail), ("unsupported", "kernel has no option -evict=2q"))
+
+    def test_failures(self):
+        self.assertEqual(make_run("press seq 4", [], exit_status=-1).status, "failed")
+        leak = STATS.replace("upool_used=0", "upool_used=3")
+        self.assertIn("leaked", make_run("press seq 4", [], stats=leak).detail)
+        slot = STATS + " swap_used=2"
+        self.assertIn("swap_used=2", make_run("press seq 4", [], stats=slot).detail)
+        t = FakeTest("press seq 4")
+        r = runs.Run(t, [], FakeResult("PANIC at x.c:1 in f: no\n", status="panic"))
+        self.assertEqual(r.status, "failed")
+
+
+class PressureTest(unittest.TestCase):
+    def test_loop_faults_sum_over_processes(self):
+        line = "(press) loop faults: total 10 file 2 zero 5 stack 0 swapin 3 wp 0 invalid 0"
+        k = pressure.loop_faults(make_run("press two 4 2", [line, line]))
+        self.assertEqual(k, {"faults": 20, "cold": 10, "major": 10, "array": 16, "code": 4,
+                             "other": 0, "processes": 2})
+        self.assertIsNone(pressure.loop_faults(make_run("press seq 4", [])))
+
+    def test_loop_windows(self):
+        r = make_run("press two 4 2 9", ["(press) loop window: 100 200", "(press) loop window: 150 400"])
+        self.assertEqual(pressure.windows(r), [(100, 200), (150, 400)])
+        self.assertEqual(pressure.windows(make_run("press seq 4", [])), [])
+
+    def test_fifo_check(self):
+        t = FakeTest("press loop 6 3", ["-ul=4"])
+        o = pressure.Outcome(t, ["fifo"])
+        s = o.sim["fifo"]
+        line = ("(press) loop faults: total %d file %d zero 6 stack 0 swapin %d wp 0 invalid 0"
+                % (s["faults"], s["code"], s["array"] - 6))
+        o.take("fifo", runs.Run(t, ["-evict=fifo"], FakeResult(console(t.cmdline, [line]))))
+        self.assertEqual(o.fifo_check()[0], "exact")
+        line = line.replace("zero 6", "zero 7").replace("total %d" % s["faults"],
+                                                        "total %d" % (s["faults"] + 1))
+        o.take("fifo", runs.Run(t, ["-evict=fifo"], FakeResult(console(t.cmdline, [line]))))
+        self.assertEqual(o.fifo_check()[0], "off by +1")
+        out = io.StringIO()
+        pressure.print_report([o], out)
+        self.assertIn("off by +1", out.getvalue())
+
+    def test_cost_figures(self):
+        lines = ["(press) cost: 32 touches with free frames: 32000 cycles",
+                 "(press) cost: 64 touches evicting a dirty page: 320000 cycles",
+                 "(press) cost: 32 touches of swapped-out pages: 288000 cycles"]
+        f = pressure.cost_figures(make_run("press cost 64", lines))
+        self.assertEqual((f["zero_fill_fault"], f["swap_out"], f["swap_in_fault"]),
+                         (1000, 4000, 5000))
+        self.assertIsNone(pressure.cost_figures(make_run("press cost 64", lines[:2])))
+
+
+class ForkTest(unittest.TestCase):
+    def test_figures_and_ratio(self):
+        lines = ["(forkb) child pages written: 41", "(forkb) child write cycles: 500",
+                 "(forkb) child faults: total 41 file 0 zero 0 stack 0 swapin 0 wp 41 invalid 0",
+                 "(forkb) forks: 1", "(forkb) fork cycles: 1500", "(forkb) reaped cycles: 9000"]
+        o = forks.Outcome(FakeTest("forkb touch 1"), forks.MODES)
+        o.take("cow", make_run("forkb touch 1", lines))
+        o.take("eager", make_run("forkb touch 1", ["(forkb) fork cycles: 200000"]))
+        self.assertEqual(o.fig["cow"]["child_faults"]["wp"], 41)
+        self.assertEqual(o.fig["cow"]["stats"]["pf_wp_copy"], 41)
+        self.assertEqual(o.cost("cow"), 2000)
+        out = io.StringIO()
+        forks.print_report([o], out)
+        self.assertIn("0.01", out.getvalue())
+
+
+class ReportTest(unittest.TestCase):
+    def test_table_and_ratio(self):
+        out = io.StringIO()
+        report.table(["a", "bb"], [["xyz", 1], ["q", 22]], out)
+        self.assertEqual(out.getvalue(), "a    bb\nxyz   1\nq    22\n")
+        self.assertEqual(report.ratio(3, 2), "1.50")
+        self.assertEqual(report.ratio(0, 0), "1.00")
+        self.assertEqual(report.ratio(1, 0), "inf")
+        self.assertEqual(report.cell(None), "n/a")
+
+    def test_other_row_without_stats(self):
+        r = make_run("bench-seq", [], exit_status=-1)
+        self.assertTrue(others.row(r)[1].startswith("n/a"))
+
+    def test_plot_is_well_formed_svg(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "b.svg")
+            plot.write(path, [("press-loop", {"sim fifo": 2.4, "kernel 2q": None})],
+                       ["sim fifo", "kernel 2q"], [("fork-exit", {"eager": 10 ** 6, "cow": 2000})],
+                       ["eager", "cow"])
+            doc = xml.dom.minidom.parse(path)
+        self.assertEqual(doc.documentElement.tagName, "svg")
+
+
+class CommandLineTest(unittest.TestCase):
+    def test_bad_arguments_are_one_line(self):
+        import subprocess
+        import sys
+        from harness.common import ROOT
+        for argv in (["--policies", "clock"], ["-j", "0"], ["--only", "x"], ["--fork", "lazy"],
+                     ["--boot-img", "/nonexistent"]):
+            r = subprocess.run([sys.executable, "-m", "harness.vmbench"] + argv, cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.assertEqual(r.returncode, 2, argv)
+            self.assertEqual(len(r.stderr.decode().strip().splitlines()), 1, r.stderr)
+            self.assertNotIn("Traceback", r.stderr.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()

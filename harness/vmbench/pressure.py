@@ -1,0 +1,254 @@
+"""The memory-pressure part of `make bench` (issue 9).
+
+Every bench test whose program is `press` runs once per kernel eviction policy
+(`-evict=NAME`); its reference string is rebuilt (refstr) and simulated (refsim) with the
+frame count the test gives the kernel (`-ul=PAGES`). The FIFO check proves the model: the
+kernel's strict FIFO must fault exactly as the simulated FIFO on the same string, array
+pages (zero-fill + swap-in) and the loop's code page (file) counted apart.
+"""
+import re
+
+from harness.vmbench import refsim, refstr, report, runs
+
+KERNEL_POLICIES = ["fifo", "clock", "random", "2q", "default"]   # default: no -evict
+FAULTS_RE = re.compile(r"^\((\S+)\) loop faults: total (\d+) file (\d+) zero (\d+) stack (\d+) "
+                       r"swapin (\d+) wp (\d+) invalid (\d+)$")
+WINDOW_RE = re.compile(r"^\(\S+\) loop window: (\d+) (\d+)$")
+COST_RE = re.compile(r"^\(\S+\) cost: (\d+) touches (with free frames|evicting a dirty page|"
+                     r"of swapped-out pages): (\d+) cycles$")
+COST_KEYS = {"with free frames": "free", "evicting a dirty page": "evict",
+             "of swapped-out pages": "swapin"}
+
+
+def frames_of(test):
+    """The user-pool size the test gives the kernel (-ul=PAGES), or None."""
+    for a in test.kernel_args:
+        if a.startswith("-ul="):
+            return int(a[4:])
+    return None
+
+
+def loop_faults(run):
+    """The kernel's counts for the loops of a run, summed over its processes:
+    {faults, cold (zero-fill), major (file + swap-in), array (zero + swap-in), code (file)};
+    None when the run printed no loop counters."""
+    rows = [FAULTS_RE.match(l) for l in run.lines()]
+    rows = [[int(x) for x in m.groups()[1:]] for m in rows if m]
+    if not rows:
+        return None
+    total, file_, zero, stack, swapin, wp, invalid = [sum(c) for c in zip(*rows)]
+    return {"faults": total, "cold": zero, "major": file_ + swapin, "array": zero + swapin,
+            "code": file_, "other": stack + wp + invalid, "processes": len(rows)}
+
+
+def windows(run):
+    """The (start, end) TSC of each process's loop, for runs whose processes print them."""
+    wins = [WINDOW_RE.match(l) for l in run.lines()]
+    return [(int(m.group(1)), int(m.group(2))) for m in wins if m]
+
+
+def simulate(workload, frames):
+    """{policy: Result} of every simulator on the workload's string with FRAMES frames."""
+    refs = workload.refs()
+    return {p: refsim.simulate(p, refs, frames, workload.initial()) for p in refsim.POLICIES}
+
+
+def sim_counts(res):
+    code = res.faults_of(lambda page: page[1] == refstr.CODE)
+    return {"faults": res.faults, "cold": res.cold, "major": res.major,
+            "array": res.faults - code, "code": code}
+
+
+class Outcome:
+    """One workload: its string, simulations and kernel runs."""
+
+    def __init__(self, test, policies):
+        self.test = test
+        self.workload = refstr.build(test.cmdline.split())
+        self.frames = frames_of(test)
+        self.sim = {p: sim_counts(r) for p, r in simulate(self.workload, self.frames).items()}
+        self.policies = policies
+        self.runs = {}
+        self.kernel = {}
+
+    def take(self, policy, run):
+        self.runs[policy] = run
+        self.kernel[policy] = loop_faults(run) if run.status == "ok" else None
+
+    def fifo_check(self):
+        """(verdict, detail): 'exact', 'off' or 'n/a'."""
+        k, s = self.kernel.get("fifo"), self.sim["fifo"]
+        if k is None:
+            run = self.runs.get("fifo")
+            return "n/a", run.detail if run else "not run"
+        diff = k["faults"] - s["faults"]
+        detail = "kernel %d (array %d, code %d), simulated %d (array %d, code %d)" % (
+            k["faults"], k["array"], k["code"], s["faults"], s["array"], s["code"])
+        if not self.workload.exact():
+            seq = refsim.fifo(self.workload.refs(interleave=False), self.frames,
+                              self.workload.initial())
+            detail += "; one process after the other: %d" % seq.faults
+            wins = windows(self.runs["fifo"])
+            if wins:
+                detail += "; loops ran (Mcycles) " + ", ".join(
+                    "%.1f-%.1f" % (a / 1e6, b / 1e6) for a, b in wins)
+        if k["array"] == s["array"] and k["code"] == s["code"]:
+            return "exact", detail
+        return "off by %+d" % diff, detail
+
+    def as_dict(self):
+        return {
+            "test": self.test.id, "cmdline": self.test.cmdline,
+            "description": self.workload.description, "frames": self.frames,
+            "touches": self.workload.touches(), "distinct_pages": self.workload.distinct_pages(),
+            "exact_string": self.workload.exact(), "simulated": self.sim,
+            "kernel": {p: {"status": r.status, "detail": r.detail, "faults": self.kernel.get(p),
+                           "stats": pick_stats(r.stats)} for p, r in self.runs.items()},
+            "fifo_check": dict(zip(("verdict", "detail"), self.fifo_check())),
+        }
+
+
+STATS_KEYS = ("tsc", "boot_tsc", "pf_total", "pf_major", "pf_minor", "evict_swap", "evict_write",
+              "evict_drop", "swap_in", "swap_out", "swap_peak", "frames_pinned")
+
+
+def pick_stats(stats):
+    return {k: stats[k] for k in STATS_KEYS if k in stats}
+
+
+def evict_options(policy):
+    """Kernel options that select POLICY ("default": none, the kernel's own choice)."""
+    return [] if policy == "default" else ["-evict=%s" % policy]
+
+
+def plan(policies):
+    """(outcomes, [(test, extra options)]) for every press workload except the cost one."""
+    outcomes, pairs = [], []
+    for t in runs.bench_tests("press"):
+        if t.cmdline.split()[1:2] == ["cost"]:
+            continue
+        o = Outcome(t, policies)
+        outcomes.append(o)
+        pairs += [(t, evict_options(p)) for p in policies]
+    return outcomes, pairs
+
+
+def collect(outcomes, results):
+    it = iter(results)
+    for o in outcomes:
+        for p in o.policies:
+            o.take(p, next(it))
+
+
+def _fault_table(outcomes, key, out):
+    """One row per workload: the KEY count (major or faults) of OPT, of each simulated policy
+    and of each kernel policy, with its ratio to OPT's."""
+    policies = outcomes[0].policies if outcomes else []
+    head = (["workload", "frames", "touches", "pages", "OPT"]
+            + ["sim %s" % p for p in ("fifo", "clock", "lru")]
+            + ["kernel %s" % p for p in policies])
+    rows = []
+    for o in outcomes:
+        best = o.sim["opt"][key]
+        row = [o.test.name + ("" if o.workload.exact() else "*"), o.frames, o.workload.touches(),
+               o.workload.distinct_pages(), best]
+        row += [report.cell(o.sim[p][key], best) for p in ("fifo", "clock", "lru")]
+        for p in policies:
+            k = o.kernel.get(p)
+            row.append(report.cell(k[key], best) if k else "n/a")
+        rows.append(row)
+    report.table(head, rows, out)
+
+
+def print_report(outcomes, out):
+    out.write("\nMemory pressure: major faults (ratio to OPT's) per workload and policy\n")
+    out.write("  sim = simulated on the workload's reference string; kernel = measured "
+              "(the loops only, pfstat)\n")
+    _fault_table(outcomes, "major", out)
+    out.write("\nMemory pressure: all faults, first touches included (ratio to OPT's)\n")
+    _fault_table(outcomes, "faults", out)
+    if any(not o.workload.exact() for o in outcomes):
+        out.write("  * several processes: simulated with their touches interleaved one by one "
+                  "(the kernel's order is the scheduler's;\n    the model check also gives "
+                  "FIFO for one process after the other)\n")
+    failed = sorted({(p, o.runs[p].detail) for o in outcomes for p in o.runs
+                     if o.runs[p].status != "ok"})
+    for p, why in failed:
+        out.write("  n/a kernel %s: %s\n" % (p, why))
+    out.write("\nModel check: kernel FIFO (-evict=fifo) against simulated FIFO, all faults of "
+              "the loops\n")
+    rows = []
+    for o in outcomes:
+        v, detail = o.fifo_check()
+        rows.append([o.test.name, v + ("" if o.workload.exact() else " (interleaving modelled)"),
+                     detail])
+    report.table(["workload", "check", "faults"], rows, out)
+
+
+def cost_test():
+    tests = [t for t in runs.bench_tests("press") if t.cmdline.split()[1:2] == ["cost"]]
+    return tests[0] if tests else None
+
+
+def cost_figures(run):
+    """Cycles of one swap-out and one swap-in from a `press cost` run, or None.
+
+    free: a zero-fill fault with a free frame; evict: the same plus evicting a dirty page to
+    swap; swapin: a fault on a swapped-out page that also evicts a dirty page. Then one
+    swap-out is evict - free and one swap-in fault is swapin - (evict - free)."""
+    if run.status != "ok":
+        return None
+    per = {}
+    for line in run.lines():
+        m = COST_RE.match(line)
+        if m:
+            per[COST_KEYS[m.group(2)]] = int(m.group(3)) / int(m.group(1))
+    if len(per) != 3:
+        return None
+    out = {"zero_fill_fault": per["free"], "fault_with_swap_out": per["evict"],
+           "swap_in_fault_with_swap_out": per["swapin"]}
+    out["swap_out"] = per["evict"] - per["free"]
+    out["swap_in_fault"] = per["swapin"] - out["swap_out"]
+    out["stats"] = pick_stats(run.stats)
+    return out
+
+
+def print_cost(run, figures, out):
+    out.write("\nSwap cost (press cost, default policy): emulated cycles per touch\n")
+    if figures is None:
+        out.write("  n/a: %s\n" % (run.detail if run.status != "ok" else "no cost lines"))
+        return
+    report.table(["fault", "cycles"], [
+        ["zero-fill, frame free", "%.0f" % figures["zero_fill_fault"]],
+        ["zero-fill + swap-out of a dirty page", "%.0f" % figures["fault_with_swap_out"]],
+        ["swap-in + swap-out of a dirty page", "%.0f" % figures["swap_in_fault_with_swap_out"]],
+        ["=> one swap-out", "%.0f" % figures["swap_out"]],
+        ["=> one swap-in fault", "%.0f" % figures["swap_in_fault"]]], out)
+    s = figures["stats"]
+    if "swap_out" in s:
+        out.write("  whole run: %d swap-outs, %d swap-ins\n" % (s["swap_out"], s.get("swap_in", 0)))
+
+
+def print_aims(outcomes, out):
+    """Issue 9's aims per kernel policy: worst ratio of its faults to kernel clock's over
+    all workloads (aim: at most 1.05 for the default policy), and its ratio to OPT on the
+    loop and scan workloads (aim: at most 1.5)."""
+    if not outcomes:
+        return
+    rows = []
+    for p in outcomes[0].policies:
+        worst, where, to_opt = None, "", []
+        for o in outcomes:
+            k, c = o.kernel.get(p), o.kernel.get("clock")
+            if k and c and c["faults"]:
+                r = k["faults"] / c["faults"]
+                if worst is None or r > worst:
+                    worst, where = r, o.test.name
+            if o.workload.pattern in ("loop", "scan") and k:
+                to_opt.append("%s %s" % (o.workload.pattern,
+                                         report.ratio(k["faults"], o.sim["opt"]["faults"])))
+        rows.append([p, "-" if worst is None else "%.2f (%s)" % (worst, where),
+                     ", ".join(to_opt) or "-"])
+    out.write("\nAims (all faults): worst against kernel clock (default policy: at most 1.05); "
+              "loop and scan against OPT (at most 1.5)\n")
+    report.table(["policy", "worst / clock", "against OPT"], rows, out)
