@@ -27,7 +27,7 @@ accept: all
 # VM workload benchmark (harness/vmbench.py, when present), then ticks and cycles of the
 # selected tests against the accepted baselines.
 bench: all
-	@if [ -f harness/vmbench.py ] && [ -z "$(TESTS)" ]; then $(PYTHON) harness/vmbench.py $(if $(JOBS),--jobs $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
+	@if [ -f harness/vmbench.py ] && [ -z "$(TESTS)" ]; then $(PYTHON) harness/vmbench.py $(if $(JOBS),--jobs $(JOBS)); fi
 	@$(HARNESS) bench --no-unit $(HARNESS_ARGS)
 
 unit:
