@@ -192,7 +192,9 @@ def judge(test, res, expected_dir, check_faults, symbolize=None, diff_ok=False):
     if not any(BANNER_RE.match(l) for l in lines):
         v.fail("FAIL", "no boot banner `Kestrel booting with N kB RAM...`")
     if "Boot complete." not in lines:
-        v.fail("FAIL", "no `Boot complete.` line")
+        rejected = [l for l in lines if l.startswith("Unknown option")]
+        v.fail("FAIL", "the kernel rejected its command line: %s" % rejected[0] if rejected
+               else "no `Boot complete.` line")
     tail = [l for l in lines if l.strip()]
     if not tail or tail[-1] != "Powering off...":
         v.fail("FAIL", "the last line is not `Powering off...`")

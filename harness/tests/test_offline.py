@@ -560,3 +560,11 @@ class RepeatTests(unittest.TestCase):
         reason, diff = repeat_difference(t, one, other, 3, "qemu")
         self.assertIn("output between the markers", reason)
         self.assertIn("+y", diff)
+
+
+class RejectedOptionTests(unittest.TestCase):
+    def test_unknown_kernel_option_is_named(self):
+        data = b"Unknown option: -evict=clock (options: -q)\n" + console(["x"]).replace(b"Boot complete.\n", b"")
+        v = verdict.judge(make_test(""), result(data), ROOT, False)
+        self.assertEqual(v.status, "FAIL")
+        self.assertIn("the kernel rejected its command line: Unknown option: -evict=clock", v.reason)
