@@ -17,7 +17,7 @@ uint64_t vm_pages_touched;
    page could not be allocated. */
 bool page_map(struct page *page)
 {
-  bool w = page->writable && page->frame->refs == 1;
+  bool w = page->writable && page->frame->refs == 1 && !frame_is_cached(page->frame);
   return mmu_map_page(page->space->pml4, (void *)page->va, frame_kva(page->frame), w);
 }
 
@@ -56,10 +56,19 @@ enum vm_fault_result page_claim(struct page *page, const void *copy_from)
    its own kind; a failed first touch forgets the page it created. */
 typedef enum vm_fault_result fault_handler(struct page *page, bool fresh, struct vm_counters *proc);
 
-/* File, zero-fill, stack and swap-in faults: bring the page in. */
+/* File, zero-fill, stack and swap-in faults: bring the page in, or map the frame that
+   already holds it (the swap cache: a minor fault). */
 static enum vm_fault_result fault_bring_in(struct page *page, bool fresh, struct vm_counters *proc,
                                            enum vm_stat kind, enum vm_stat cost)
 {
+  struct frame *shared = page->ops->find_resident ? page->ops->find_resident(page) : NULL;
+  if (shared != NULL) {
+    if (!page_map(page))
+      return VM_FAULT_OOM;
+    vm_count(proc, kind);
+    vm_count(proc, VM_PF_MINOR);
+    return VM_FAULT_HANDLED;
+  }
   enum vm_fault_result r = page_claim(page, NULL);
   if (r == VM_FAULT_HANDLED) {
     vm_count(proc, kind);
@@ -98,7 +107,7 @@ static enum vm_fault_result fault_wp(struct page *p, bool fresh, struct vm_count
   struct frame *old = p->frame;
   vm_count(proc, VM_PF_WP);
   vm_count(proc, VM_PF_MINOR);
-  if (old->refs == 1) {
+  if (frame_take_sole(old)) {
     vm_count(proc, VM_PF_WP_REUSE);
     return page_map(p) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
   }
