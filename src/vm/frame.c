@@ -69,27 +69,35 @@ void frame_uncache_locked(struct frame *f)
    disk transfer) and drop their lock. */
 #define FRAME_ALLOC_ROUNDS 200
 
+struct frame *frame_try_alloc(bool *busy)
+{
+  *busy = false;
+  lock_acquire(&frame_lock);
+  struct frame *f = NULL;
+  void *kva = palloc_get_page(PAL_USER);
+  if (kva != NULL) {
+    f = frame_of_kva(kva);
+    ASSERT(f->rmap == NULL && !f->listed && !f->pinned);
+    f->cache_slot = SWAP_NONE;
+    if (++frames_in_use > frames_peak)
+      frames_peak = frames_in_use;
+    frame_set_pin_locked(f, true);
+  } else
+    f = evict_one(busy);
+  if (f == NULL && frames_pinned > 0)
+    *busy = true;
+  lock_release(&frame_lock);
+  return f;
+}
+
 struct frame *frame_alloc(void)
 {
+  bool busy = true;
   struct frame *f = NULL;
-  for (unsigned round = 0; f == NULL && round < FRAME_ALLOC_ROUNDS; round++) {
-    bool busy = false;
+  for (unsigned round = 0; f == NULL && busy && round < FRAME_ALLOC_ROUNDS; round++) {
     if (round > 0)
       timer_sleep(1);
-    lock_acquire(&frame_lock);
-    void *kva = palloc_get_page(PAL_USER);
-    if (kva != NULL) {
-      f = frame_of_kva(kva);
-      ASSERT(f->rmap == NULL && !f->listed && !f->pinned);
-      f->cache_slot = SWAP_NONE;
-      if (++frames_in_use > frames_peak)
-        frames_peak = frames_in_use;
-      frame_set_pin_locked(f, true);
-    } else
-      f = evict_one(&busy);
-    lock_release(&frame_lock);
-    if (!busy && frames_pinned == 0)
-      break;
+    f = frame_try_alloc(&busy);
   }
   return f;
 }

@@ -120,6 +120,9 @@ void space_forget_page(struct vm_space *, struct page *);
 /* fault.c: gives non-resident PAGE a frame (filled by its type, or a copy of COPY_FROM)
    and maps it. */
 enum vm_fault_result page_claim(struct page *page, const void *copy_from);
+/* The same without waiting for busy frames: VM_FAULT_BUSY then (the fault path drops its
+   lock, waits and retries). */
+enum vm_fault_result page_claim_now(struct page *page, const void *copy_from);
 /* Maps PAGE (resident) with its rights: writable only if it is the frame's only user. */
 bool page_map(struct page *page);
 extern uint64_t vm_pages_touched;
@@ -145,6 +148,9 @@ struct frame *evict_one(bool *busy);
    one space lock (its own): pages of that space may be evicted. NULL if nothing can be
    evicted (swap full or absent, all pinned or busy). */
 struct frame *frame_alloc(void);
+/* One attempt of frame_alloc that never waits: NULL with *BUSY set if waiting (with no
+   space lock held) could help. */
+struct frame *frame_try_alloc(bool *busy);
 void *frame_kva(const struct frame *);
 struct frame *frame_of_kva(const void *kva);
 void frame_attach(struct frame *, struct page *);
