@@ -32,7 +32,7 @@
 
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
-static struct vm_options vm_opts = {.evict = NULL, .fork_eager = true};
+static struct vm_options vm_opts = {.evict = NULL, .fork_eager = false};
 bool init_explain_kills;
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;

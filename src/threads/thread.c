@@ -119,13 +119,6 @@ void thread_wait_interrupt(void)
   waiting_thread = NULL;
 }
 
-void thread_print_stats(void)
-{
-  printf("Thread: %lld idle ticks, %lld kernel ticks, %lld user ticks\n",
-         (long long)thread_idle_ticks, (long long)thread_kernel_ticks,
-         (long long)thread_user_ticks);
-}
-
 /* Creates a thread running FUNCTION(AUX) and puts it on the ready list. Returns its tid or
    TID_ERROR if memory is short. The new thread owns its pages; they are freed after it
    exits, by whichever thread runs next. */

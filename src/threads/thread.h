@@ -45,7 +45,6 @@ struct thread {
 void thread_init(void);
 void thread_start(void);
 void thread_tick(bool user_mode);
-void thread_print_stats(void);
 
 typedef void thread_func(void *aux);
 tid_t thread_create(const char *name, int priority, thread_func *, void *aux);

@@ -38,9 +38,23 @@ static bool anon_fill(struct page *page, void *kva)
     return true;
   }
   swap_read(page->slot, kva);
+  frame_cache(frame_of_kva(kva), page->slot);
   swap_unref(page->slot);
   page->slot = SWAP_NONE;
   return true;
+}
+
+/* The frame another sharer of PAGE's slot already brought back, if any. */
+static struct frame *anon_find_resident(struct page *page)
+{
+  if (page->slot == SWAP_NONE)
+    return NULL;
+  struct frame *f = frame_share_cached(page, page->slot);
+  if (f != NULL) {
+    swap_unref(page->slot);
+    page->slot = SWAP_NONE;
+  }
+  return f;
 }
 
 /* Writes the frame to one new slot that every sharer on PAGE's chain references. */
@@ -81,6 +95,7 @@ const struct page_ops vm_anon_ops = {
     .admit = NULL,
     .fault_kind = anon_fault_kind,
     .fill = anon_fill,
+    .find_resident = anon_find_resident,
     .evict = anon_evict,
     .copy = anon_copy,
     .destroy = anon_destroy,
@@ -91,6 +106,7 @@ const struct page_ops vm_stack_ops = {
     .admit = stack_admit,
     .fault_kind = stack_fault_kind,
     .fill = anon_fill,
+    .find_resident = anon_find_resident,
     .evict = anon_evict,
     .copy = anon_copy,
     .destroy = anon_destroy,

@@ -3,6 +3,7 @@
    user page receives comes from page_claim: first touch, swap-in, the eager first stack
    page and fork copies. */
 
+#include "devices/timer.h"
 #include "lib/string.h"
 #include "threads/io.h"
 #include "threads/mmu.h"
@@ -17,7 +18,7 @@ uint64_t vm_pages_touched;
    page could not be allocated. */
 bool page_map(struct page *page)
 {
-  bool w = page->writable && page->frame->refs == 1;
+  bool w = page->writable && page->frame->refs == 1 && !frame_is_cached(page->frame);
   return mmu_map_page(page->space->pml4, (void *)page->va, frame_kva(page->frame), w);
 }
 
@@ -26,11 +27,12 @@ bool page_map(struct page *page)
    VM_FAULT_HANDLED, PAGE owns a frame with its contents, mapped with its rights;
    VM_FAULT_INVALID if the backing store could not be read; VM_FAULT_OOM if no frame or
    page-table page could be had. Nothing leaks on failure. */
-enum vm_fault_result page_claim(struct page *page, const void *copy_from)
+static enum vm_fault_result page_claim_in(struct page *page, const void *copy_from, bool wait)
 {
-  struct frame *f = frame_alloc();
+  bool busy = false;
+  struct frame *f = wait ? frame_alloc() : frame_try_alloc(&busy);
   if (f == NULL)
-    return VM_FAULT_OOM;
+    return busy ? VM_FAULT_BUSY : VM_FAULT_OOM;
   void *kva = frame_kva(f);
   if (copy_from != NULL)
     memcpy(kva, copy_from, PGSIZE);
@@ -44,6 +46,9 @@ enum vm_fault_result page_claim(struct page *page, const void *copy_from)
     frame_unpin(f);
     return VM_FAULT_OOM;
   }
+  /* The access that faulted has not happened yet: mark the page used so that a clock
+     sweep before it retries does not take it straight back. */
+  mmu_set_accessed(page->space->pml4, (void *)page->va, true);
   frame_unpin(f);
   if (!page->touched) {
     page->touched = true;
@@ -52,15 +57,34 @@ enum vm_fault_result page_claim(struct page *page, const void *copy_from)
   return VM_FAULT_HANDLED;
 }
 
+enum vm_fault_result page_claim(struct page *page, const void *copy_from)
+{
+  return page_claim_in(page, copy_from, true);
+}
+
+enum vm_fault_result page_claim_now(struct page *page, const void *copy_from)
+{
+  return page_claim_in(page, copy_from, false);
+}
+
 /* Handlers, one per kind. PAGE: the page (created for this fault if FRESH). Each counts
    its own kind; a failed first touch forgets the page it created. */
 typedef enum vm_fault_result fault_handler(struct page *page, bool fresh, struct vm_counters *proc);
 
-/* File, zero-fill, stack and swap-in faults: bring the page in. */
+/* File, zero-fill, stack and swap-in faults: bring the page in, or map the frame that
+   already holds it (the swap cache: a minor fault). */
 static enum vm_fault_result fault_bring_in(struct page *page, bool fresh, struct vm_counters *proc,
                                            enum vm_stat kind, enum vm_stat cost)
 {
-  enum vm_fault_result r = page_claim(page, NULL);
+  struct frame *shared = page->ops->find_resident ? page->ops->find_resident(page) : NULL;
+  if (shared != NULL) {
+    if (!page_map(page))
+      return VM_FAULT_OOM;
+    vm_count(proc, kind);
+    vm_count(proc, VM_PF_MINOR);
+    return VM_FAULT_HANDLED;
+  }
+  enum vm_fault_result r = page_claim_now(page, NULL);
   if (r == VM_FAULT_HANDLED) {
     vm_count(proc, kind);
     vm_count(proc, cost);
@@ -96,16 +120,18 @@ static enum vm_fault_result fault_wp(struct page *p, bool fresh, struct vm_count
 {
   (void)fresh;
   struct frame *old = p->frame;
-  vm_count(proc, VM_PF_WP);
-  vm_count(proc, VM_PF_MINOR);
-  if (old->refs == 1) {
+  if (frame_take_sole(old)) {
+    vm_count(proc, VM_PF_WP);
+    vm_count(proc, VM_PF_MINOR);
     vm_count(proc, VM_PF_WP_REUSE);
     return page_map(p) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
   }
   frame_pin(old);
   frame_detach(old, p);
-  enum vm_fault_result r = page_claim(p, frame_kva(old));
+  enum vm_fault_result r = page_claim_now(p, frame_kva(old));
   if (r == VM_FAULT_HANDLED) {
+    vm_count(proc, VM_PF_WP);
+    vm_count(proc, VM_PF_MINOR);
     vm_count(proc, VM_PF_WP_COPY);
     mmu_set_dirty(p->space->pml4, (void *)p->va, true);
   } else
@@ -155,23 +181,35 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
   return p->frame != NULL && f->write ? VM_PF_WP : VM_PF_INVALID;
 }
 
+/* Most ticks a fault waits, one at a time and holding no lock, for frames other faults
+   hold (pinned, or in spaces whose lock is taken) before the process gets VM_FAULT_OOM. */
+#define FAULT_BUSY_ROUNDS 200
+
 enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault *f,
                                       struct vm_counters *proc)
 {
   struct thread *t = thread_current();
   uint64_t start = rdtsc(), off_start = t->offcpu_cycles;
-  lock_acquire(&s->lock);
+  enum vm_fault_result r = VM_FAULT_BUSY;
   vm_count(proc, VM_PF_TOTAL);
-  struct page *page;
-  bool fresh;
-  enum vm_stat kind = fault_classify(s, f, &page, &fresh);
-  enum vm_fault_result r;
-  if (page == NULL) {
-    vm_count(proc, VM_PF_INVALID);
-    r = VM_FAULT_INVALID;
-  } else
-    r = fault_handlers[kind](page, fresh, proc);
-  lock_release(&s->lock);
+  for (unsigned round = 0; r == VM_FAULT_BUSY; round++) {
+    if (round == FAULT_BUSY_ROUNDS) {
+      r = VM_FAULT_OOM;
+      break;
+    }
+    if (round > 0)
+      timer_sleep(1);
+    lock_acquire(&s->lock);
+    struct page *page;
+    bool fresh;
+    enum vm_stat kind = fault_classify(s, f, &page, &fresh);
+    if (page == NULL) {
+      vm_count(proc, VM_PF_INVALID);
+      r = VM_FAULT_INVALID;
+    } else
+      r = fault_handlers[kind](page, fresh, proc);
+    lock_release(&s->lock);
+  }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
   return r;
 }

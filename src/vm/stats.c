@@ -98,5 +98,7 @@ int vm_format_stats_more(char *buf, size_t size)
   stat_append(buf, size, &len, "swap_used", swap_used());
   stat_append(buf, size, &len, "swap_peak", swap_peak());
   stat_append(buf, size, &len, "frames_pinned", frame_pinned_count());
+  stat_append(buf, size, &len, "swap_out_cycles", swap_write_cycles);
+  stat_append(buf, size, &len, "swap_in_cycles", swap_read_cycles);
   return len;
 }

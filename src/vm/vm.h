@@ -69,6 +69,7 @@ enum vm_fault_result {
   VM_FAULT_HANDLED, /* the page is present with its final rights: retry the access */
   VM_FAULT_INVALID, /* bad access: the process dies with exit(-1) */
   VM_FAULT_OOM,     /* legal access, but no memory or swap left: the process dies */
+  VM_FAULT_BUSY,    /* (inside vm/ only) no frame now, other faults hold the candidates */
 };
 
 /* Resolves fault F in address space S, counting it in the global counters and in PROC

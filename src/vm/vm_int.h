@@ -38,6 +38,9 @@ struct page_ops {
   /* Needs: PAGE not resident, KVA a pinned frame. Fills KVA with the contents. False if
      the backing store could not be read. */
   bool (*fill)(struct page *page, void *kva);
+  /* NULL, or: a resident frame that already holds PAGE's contents (the swap cache), with
+     PAGE attached to it and its claim on the backing store given up; NULL if none. */
+  struct frame *(*find_resident)(struct page *page);
   /* Needs: PAGE and every page after it on the rmap_next chain share the frame at KVA,
      all unmapped; DIRTY: any mapping's dirty bit. Saves the contents where they belong. */
   enum evict_kind (*evict)(struct page *page, void *kva, bool dirty);
@@ -117,6 +120,9 @@ void space_forget_page(struct vm_space *, struct page *);
 /* fault.c: gives non-resident PAGE a frame (filled by its type, or a copy of COPY_FROM)
    and maps it. */
 enum vm_fault_result page_claim(struct page *page, const void *copy_from);
+/* The same without waiting for busy frames: VM_FAULT_BUSY then (the fault path drops its
+   lock, waits and retries). */
+enum vm_fault_result page_claim_now(struct page *page, const void *copy_from);
 /* Maps PAGE (resident) with its rights: writable only if it is the frame's only user. */
 bool page_map(struct page *page);
 extern uint64_t vm_pages_touched;
@@ -129,12 +135,22 @@ struct frame {
   bool pinned;           /* not evictable: being filled, copied or written out */
   bool listed;           /* known to the policy */
   uint8_t queue;         /* policy-private */
+  uint32_t cache_slot;   /* swap slot this frame may be the cached copy of, or SWAP_NONE */
 };
 void frame_table_init(void);
+/* Needs: frame_lock held (frame.c and evict.c only). */
+void frame_set_pin_locked(struct frame *, bool pinned);
+void frame_uncache_locked(struct frame *);
+/* evict.c. Needs: frame_lock held. One victim, pinned and empty, or NULL (*BUSY set if
+   some candidate was skipped only because its space was locked by another thread). */
+struct frame *evict_one(bool *busy);
 /* A pinned, unowned frame (contents undefined), evicting if need be. The caller may hold
    one space lock (its own): pages of that space may be evicted. NULL if nothing can be
    evicted (swap full or absent, all pinned or busy). */
 struct frame *frame_alloc(void);
+/* One attempt of frame_alloc that never waits: NULL with *BUSY set if waiting (with no
+   space lock held) could help. */
+struct frame *frame_try_alloc(bool *busy);
 void *frame_kva(const struct frame *);
 struct frame *frame_of_kva(const void *kva);
 void frame_attach(struct frame *, struct page *);
@@ -145,6 +161,14 @@ void frame_pin(struct frame *);
 void frame_unpin(struct frame *); /* frees F if it has no page left */
 size_t frame_peak(void);
 size_t frame_pinned_count(void);
+/* F becomes the swap cache's copy of SLOT (while another page still references SLOT). */
+void frame_cache(struct frame *, uint32_t slot);
+bool frame_is_cached(const struct frame *);
+/* True if only one page maps F; F then also leaves the swap cache, so that page may map it
+   writable (atomic against the swap cache sharing it again). */
+bool frame_take_sole(struct frame *);
+/* If the swap cache holds a live frame for SLOT, attaches PAGE to it and returns it. */
+struct frame *frame_share_cached(struct page *page, uint32_t slot);
 /* Test-and-clear of the accessed bit over every mapping of F (policies). */
 bool frame_take_accessed(struct frame *);
 size_t frame_table_size(void);
@@ -171,6 +195,10 @@ void swap_write(uint32_t slot, const void *kva);
 void swap_read(uint32_t slot, void *kva);
 size_t swap_used(void);
 size_t swap_peak(void);
+extern uint64_t swap_write_cycles, swap_read_cycles;
+struct frame *swap_cache_find(uint32_t slot);
+void swap_cache_add(uint32_t slot, struct frame *);
+void swap_cache_remove(uint32_t slot, struct frame *);
 
 /* stats.c */
 extern uint64_t vm_stats[VM_STAT_CNT];

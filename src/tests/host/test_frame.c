@@ -1,4 +1,4 @@
-/* Host unit test of the frame table (vm/frame.c) and the eviction policies (vm/policy.c):
+/* Host unit test of the frame table (vm/frame.c), eviction (vm/evict.c) and policies (vm/policy.c):
    a frame is found from its kernel address in one step; reference counts follow the
    reverse map as pages attach and detach; a frame is freed only when no page maps it and
    nothing pins it; when the user pool is empty, frame_alloc evicts (fifo: the oldest
@@ -13,6 +13,7 @@
 #include "threads/palloc.c"
 #include "threads/mmu.c"
 #include "vm/frame.c"
+#include "vm/evict.c"
 #include "vm/policy.c"
 
 /* Single-threaded stand-ins for locks and the current thread. */
@@ -30,6 +31,23 @@ bool lock_try_acquire(struct lock *l)
 }
 void lock_release(struct lock *l) { l->holder = NULL; }
 bool lock_held_by_current_thread(const struct lock *l) { return l->holder == host_self; }
+
+/* No swap disk in this test: the swap cache is always empty. */
+struct frame *swap_cache_find(uint32_t slot)
+{
+  (void)slot;
+  return NULL;
+}
+void swap_cache_add(uint32_t slot, struct frame *f)
+{
+  (void)slot;
+  (void)f;
+}
+void swap_cache_remove(uint32_t slot, struct frame *f)
+{
+  (void)slot;
+  (void)f;
+}
 
 static uint64_t counted[VM_STAT_CNT];
 void vm_count(struct vm_counters *proc, enum vm_stat k)

@@ -1,0 +1,133 @@
+/* Eviction: called by frame_alloc with the frame-table lock held when the user pool is
+   empty. The policy offers candidates; a pinned frame, or one whose owners' space locks
+   cannot all be taken without waiting, is skipped. The victim is unmapped from every page
+   of its reverse map (their dirty bits combined) and its contents saved by the page type:
+   to swap, written back to its file, or dropped. */
+
+#include "threads/interrupt.h"
+#include "threads/mmu.h"
+#include "threads/thread.h"
+#include "vm/vm_int.h"
+
+/* Test-and-clear of the accessed bit over every mapping of F (SDM vol. 3, 4.8: the CPU
+   sets A on any access through the entry), with interrupts off so no owner rewrites the
+   entry halfway. Needs: frame_lock held. */
+bool frame_take_accessed(struct frame *f)
+{
+  bool a = false;
+  enum intr_level old = intr_disable();
+  for (struct page *p = f->rmap; p != NULL; p = p->rmap_next)
+    if (mmu_is_accessed(p->space->pml4, (void *)p->va)) {
+      a = true;
+      mmu_set_accessed(p->space->pml4, (void *)p->va, false);
+    }
+  intr_set_level(old);
+  return a;
+}
+
+/* The address spaces of a victim's pages, locked for its eviction. */
+#define OWNERS_MAX 64
+struct owners {
+  struct vm_space *space[OWNERS_MAX];
+  bool taken[OWNERS_MAX]; /* locked here (else the current thread already held it) */
+  unsigned cnt;
+};
+
+static void owners_release(struct owners *o)
+{
+  for (unsigned i = 0; i < o->cnt; i++)
+    if (o->taken[i])
+      lock_release(&o->space[i]->lock);
+  o->cnt = 0;
+}
+
+/* Tries to lock the space of every page mapping F, without waiting. A space whose lock
+   the current thread already holds (the faulting one, or fork's two) counts as locked.
+   False, with nothing taken, if any is busy or F has too many owners. */
+static bool owners_try_lock(struct frame *f, struct owners *o)
+{
+  o->cnt = 0;
+  for (struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
+    unsigned i;
+    for (i = 0; i < o->cnt && o->space[i] != p->space; i++)
+      continue;
+    if (i < o->cnt)
+      continue;
+    if (o->cnt == OWNERS_MAX) {
+      owners_release(o);
+      return false;
+    }
+    bool held = lock_held_by_current_thread(&p->space->lock);
+    if (!held && !lock_try_acquire(&p->space->lock)) {
+      owners_release(o);
+      return false;
+    }
+    o->space[o->cnt] = p->space;
+    o->taken[o->cnt++] = !held;
+  }
+  return true;
+}
+
+/* Needs: frame_lock held, F's owners locked, F pinned and out of the policy. Unmaps every
+   mapping of F (combining their dirty bits) and saves the contents through the page
+   type. On failure the mappings are restored. */
+static enum evict_kind frame_write_out(struct frame *f)
+{
+  bool dirty = false;
+  enum intr_level old = intr_disable();
+  for (struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
+    dirty |= mmu_is_dirty(p->space->pml4, (void *)p->va);
+    mmu_unmap_page(p->space->pml4, (void *)p->va);
+  }
+  intr_set_level(old);
+  enum evict_kind k = f->rmap->ops->evict(f->rmap, frame_kva(f), dirty);
+  if (k == EVICT_FAIL) {
+    for (struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
+      page_map(p);
+      if (dirty)
+        mmu_set_dirty(p->space->pml4, (void *)p->va, true);
+    }
+    return k;
+  }
+  while (f->rmap != NULL) {
+    struct page *p = f->rmap;
+    f->rmap = p->rmap_next;
+    p->rmap_next = NULL;
+    p->frame = NULL;
+  }
+  f->refs = 0;
+  frame_uncache_locked(f);
+  return k;
+}
+
+/* Needs: frame_lock held. Evicts one frame chosen by the policy; returns it pinned and
+   empty, or NULL if no candidate could be evicted (*BUSY: some were skipped only because
+   another thread held their space's lock, so waiting may help). */
+struct frame *evict_one(bool *busy)
+{
+  static const enum vm_stat counter[] = {
+      [EVICT_SWAP] = VM_EVICT_SWAP, [EVICT_WRITE] = VM_EVICT_WRITE, [EVICT_DROP] = VM_EVICT_DROP};
+  struct owners o;
+  struct frame *f;
+  for (vm_policy->begin(); (f = vm_policy->next()) != NULL;) {
+    if (f->pinned || f->rmap == NULL)
+      continue;
+    if (!owners_try_lock(f, &o)) {
+      *busy = true;
+      continue;
+    }
+    frame_set_pin_locked(f, true);
+    vm_policy->remove(f, true);
+    f->listed = false;
+    enum evict_kind k = frame_write_out(f);
+    owners_release(&o);
+    if (k != EVICT_FAIL) {
+      vm_count(NULL, counter[k]);
+      return f;
+    }
+    vm_policy->add(f);
+    f->listed = true;
+    frame_set_pin_locked(f, false);
+  }
+  return NULL;
+}
