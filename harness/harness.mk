@@ -30,6 +30,12 @@ bench: all
 unit:
 	@$(HARNESS) unit $(HARNESS_ARGS)
 
+# System-call fuzzer, long runs (harness/fuzz.py): QEMU unless EMU=bochs.
+fuzz: all
+	@$(PYTHON) -m harness.fuzz --seeds '$(or $(SEEDS),1-100)' $(if $(filter bochs,$(EMU)),--bochs) \
+		$(if $(JOBS),-j $(JOBS)) $(if $(FUZZ_CHILDREN),--children $(FUZZ_CHILDREN)) \
+		$(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS))
+
 harness-test: all
 	@$(PYTHON) -m unittest discover -s harness/tests -t . $(if $(V),-v)
 
@@ -42,4 +48,4 @@ run: all
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
-.PHONY: check grade accept bench unit harness-test run run-qemu
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz
