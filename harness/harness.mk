@@ -36,6 +36,10 @@ fuzz: all
 		$(if $(JOBS),-j $(JOBS)) $(if $(FUZZ_CHILDREN),--children $(FUZZ_CHILDREN)) \
 		$(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS))
 
+# Distinct console interleavings of the multi-process tests over seeds (harness/interleave.py).
+interleavings: all
+	@$(PYTHON) -m harness.interleave --seeds '$(or $(SEEDS),1-20)' $(if $(JOBS),-j $(JOBS)) $(TESTS)
+
 harness-test: all
 	@$(PYTHON) -m unittest discover -s harness/tests -t . $(if $(V),-v)
 
@@ -48,4 +52,4 @@ run: all
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
-.PHONY: check grade accept bench unit harness-test run run-qemu fuzz
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings

@@ -11,7 +11,9 @@ int64_t timer_elapsed(int64_t then);
 /* Blocks the calling thread for TICKS timer ticks (no busy-waiting). TICKS <= 0 returns at once. */
 void timer_sleep(int64_t ticks);
 void timer_msleep(int64_t ms);
-/* Perturb tick points from SEED (0 = exact 100 Hz); call before timer_init. */
-void timer_set_seed(uint64_t seed);
+/* Seeded schedules: SEED != 0 makes the timer interrupt at seeded points far finer than a
+   tick (see timer.c), IPS the emulated instructions per second the points are measured
+   in (0: the default 100,000,000). SEED 0 keeps the exact 100 Hz. Call before timer_init. */
+void timer_set_seed(uint64_t seed, uint64_t ips);
 
 #endif

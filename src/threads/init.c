@@ -32,6 +32,7 @@
 
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
+static unsigned long init_ips;
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;
 
@@ -102,7 +103,7 @@ static int cmdline_parse_options(void)
     else if (option_value(w, "-seed", &v))
       init_seed = v;
     else if (option_value(w, "-ips", &v))
-      continue;
+      init_ips = v;
     else if (!strncmp(w, "-fail=", 6) && failinject_configure(w + 6))
       continue;
     else {
@@ -175,7 +176,7 @@ int main(void)
   if (first_action < 0)
     power_off();
   if (init_seed) {
-    timer_set_seed(init_seed);
+    timer_set_seed(init_seed, init_ips);
     thread_set_random_slices(true);
   }
   timer_init();

@@ -43,6 +43,9 @@ struct thread {
 void thread_init(void);
 void thread_start(void);
 void thread_tick(bool user_mode);
+/* A seeded preemption point between ticks (timer interrupt context): if YIELD and another
+   thread is ready, the running thread yields when the interrupt returns. Counts no tick. */
+void thread_preempt_point(bool yield);
 void thread_print_stats(void);
 
 typedef void thread_func(void *aux);
