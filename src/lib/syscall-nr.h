@@ -32,9 +32,12 @@ enum {
   SYS_PFSTAT = 64,
 };
 
-/* Filled by SYS_PFSTAT. */
+/* Filled by SYS_PFSTAT. Fields are only ever appended. */
 struct pfstat {
   long total, file, zero, stack, swapin, wp, invalid;
+  long major, minor;      /* faults that read a disk (file, swap-in) / that did not */
+  long wp_copy, wp_reuse; /* write-protect faults that copied the frame / took it back */
+  long fork_copied;       /* frames this process copied at its forks */
 };
 
 #endif

@@ -2,7 +2,6 @@
 #include <stdint.h>
 #include "devices/ata.h"
 #include "devices/block.h"
-#include "devices/power.h"
 #include "devices/serial.h"
 #include "devices/timer.h"
 #include "filesys/filesys.h"
@@ -19,6 +18,7 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/palloc.h"
+#include "threads/shutdown.h"
 #include "threads/stats.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
@@ -33,6 +33,7 @@
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
 static unsigned long init_ips;
+static struct vm_options vm_opts = {.evict = NULL, .fork_eager = true};
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;
 
@@ -106,8 +107,14 @@ static int cmdline_parse_options(void)
       init_ips = v;
     else if (!strncmp(w, "-fail=", 6) && failinject_configure(w + 6))
       continue;
+    else if (!strncmp(w, "-evict=", 7) && vm_policy_exists(w + 7))
+      vm_opts.evict = w + 7;
+    else if (!strcmp(w, "-fork=eager") || !strcmp(w, "-fork=cow"))
+      vm_opts.fork_eager = !strcmp(w, "-fork=eager");
     else {
-      printf("Unknown option: %s (options: -q -ul=PAGES -seed=N -ips=N -fail=SPEC)\n", w);
+      printf("Unknown option: %s (options: -q -ul=PAGES -seed=N -ips=N -evict=%s "
+             "-fork=cow|eager -fail=SPEC)\n",
+             w, vm_policy_names());
       return -1;
     }
   }
@@ -174,7 +181,7 @@ int main(void)
   serial_init_irq();
   printf("Kestrel booting with %llu kB RAM...\n", (unsigned long long)(palloc_ram_bytes / 1024));
   if (first_action < 0)
-    power_off();
+    shutdown_power_off();
   if (init_seed) {
     timer_set_seed(init_seed, init_ips);
     thread_set_random_slices(true);
@@ -185,7 +192,8 @@ int main(void)
   thread_start();
   ata_init();
   filesys_init();
-  vm_init();
+  vm_opts.seed = init_seed;
+  vm_init(&vm_opts);
 
   struct palloc_usage u;
   palloc_get_usage(&u);
@@ -194,5 +202,5 @@ int main(void)
   kstats.boot_tsc = rdtsc();
   printf("Boot complete.\n");
   actions_run(first_action);
-  power_off();
+  shutdown_power_off();
 }

@@ -278,6 +278,15 @@ void palloc_free_multiple(void *pages, size_t page_cnt)
 void palloc_free_page(void *page) { palloc_free_multiple(page, 1); }
 
 /* Snapshot of both pools' sizes and usage, in pages. */
+/* Guarantees: *BASE_PA = physical address of the user pool's first page (used or hole) and
+   *SPAN = pages from there to the end of the pool, so every user page has an index
+   (pa - base) / PGSIZE below SPAN. */
+void palloc_user_span(uint64_t *base_pa, size_t *span)
+{
+  *base_pa = user_pool.base;
+  *span = user_pool.span;
+}
+
 void palloc_get_usage(struct palloc_usage *u)
 {
   enum intr_level old = intr_disable();

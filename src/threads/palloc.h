@@ -22,6 +22,8 @@ struct palloc_usage {
   size_t kernel_used, kernel_total, user_used, user_total;
 };
 void palloc_get_usage(struct palloc_usage *);
+/* Physical base and page count of the user pool's span (frame-table indexing). */
+void palloc_user_span(uint64_t *base_pa, size_t *span);
 /* Total RAM in bytes seen in the E820 map (for the banner). */
 extern uint64_t palloc_ram_bytes;
 

@@ -1,4 +1,5 @@
 #include "threads/thread.h"
+#include "threads/io.h"
 #include "lib/debug.h"
 #include "lib/random.h"
 #include "lib/stdio.h"
@@ -206,7 +207,9 @@ static void schedule(void)
   if (next != cur) {
     __asm__ volatile("fxsave %0" : "=m"(cur->fpu_state));
     current = next;
+    cur->switched_out = rdtsc();
     prev = thread_switch(&cur->saved_rsp, next->saved_rsp, cur);
+    cur->offcpu_cycles += rdtsc() - cur->switched_out;
   }
   thread_schedule_tail(prev);
 }

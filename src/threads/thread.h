@@ -34,6 +34,8 @@ struct thread {
   uint64_t *pml4;          /* page table root of a user process, or NULL */
   struct process *process; /* user process data, or NULL for kernel threads */
   uint64_t user_rsp;       /* user rsp saved at system-call entry */
+  uint64_t offcpu_cycles;  /* TSC cycles spent switched out (VM fault timing) */
+  uint64_t switched_out;   /* TSC when last switched out */
   uint8_t fpu_state[512] __attribute__((aligned(16))); /* FXSAVE area (SDM vol. 1, 10.5) */
   unsigned magic;                                      /* stack-overflow canary */
 };

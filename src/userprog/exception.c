@@ -66,15 +66,19 @@ static void exception_page_fault(struct intr_frame *f)
 
   bool in_copy =
       !user && f->rip >= (uint64_t)uaccess_text_start && f->rip < (uint64_t)uaccess_text_end;
-  if (user || (in_copy && is_user_vaddr((void *)cr2))) {
-    enum vm_fault_result r = vm_try_handle_fault((void *)cr2, user, write, not_present);
-    if (r == VM_FAULT_HANDLED)
+  struct process *proc = t->process;
+  if ((user || (in_copy && is_user_vaddr((void *)cr2))) && proc != NULL && proc->space != NULL) {
+    struct vm_fault vf = {
+        .addr = cr2, .rsp = t->user_rsp, .write = write, .not_present = not_present, .user = user};
+    if (vm_fault_resolve(proc->space, &vf, &proc->faults) == VM_FAULT_HANDLED)
       return;
     if (user)
       process_exit(-1);
     f->rip = (uint64_t)uaccess_fixup;
     return;
   }
+  if (user)
+    process_exit(-1);
   intr_dump_frame(f);
   PANIC("Kernel page fault at %#llx (%s, %s, %s)", (unsigned long long)cr2,
         not_present ? "not present" : "protection", write ? "write" : "read",

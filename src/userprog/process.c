@@ -109,26 +109,9 @@ static bool elf_segment_ok(const struct elf_phdr *ph, uint64_t flen)
          ph->p_offset <= flen && ph->p_filesz <= flen - ph->p_offset;
 }
 
-/* Records the pages of segment PH in S, each lazily: its share of the file bytes, zeros
-   for the rest. Pages shared with another segment are merged. */
-static bool elf_record_segment(struct vm_space *s, const struct elf_phdr *ph)
-{
-  bool writable = (ph->p_flags & PF_W) != 0;
-  uint64_t fend = ph->p_vaddr + ph->p_filesz, mend = ph->p_vaddr + ph->p_memsz;
-  for (uint64_t page = ph->p_vaddr & ~PGMASK; page < mend; page += PGSIZE) {
-    uint64_t lo = page > ph->p_vaddr ? page : ph->p_vaddr;
-    uint64_t hi = page + PGSIZE < fend ? page + PGSIZE : fend;
-    size_t len = hi > lo ? hi - lo : 0;
-    off_t fofs = (off_t)(ph->p_offset + (lo - ph->p_vaddr));
-    if (!vm_space_add_lazy(s, (void *)page, writable, lo - page, len, len ? fofs : 0))
-      return false;
-  }
-  return true;
-}
-
 /* Needs: S fresh, FILE its executable, SCRATCH a kernel page. Guarantees: true and *ENTRY
    set if FILE is an acceptable executable (ABI section 3), with every PT_LOAD segment
-   recorded in S as lazy pages; false if it is malformed or memory is short. Reads only
+   recorded in S as a lazy range; false if it is malformed or memory is short. Reads only
    the headers. */
 static bool elf_load(struct vm_space *s, struct file *file, uint8_t *scratch, uint64_t *entry)
 {
@@ -158,7 +141,8 @@ static bool elf_load(struct vm_space *s, struct file *file, uint8_t *scratch, ui
         continue;
       if (!elf_segment_ok(&ph, flen))
         return false;
-      if (ph.p_memsz > 0 && !elf_record_segment(s, &ph))
+      if (ph.p_memsz > 0 && !vm_space_add_segment(s, ph.p_vaddr, ph.p_memsz, ph.p_filesz,
+                                                  ph.p_offset, (ph.p_flags & PF_W) != 0))
         return false;
       any_load = true;
     }
@@ -167,8 +151,8 @@ static bool elf_load(struct vm_space *s, struct file *file, uint8_t *scratch, ui
   return any_load;
 }
 
-/* Writes the initial stack of ABI section 2 for ARGV[0..ARGC) into KPAGE, the kernel
-   address of the page just below USER_STACK; returns the user rsp and sets *ARGV_U. */
+/* Writes the initial stack of ABI section 2 for ARGV[0..ARGC) into KPAGE, the image of
+   the page just below USER_STACK; returns the user rsp and sets *ARGV_U. */
 static uint64_t stack_build(uint8_t *kpage, int argc, char **argv, uint64_t *argv_u)
 {
   uint64_t top = USER_STACK, base = USER_STACK - PGSIZE;
@@ -230,16 +214,18 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
   }
   file_deny_write(file);
   vm_space_set_exec(s, file);
-  uint64_t entry;
-  uint8_t *kstack = NULL;
-  if (!elf_load(s, file, p->bounce, &entry) ||
-      (kstack = vm_space_add_resident(s, (void *)(USER_STACK - PGSIZE))) == NULL) {
+  uint64_t entry, argv_u;
+  if (!elf_load(s, file, p->bounce, &entry)) {
     vm_space_destroy(s);
     return false;
   }
-  uint64_t argv_u;
   memset(f, 0, sizeof *f);
-  f->rsp = stack_build(kstack, argc, argv, &argv_u);
+  memset(p->bounce, 0, PGSIZE);
+  f->rsp = stack_build(p->bounce, argc, argv, &argv_u);
+  if (!vm_space_add_stack(s, USER_STACK, p->bounce)) {
+    vm_space_destroy(s);
+    return false;
+  }
   f->R.rdi = (uint64_t)argc;
   f->R.rsi = argv_u;
   f->rip = entry;
@@ -314,7 +300,8 @@ tid_t process_fork(const char *name, const struct intr_frame *f)
     exec = file_duplicate(vm_space_exec(parent->space));
   if (exec != NULL)
     vm_space_set_exec(c->space, exec);
-  if (exec == NULL || !vm_space_copy(c->space, parent->space) || !fdtable_copy(c, parent)) {
+  if (exec == NULL || !vm_space_copy(c->space, parent->space, &parent->faults) ||
+      !fdtable_copy(c, parent)) {
     process_free_unstarted(c);
     return TID_ERROR;
   }

@@ -5,9 +5,9 @@
 #include <stdint.h>
 #include "lib/kernel/list.h"
 #include "threads/interrupt.h"
-#include "threads/stats.h"
 #include "threads/synch.h"
 #include "threads/thread.h"
+#include "vm/vm.h"
 
 /* Descriptor-table size: fds 0..PROCESS_FD_MAX-1 (open/dup2 beyond fail with -1). */
 #define PROCESS_FD_MAX 128
@@ -35,8 +35,6 @@ struct process_record {
   struct list_elem elem; /* parent's children list */
 };
 
-struct vm_space;
-
 /* A user process: exactly one thread runs it (thread->process points here). */
 struct process {
   char name[PROCESS_NAME_MAX + 1];
@@ -45,10 +43,10 @@ struct process {
   struct list children;          /* process_record of each live or unwaited child */
   struct vm_space *space;        /* address space, executable, mappings */
   struct ofile *fds[PROCESS_FD_MAX];
-  struct fault_counters faults;
-  uint8_t *bounce;         /* one kernel page for user<->file transfers */
-  struct intr_frame start; /* user registers the thread starts with */
-  uint8_t fpu[512];        /* FXSAVE image the thread starts with (fork) */
+  struct vm_counters faults; /* this process's page faults (pfstat) */
+  uint8_t *bounce;           /* one kernel page for user<->file transfers */
+  struct intr_frame start;   /* user registers the thread starts with */
+  uint8_t fpu[512];          /* FXSAVE image the thread starts with (fork) */
   bool fpu_valid;
 };
 

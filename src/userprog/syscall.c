@@ -6,7 +6,6 @@
 #include "userprog/syscall.h"
 #include <stdint.h>
 #include "devices/input.h"
-#include "devices/power.h"
 #include "filesys/filesys.h"
 #include "lib/kernel/console.h"
 #include "lib/string.h"
@@ -14,6 +13,7 @@
 #include "threads/gdt.h"
 #include "threads/interrupt.h"
 #include "threads/palloc.h"
+#include "threads/shutdown.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
 #include "userprog/fdtable.h"
@@ -173,14 +173,20 @@ static int64_t sys_mmap(struct process *p, uint64_t addr, uint64_t len, int writ
 /* pfstat (number 64): copies the caller's fault counters out. Kills on a bad pointer. */
 static int64_t sys_pfstat(struct process *p, uint64_t uout)
 {
+  const uint64_t *n = p->faults.n;
   struct pfstat s = {
-      .total = (long)p->faults.total,
-      .file = (long)p->faults.file,
-      .zero = (long)p->faults.zero,
-      .stack = (long)p->faults.stack,
-      .swapin = (long)p->faults.swapin,
-      .wp = (long)p->faults.wp,
-      .invalid = (long)p->faults.invalid,
+      .total = (long)n[VM_PF_TOTAL],
+      .file = (long)n[VM_PF_FILE],
+      .zero = (long)n[VM_PF_ZERO],
+      .stack = (long)n[VM_PF_STACK],
+      .swapin = (long)n[VM_PF_SWAPIN],
+      .wp = (long)n[VM_PF_WP],
+      .invalid = (long)n[VM_PF_INVALID],
+      .major = (long)n[VM_PF_MAJOR],
+      .minor = (long)n[VM_PF_MINOR],
+      .wp_copy = (long)n[VM_PF_WP_COPY],
+      .wp_reuse = (long)n[VM_PF_WP_REUSE],
+      .fork_copied = (long)n[VM_FORK_COPIED],
   };
   if (!uaccess_copy_out((void *)uout, &s, sizeof s))
     syscall_kill();
@@ -200,7 +206,7 @@ void syscall_handler(struct intr_frame *f)
   int64_t ret = 0;
   switch (f->R.rax) {
   case SYS_HALT:
-    power_off();
+    shutdown_power_off();
   case SYS_EXIT:
     process_exit((int)a1);
   case SYS_FORK: {

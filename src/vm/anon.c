@@ -1,40 +1,97 @@
-/* Anonymous pages: stack, heap-like .data/.bss after first touch. Without a swap disk
-   their only copy is the frame; a swap slot is where they go when evicted (swap issue). */
+/* Anonymous pages (heap-like data, the stack, written-to executable pages after eviction):
+   zeros on first touch, a swap slot when evicted. Stack pages are anonymous pages of the
+   stack reservation, created only within 8 bytes below rsp (ABI 3, the push case). */
 
-#include <stdint.h>
-#include "vm/page.h"
+#include "lib/string.h"
+#include "threads/vaddr.h"
+#include "vm/vm_int.h"
 
-static bool anon_swap_in(struct page *page, void *kva);
-static bool anon_swap_out(struct page *page);
-static void anon_destroy(struct page *page);
+static void anon_init(struct page *page, const struct vm_range *range)
+{
+  page->writable = range->writable;
+  page->slot = SWAP_NONE;
+}
+
+static enum vm_stat anon_fault_kind(const struct page *page)
+{
+  return page->slot != SWAP_NONE ? VM_PF_SWAPIN : VM_PF_ZERO;
+}
+
+static enum vm_stat stack_fault_kind(const struct page *page)
+{
+  return page->slot != SWAP_NONE ? VM_PF_SWAPIN : VM_PF_STACK;
+}
+
+/* A fault may grow the stack only at or above rsp - 8. */
+static bool stack_admit(const struct vm_range *range, const struct vm_fault *f)
+{
+  (void)range;
+  return f->addr + 8 >= f->rsp;
+}
+
+/* Needs: PAGE not resident. Guarantees: KVA holds the swapped contents (the page gives up
+   its slot reference: swap.c, slot rule) or zeros. */
+static bool anon_fill(struct page *page, void *kva)
+{
+  if (page->slot == SWAP_NONE) {
+    memset(kva, 0, PGSIZE);
+    return true;
+  }
+  swap_read(page->slot, kva);
+  swap_unref(page->slot);
+  page->slot = SWAP_NONE;
+  return true;
+}
+
+/* Writes the frame to one new slot that every sharer on PAGE's chain references. */
+static enum evict_kind anon_evict(struct page *page, void *kva, bool dirty)
+{
+  (void)dirty;
+  uint32_t slot = swap_alloc();
+  if (slot == SWAP_NONE)
+    return EVICT_FAIL;
+  swap_write(slot, kva);
+  for (struct page *p = page; p != NULL; p = p->rmap_next) {
+    if (p != page)
+      swap_ref(slot);
+    p->slot = slot;
+  }
+  return EVICT_SWAP;
+}
+
+static bool anon_copy(struct page *dst, const struct page *src)
+{
+  dst->slot = src->slot;
+  if (dst->slot != SWAP_NONE)
+    swap_ref(dst->slot);
+  return true;
+}
+
+static void anon_destroy(struct page *page, void *kva, bool dirty)
+{
+  (void)kva;
+  (void)dirty;
+  if (page->slot != SWAP_NONE)
+    swap_unref(page->slot);
+  page->slot = SWAP_NONE;
+}
 
 const struct page_ops vm_anon_ops = {
-    .type = VM_ANON,
-    .swap_in = anon_swap_in,
-    .swap_out = anon_swap_out,
+    .init = anon_init,
+    .admit = NULL,
+    .fault_kind = anon_fault_kind,
+    .fill = anon_fill,
+    .evict = anon_evict,
+    .copy = anon_copy,
     .destroy = anon_destroy,
 };
 
-/* Guarantees: PAGE is anonymous with no swap slot. Its contents live in its frame. */
-void vm_anon_init(struct page *page)
-{
-  page->ops = &vm_anon_ops;
-  page->anon.swap_slot = SIZE_MAX;
-}
-
-/* An anonymous page is only ever non-resident after a swap-out, which needs the swap
-   device; without one there is nothing to read. */
-static bool anon_swap_in(struct page *page, void *kva)
-{
-  (void)page;
-  (void)kva;
-  return false;
-}
-
-static bool anon_swap_out(struct page *page)
-{
-  (void)page;
-  return false;
-}
-
-static void anon_destroy(struct page *page) { page->anon.swap_slot = SIZE_MAX; }
+const struct page_ops vm_stack_ops = {
+    .init = anon_init,
+    .admit = stack_admit,
+    .fault_kind = stack_fault_kind,
+    .fill = anon_fill,
+    .evict = anon_evict,
+    .copy = anon_copy,
+    .destroy = anon_destroy,
+};

@@ -1,60 +1,83 @@
-/* Pages of a memory-mapped file (ABI mmap/munmap). Each mapping owns a file handle of its
-   own; a page is read on first touch and written back at munmap/exit if the hardware
-   dirty bit says it was modified. */
+/* Pages of a memory-mapped file (ABI mmap/munmap). The mapping's range owns a file handle
+   of its own; a page is read on first touch, written back when evicted or unmapped if the
+   hardware dirty bit says it was modified, and dropped when clean. */
 
-#include "vm/page.h"
 #include "lib/string.h"
-#include "threads/mmu.h"
 #include "threads/vaddr.h"
-#include "vm/frame.h"
+#include "vm/vm_int.h"
 
-static bool file_page_swap_in(struct page *page, void *kva);
-static bool file_page_swap_out(struct page *page);
-static void file_page_destroy(struct page *page);
-
-const struct page_ops vm_file_ops = {
-    .type = VM_FILE,
-    .swap_in = file_page_swap_in,
-    .swap_out = file_page_swap_out,
-    .destroy = file_page_destroy,
-};
-
-/* Guarantees: PAGE is backed by READ_BYTES bytes of MAP's file at OFS, zeros after. */
-void vm_file_init(struct page *page, struct vm_mapping *map, off_t ofs, uint32_t read_bytes)
+/* File offset of PAGE's first byte and how many bytes of it the file backed at mmap. */
+static off_t file_page_ofs(const struct page *page, uint32_t *bytes)
 {
-  page->ops = &vm_file_ops;
-  page->file.map = map;
-  page->file.ofs = ofs;
-  page->file.read_bytes = read_bytes;
+  const struct vm_range *r = page->range;
+  int64_t ofs = (int64_t)r->map.ofs + (int64_t)(page->va - r->start);
+  int64_t avail = (int64_t)r->map.flen - ofs;
+  *bytes = avail <= 0 ? 0 : avail >= (int64_t)PGSIZE ? PGSIZE : (uint32_t)avail;
+  return (off_t)(ofs > 0x7fffffff ? 0x7fffffff : ofs);
+}
+
+static void file_page_init(struct page *page, const struct vm_range *range)
+{
+  page->writable = range->writable;
+  page->slot = SWAP_NONE;
+}
+
+static enum vm_stat file_page_fault_kind(const struct page *page)
+{
+  (void)page;
+  return VM_PF_FILE;
 }
 
 /* Guarantees: KVA holds the file bytes (the file may have shrunk: missing bytes read as
    zero). Always succeeds. */
-static bool file_page_swap_in(struct page *page, void *kva)
+static bool file_page_fill(struct page *page, void *kva)
 {
-  struct file_page *fp = &page->file;
-  off_t got = 0;
-  if (fp->read_bytes > 0)
-    got = file_read_at(fp->map->file, kva, (off_t)fp->read_bytes, fp->ofs);
+  uint32_t bytes;
+  off_t ofs = file_page_ofs(page, &bytes);
+  off_t got = bytes > 0 ? file_read_at(page->range->map.file, kva, (off_t)bytes, ofs) : 0;
   if (got < 0)
     got = 0;
   memset((uint8_t *)kva + got, 0, PGSIZE - (size_t)got);
   return true;
 }
 
-/* Needs: PAGE resident and mapped in its space. Guarantees: its bytes are in the file if
-   it was dirty; the dirty bit is cleared. */
-static bool file_page_swap_out(struct page *page)
+/* Writes PAGE's file-backed bytes from KVA back to the file. */
+static void file_page_write_back(struct page *page, const void *kva)
 {
-  uint64_t *pml4 = page->space->pml4;
-  if (page->frame != NULL && mmu_is_dirty(pml4, page->va)) {
-    if (page->file.read_bytes > 0)
-      file_write_at(page->file.map->file, page->frame->kva, (off_t)page->file.read_bytes,
-                    page->file.ofs);
-    mmu_set_dirty(pml4, page->va, false);
-  }
-  return true;
+  uint32_t bytes;
+  off_t ofs = file_page_ofs(page, &bytes);
+  if (bytes > 0)
+    file_write_at(page->range->map.file, kva, (off_t)bytes, ofs);
 }
 
-/* Writes a dirty resident page back; the mapping's handle is closed by its owner. */
-static void file_page_destroy(struct page *page) { file_page_swap_out(page); }
+static enum evict_kind file_page_evict(struct page *page, void *kva, bool dirty)
+{
+  if (!dirty)
+    return EVICT_DROP;
+  file_page_write_back(page, kva);
+  return EVICT_WRITE;
+}
+
+/* A child's mapping is its own (its range and handle): it gets a copy of the frame. */
+static bool file_page_copy(struct page *dst, const struct page *src)
+{
+  (void)src;
+  dst->slot = SWAP_NONE;
+  return false;
+}
+
+static void file_page_destroy(struct page *page, void *kva, bool dirty)
+{
+  if (kva != NULL && dirty)
+    file_page_write_back(page, kva);
+}
+
+const struct page_ops vm_file_ops = {
+    .init = file_page_init,
+    .admit = NULL,
+    .fault_kind = file_page_fault_kind,
+    .fill = file_page_fill,
+    .evict = file_page_evict,
+    .copy = file_page_copy,
+    .destroy = file_page_destroy,
+};

@@ -1,6 +1,10 @@
 #ifndef VM_VM_H
 #define VM_VM_H
 
+/* Public interface of the virtual-memory subsystem, for userprog/ and start-up code.
+   Everything here is architecture-neutral: the trap handler decodes the hardware bits into
+   struct vm_fault before calling in. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,53 +12,100 @@
 
 struct vm_space;
 
-/* Initialises the frame table. Call once at boot. */
-void vm_init(void);
-
-/* Result of vm_try_handle_fault. */
-enum vm_fault_result {
-  VM_FAULT_HANDLED, /* the page is now present with its final rights: retry the access */
-  VM_FAULT_INVALID, /* bad access: the process dies with exit(-1) */
-  VM_FAULT_OOM,     /* legal access, but no frame or page-table page: the process dies */
+/* Counters of the VM, in the order of the STATS line. The first VM_PROC_CNT are also kept
+   per process (pfstat). One table in stats.c gives each its STATS key and human name. */
+enum vm_stat {
+  VM_PF_TOTAL,
+  VM_PF_FILE,
+  VM_PF_ZERO,
+  VM_PF_STACK,
+  VM_PF_SWAPIN,
+  VM_PF_WP,
+  VM_PF_INVALID,
+  VM_PF_MAJOR,
+  VM_PF_MINOR,
+  VM_PF_WP_COPY,
+  VM_PF_WP_REUSE,
+  VM_FORK_COPIED,
+  VM_PROC_CNT,
+  VM_SWAP_IN = VM_PROC_CNT,
+  VM_SWAP_OUT,
+  VM_EVICT_SWAP,
+  VM_EVICT_WRITE,
+  VM_EVICT_DROP,
+  VM_STAT_CNT
 };
 
-/* Resolves a page fault of the current process at ADDR (architecture-neutral: the caller
-   decodes the hardware error code). USER: the access came from user mode. WRITE: it was a
-   write. NOT_PRESENT: no mapping (else a protection violation). Stack growth uses the
-   current thread's user_rsp (set at system-call entry, or by the caller for user faults).
-   Counts the fault in the global and per-process counters. */
-enum vm_fault_result vm_try_handle_fault(void *addr, bool user, bool write, bool not_present);
+/* Per-process counters (embedded in struct process). */
+struct vm_counters {
+  uint64_t n[VM_PROC_CNT];
+};
 
-/* Writes " frames_peak=N pages_touched=N fault_cycles=N" (note the leading space) into
-   BUF (at most SIZE bytes with the NUL) for the power-off STATS line; returns the length.
-   frames_peak: most user frames in use at once; pages_touched: pages that ever received a
-   frame; fault_cycles: TSC cycles spent in vm_try_handle_fault. */
+/* Boot-time choices (kernel options -evict=NAME, -fork=cow|eager, -seed=N). */
+struct vm_options {
+  const char *evict; /* eviction policy name; NULL = default */
+  bool fork_eager;   /* copy every resident page at fork instead of sharing */
+  unsigned long seed;
+};
+
+/* True if NAME is an eviction policy (checked while parsing the command line). */
+bool vm_policy_exists(const char *name);
+/* Names of the policies for the usage line, "clock|fifo|...". */
+const char *vm_policy_names(void);
+/* Sets up the frame table, the swap disk (if present) and the policy. Call once at boot,
+   after the disks are probed. */
+void vm_init(const struct vm_options *);
+
+/* A page fault as the hardware reported it. */
+struct vm_fault {
+  uint64_t addr;    /* faulting linear address (CR2) */
+  uint64_t rsp;     /* user stack pointer to judge stack growth by */
+  bool write;       /* the access was a write */
+  bool not_present; /* no translation (else a protection violation) */
+  bool user;        /* the access came from user mode */
+};
+
+enum vm_fault_result {
+  VM_FAULT_HANDLED, /* the page is present with its final rights: retry the access */
+  VM_FAULT_INVALID, /* bad access: the process dies with exit(-1) */
+  VM_FAULT_OOM,     /* legal access, but no memory or swap left: the process dies */
+};
+
+/* Resolves fault F in address space S, counting it in the global counters and in PROC
+   (may be NULL). Takes S's lock; may sleep (disk I/O, eviction). */
+enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault *f,
+                                      struct vm_counters *proc);
+
+/* Power-off statistics: the human lines, and the STATS fields (each " key=N") of the VM.
+   vm_format_stats writes the fields that existed first (pf_*, swap_in, swap_out,
+   frames_peak, pages_touched, fault_cycles), vm_format_stats_more the later ones. */
+void vm_print_stats(void);
 int vm_format_stats(char *buf, size_t size);
+int vm_format_stats_more(char *buf, size_t size);
 
 /* New empty address space with its own page table. NULL if out of memory. */
 struct vm_space *vm_space_create(void);
-/* Releases every page, frame, mapping (dirty pages written back), the executable handle
-   and the page table of S. S must not be the active page table. */
+/* Releases every page, frame, swap slot, mapping (dirty pages written back), the
+   executable handle and the page table of S. S must not be the active page table. */
 void vm_space_destroy(struct vm_space *s);
 /* Gives S the executable handle FILE (S closes it when destroyed). */
 void vm_space_set_exec(struct vm_space *s, struct file *file);
 struct file *vm_space_exec(const struct vm_space *s);
 uint64_t *vm_space_pml4(const struct vm_space *s);
-/* Fills the empty space DST with a copy of SRC for fork: lazy pages stay lazy (reading
-   DST's own executable handle, set beforehand), resident pages are copied, mappings get
-   their own file handles. False if out of memory (DST then holds a partial copy: destroy
-   it). */
-bool vm_space_copy(struct vm_space *dst, const struct vm_space *src);
+/* Fills the empty space DST with SRC's contents for fork: ranges are copied (mappings get
+   their own file handles), resident private pages shared copy-on-write (or copied under
+   -fork=eager), swapped pages share their slot. PROC: the parent's counters. False if out
+   of memory (DST then holds a partial copy: destroy it). */
+bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc);
 
-/* Records in S that LEN bytes of the executable at FILE_OFS appear at UPAGE + PAGE_OFS
-   (LEN may be 0: the page only reads as zeros), lazily. Merges with a lazy page already
-   there (segments sharing a page); the page is writable if any segment in it is.
-   False if out of memory or the page cannot take another range. */
-bool vm_space_add_lazy(struct vm_space *s, void *upage, bool writable, size_t page_ofs, size_t len,
-                       off_t file_ofs);
-/* Maps a zeroed anonymous writable page at UPAGE in S right away; returns its kernel
-   address (for writing the initial stack), NULL if out of memory or already mapped. */
-void *vm_space_add_resident(struct vm_space *s, void *upage);
+/* Records an ELF PT_LOAD segment in S: [VADDR, VADDR + MEMSZ) with its first FILESZ bytes
+   read from the executable at FILE_OFS on first touch, zeros after. Segments may share a
+   page. False if out of memory or the segment overlaps a mapping. */
+bool vm_space_add_segment(struct vm_space *s, uint64_t vaddr, uint64_t memsz, uint64_t filesz,
+                          uint64_t file_ofs, bool writable);
+/* Reserves the stack area below STACK_TOP (ABI: up to 1 MiB, grown by faults near rsp) and
+   maps its top page now with the PGSIZE bytes of CONTENTS. False if out of memory. */
+bool vm_space_add_stack(struct vm_space *s, uint64_t stack_top, const void *contents);
 
 /* ABI mmap: maps LEN bytes of FILE from OFS at ADDR in S using a new handle on FILE.
    Returns ADDR, or NULL if the request is invalid or memory is short. */

@@ -6,6 +6,13 @@
 #ifndef TESTS_HOST_KERNEL_ENV_H
 #define TESTS_HOST_KERNEL_ENV_H
 
+/* Host tests hold themselves (and the kernel sources they include) to the kernel's
+   warning flags, whatever flags the harness passes: -Wall -Wextra -Werror
+   -Wno-unused-parameter. */
+#pragma GCC diagnostic error "-Wall"
+#pragma GCC diagnostic error "-Wextra"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>

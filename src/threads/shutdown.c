@@ -1,0 +1,76 @@
+/* Shut-down: the file system's last writes, then the power-off statistics (human lines and
+   the machine-readable STATS line, docs/design.md), then devices/power.c stops the
+   machine. */
+
+#include "threads/shutdown.h"
+#include "devices/block.h"
+#include "devices/power.h"
+#include "devices/timer.h"
+#include "filesys/filesys.h"
+#include "lib/stdio.h"
+#include "threads/failinject.h"
+#include "threads/interrupt.h"
+#include "threads/io.h"
+#include "threads/palloc.h"
+#include "threads/stats.h"
+#include "threads/thread.h"
+#include "vm/vm.h"
+
+/* Counters read at one instant (interrupts off), so ticks and the per-thread ticks agree. */
+struct stats_snapshot {
+  uint64_t tsc;
+  int64_t ticks, idle, kernel, user;
+  struct palloc_usage pools;
+};
+
+static void stats_take(struct stats_snapshot *s)
+{
+  enum intr_level old = intr_disable();
+  s->tsc = rdtsc();
+  s->ticks = timer_ticks();
+  s->idle = thread_idle_ticks;
+  s->kernel = thread_kernel_ticks;
+  s->user = thread_user_ticks;
+  palloc_get_usage(&s->pools);
+  intr_set_level(old);
+}
+
+/* Prints the readable statistics lines and the one machine-readable STATS line. */
+static void stats_print(const struct stats_snapshot *s)
+{
+  const struct palloc_usage *u = &s->pools;
+  printf("Timer: %lld ticks\n", (long long)s->ticks);
+  printf("Thread: %lld idle ticks, %lld kernel ticks, %lld user ticks\n", (long long)s->idle,
+         (long long)s->kernel, (long long)s->user);
+  block_print_stats();
+  vm_print_stats();
+  printf("Pages: kernel pool %zu used of %zu (boot %llu), user pool %zu used of %zu\n",
+         u->kernel_used, u->kernel_total, (unsigned long long)kstats.kpool_boot_used, u->user_used,
+         u->user_total);
+  printf("Cycles: %llu at power-off, %llu from kernel entry to Boot complete\n",
+         (unsigned long long)s->tsc, (unsigned long long)(kstats.boot_tsc - kstats.entry_tsc));
+  char disks[256] = "", vm[384] = "", more[384] = "";
+  block_format_stats(disks, sizeof disks);
+  vm_format_stats(vm, sizeof vm);
+  vm_format_stats_more(more, sizeof more);
+  printf("STATS ticks=%lld idle_ticks=%lld kernel_ticks=%lld user_ticks=%lld tsc=%llu "
+         "boot_tsc=%llu entry_tsc=%llu%s%s kpool_used=%zu kpool_total=%zu kpool_boot=%llu "
+         "upool_used=%zu upool_total=%zu%s\n",
+         (long long)s->ticks, (long long)s->idle, (long long)s->kernel, (long long)s->user,
+         (unsigned long long)s->tsc, (unsigned long long)kstats.boot_tsc,
+         (unsigned long long)kstats.entry_tsc, vm, disks, u->kernel_used, u->kernel_total,
+         (unsigned long long)kstats.kpool_boot_used, u->user_used, u->user_total, more);
+}
+
+void shutdown_power_off(void)
+{
+  char fi[128];
+  failinject_arm(false);
+  if (failinject_format_stats(fi, sizeof fi) > 0)
+    printf("FAILINJECT%s\n", fi);
+  filesys_done();
+  struct stats_snapshot s;
+  stats_take(&s);
+  stats_print(&s);
+  power_off();
+}

@@ -1,0 +1,183 @@
+/* Eviction policies behind struct evict_policy. Each keeps the frames that hold pages
+   (the ones frame.c has added) and, for one victim search (begin, then next until the
+   caller takes one), offers candidates in its order of preference. All run under the
+   frame-table lock.
+   - fifo: strictly the order frames were filled; a refilled frame goes to the tail.
+   - clock: second chance on the accessed bit of every mapping of the frame.
+   - random: a uniformly drawn frame, from a generator seeded by -seed (else fixed).
+   - 2q: scan-resistant 2Q adapted to accessed bits. New pages enter A1in (FIFO, a quarter
+     of the frames); victims come from there while it is over its share, and their pages
+     are remembered (a ghost list kept as an eviction stamp in the page) for half a frame
+     table of A1in evictions; a page faulted back in while remembered goes to Am, a clock.
+     One pass over a large array thus flushes only A1in, never the hot pages in Am. */
+
+#include "lib/string.h"
+#include "vm/vm_int.h"
+
+const struct evict_policy *vm_policy;
+
+static struct list queue[2]; /* fifo/clock/random: queue[0]; 2q: A1in = 0, Am = 1 */
+static size_t queue_len[2];
+static struct list_elem *hand[2]; /* clock hand per queue (NULL: at the front) */
+static struct list_elem *walk;    /* fifo order iterator of this search */
+static size_t scan_budget[2];     /* candidates left in this search, per queue */
+static uint64_t rng_state;
+static uint32_t a1in_evictions; /* 2q: stamp of the last A1in eviction */
+
+static void queue_add(struct frame *f, unsigned q)
+{
+  f->queue = (uint8_t)q;
+  list_push_back(&queue[q], &f->link);
+  queue_len[q]++;
+}
+
+static void queue_remove(struct frame *f)
+{
+  if (hand[f->queue] == &f->link)
+    hand[f->queue] = list_next(hand[f->queue]);
+  if (walk == &f->link)
+    walk = list_next(walk);
+  list_remove(&f->link);
+  queue_len[f->queue]--;
+}
+
+static void fifo_add(struct frame *f) { queue_add(f, 0); }
+static void any_remove(struct frame *f, bool evicted)
+{
+  (void)evicted;
+  queue_remove(f);
+}
+
+static void fifo_begin(void)
+{
+  walk = list_begin(&queue[0]);
+  scan_budget[0] = queue_len[0];
+}
+
+/* Frames of queue Q from the oldest, each once per search. */
+static struct frame *fifo_next_in(unsigned q)
+{
+  if (scan_budget[q] == 0 || walk == list_end(&queue[q]))
+    return NULL;
+  scan_budget[q]--;
+  struct frame *f = list_entry(walk, struct frame, link);
+  walk = list_next(walk);
+  return f;
+}
+static struct frame *fifo_next(void) { return fifo_next_in(0); }
+
+/* Clock over queue Q: advances the hand, clearing accessed bits, until a frame whose bit
+   was clear; gives up after two turns (every frame was offered at least once). */
+static struct frame *clock_next_in(unsigned q)
+{
+  while (scan_budget[q] > 0 && queue_len[q] > 0) {
+    scan_budget[q]--;
+    if (hand[q] == NULL || hand[q] == list_end(&queue[q]))
+      hand[q] = list_begin(&queue[q]);
+    struct frame *f = list_entry(hand[q], struct frame, link);
+    hand[q] = list_next(hand[q]);
+    if (!frame_take_accessed(f))
+      return f;
+  }
+  return NULL;
+}
+
+static void clock_begin(void) { scan_budget[0] = 2 * queue_len[0] + 1; }
+static struct frame *clock_next(void) { return clock_next_in(0); }
+
+/* xorshift64*: deterministic from its seed. */
+static uint64_t rng_next(void)
+{
+  rng_state ^= rng_state >> 12;
+  rng_state ^= rng_state << 25;
+  rng_state ^= rng_state >> 27;
+  return rng_state * 0x2545F4914F6CDD1DULL;
+}
+
+static void random_begin(void) { scan_budget[0] = queue_len[0]; }
+
+/* A random listed frame: a random frame-table slot, then the next listed one after it. */
+static struct frame *random_next(void)
+{
+  size_t n = frame_table_size();
+  if (scan_budget[0] == 0 || n == 0)
+    return NULL;
+  scan_budget[0]--;
+  size_t idx = (size_t)(rng_next() % n);
+  for (size_t i = 0; i < n; i++) {
+    struct frame *f = frame_at((idx + i) % n);
+    if (f->listed)
+      return f;
+  }
+  return NULL;
+}
+
+static size_t twoq_kin(void) { return frame_table_size() / 4 + 1; }
+
+static void twoq_add(struct frame *f)
+{
+  struct page *p = f->rmap;
+  bool ghost =
+      p != NULL && p->policy_tag != 0 && a1in_evictions - p->policy_tag <= frame_table_size() / 2;
+  queue_add(f, ghost ? 1 : 0);
+}
+
+static void twoq_remove(struct frame *f, bool evicted)
+{
+  if (evicted && f->queue == 0) {
+    a1in_evictions++;
+    if (a1in_evictions == 0)
+      a1in_evictions = 1;
+    for (struct page *p = f->rmap; p != NULL; p = p->rmap_next)
+      p->policy_tag = a1in_evictions;
+  }
+  queue_remove(f);
+}
+
+static unsigned twoq_phase; /* queue the search takes candidates from now */
+static void twoq_begin(void)
+{
+  twoq_phase = queue_len[0] > twoq_kin() || queue_len[1] == 0 ? 0 : 1;
+  walk = list_begin(&queue[0]);
+  scan_budget[0] = queue_len[0];
+  scan_budget[1] = 2 * queue_len[1] + 1;
+}
+
+/* A1in in FIFO order while it is over its share, else the clock over Am; when one is
+   exhausted the search goes on in the other. */
+static struct frame *twoq_next(void)
+{
+  for (unsigned tries = 0; tries < 2; tries++) {
+    struct frame *f = twoq_phase == 0 ? fifo_next_in(0) : clock_next_in(1);
+    if (f != NULL)
+      return f;
+    twoq_phase ^= 1;
+  }
+  return NULL;
+}
+
+static const struct evict_policy policies[] = {
+    {"clock", fifo_add, any_remove, clock_begin, clock_next},
+    {"fifo", fifo_add, any_remove, fifo_begin, fifo_next},
+    {"random", fifo_add, any_remove, random_begin, random_next},
+    {"2q", twoq_add, twoq_remove, twoq_begin, twoq_next},
+};
+
+const struct evict_policy *policy_find(const char *name)
+{
+  for (size_t i = 0; i < sizeof policies / sizeof *policies; i++)
+    if (!strcmp(policies[i].name, name))
+      return &policies[i];
+  return NULL;
+}
+
+bool vm_policy_exists(const char *name) { return policy_find(name) != NULL; }
+const char *vm_policy_names(void) { return "clock|fifo|random|2q"; }
+
+void policy_init(const struct evict_policy *p, unsigned long seed)
+{
+  list_init(&queue[0]);
+  list_init(&queue[1]);
+  rng_state = seed != 0 ? seed : 0x4B657374726C31ULL;
+  vm_policy = p;
+}

@@ -1,0 +1,237 @@
+/* Address spaces: page table, supplemental page table, ranges (ELF segments, mmap regions,
+   the stack reservation) whose pages get records only on first touch, and fork copies.
+   Every operation here runs under the space's lock. */
+
+#include "lib/string.h"
+#include "threads/malloc.h"
+#include "threads/mmu.h"
+#include "threads/vaddr.h"
+#include "vm/vm_int.h"
+
+struct vm_space *vm_space_create(void)
+{
+  struct vm_space *s = malloc(sizeof *s);
+  if (s == NULL)
+    return NULL;
+  if (!spt_init(&s->spt) || (s->pml4 = mmu_create()) == NULL) {
+    spt_free(&s->spt);
+    free(s);
+    return NULL;
+  }
+  lock_init(&s->lock);
+  list_init(&s->ranges);
+  s->exec_file = NULL;
+  return s;
+}
+
+void vm_space_set_exec(struct vm_space *s, struct file *file) { s->exec_file = file; }
+struct file *vm_space_exec(const struct vm_space *s) { return s->exec_file; }
+uint64_t *vm_space_pml4(const struct vm_space *s) { return s->pml4; }
+
+/* First range of S containing VA, or NULL. */
+const struct vm_range *space_find_range(const struct vm_space *s, uint64_t va)
+{
+  struct list *l = (struct list *)&s->ranges;
+  for (struct list_elem *e = list_begin(l); e != list_end(l); e = list_next(e)) {
+    const struct vm_range *r = list_entry(e, struct vm_range, elem);
+    if (r->start <= va && va < r->end)
+      return r;
+  }
+  return NULL;
+}
+
+/* True if [START, END) meets a range of S other than ELF segments when SEGMENTS_OK. */
+static bool space_overlaps(const struct vm_space *s, uint64_t start, uint64_t end, bool segments_ok)
+{
+  struct list *l = (struct list *)&s->ranges;
+  for (struct list_elem *e = list_begin(l); e != list_end(l); e = list_next(e)) {
+    const struct vm_range *r = list_entry(e, struct vm_range, elem);
+    if (r->start < end && start < r->end && !(segments_ok && r->ops == &vm_exec_ops))
+      return true;
+  }
+  return false;
+}
+
+/* Guarantees: R in S's list, kept sorted by start. */
+static void space_insert_range(struct vm_space *s, struct vm_range *r)
+{
+  struct list_elem *e = list_begin(&s->ranges);
+  while (e != list_end(&s->ranges) && list_entry(e, struct vm_range, elem)->start <= r->start)
+    e = list_next(e);
+  list_insert(e, &r->elem);
+}
+
+/* Needs: no page at VA in S, VA in R. Guarantees: a page record of R's type at VA in S's
+   table, not resident; NULL if out of memory. */
+struct page *space_new_page(struct vm_space *s, uint64_t va, const struct vm_range *r)
+{
+  struct page *p = malloc(sizeof *p);
+  if (p == NULL)
+    return NULL;
+  memset(p, 0, sizeof *p);
+  p->va = va;
+  p->space = s;
+  p->range = r;
+  p->ops = r->ops;
+  p->slot = SWAP_NONE;
+  r->ops->init(p, r);
+  spt_insert(&s->spt, p);
+  return p;
+}
+
+/* Needs: P owns no frame or backing store. */
+void space_forget_page(struct vm_space *s, struct page *p)
+{
+  spt_remove(&s->spt, p);
+  free(p);
+}
+
+/* Needs: P in S's table. Guarantees: P's backing store released (dirty file data written
+   back), its frame unmapped and given up, P removed and freed. */
+static bool space_discard_page(struct page *p, void *aux)
+{
+  (void)aux;
+  struct vm_space *s = p->space;
+  if (p->frame != NULL) {
+    struct frame *f = p->frame;
+    bool dirty = mmu_is_dirty(s->pml4, (void *)p->va);
+    mmu_unmap_page(s->pml4, (void *)p->va);
+    p->ops->destroy(p, frame_kva(f), dirty);
+    frame_detach(f, p);
+  } else
+    p->ops->destroy(p, NULL, false);
+  space_forget_page(s, p);
+  return true;
+}
+
+/* Frees range R of S (and its file handle). */
+static void space_free_range(struct vm_range *r)
+{
+  list_remove(&r->elem);
+  if (r->ops == &vm_file_ops)
+    file_close(r->map.file);
+  free(r);
+}
+
+void vm_space_destroy(struct vm_space *s)
+{
+  if (s == NULL)
+    return;
+  lock_acquire(&s->lock);
+  spt_each(&s->spt, space_discard_page, NULL);
+  while (!list_empty(&s->ranges))
+    space_free_range(list_entry(list_front(&s->ranges), struct vm_range, elem));
+  lock_release(&s->lock);
+  spt_free(&s->spt);
+  file_close(s->exec_file);
+  mmu_destroy(s->pml4);
+  free(s);
+}
+
+/* New range [START, END) of OPS in S; NULL if out of memory. */
+static struct vm_range *space_add_range(struct vm_space *s, uint64_t start, uint64_t end,
+                                        const struct page_ops *ops, bool writable)
+{
+  struct vm_range *r = malloc(sizeof *r);
+  if (r == NULL)
+    return NULL;
+  memset(r, 0, sizeof *r);
+  r->start = start;
+  r->end = end;
+  r->ops = ops;
+  r->writable = writable;
+  space_insert_range(s, r);
+  return r;
+}
+
+bool vm_space_add_segment(struct vm_space *s, uint64_t vaddr, uint64_t memsz, uint64_t filesz,
+                          uint64_t file_ofs, bool writable)
+{
+  uint64_t start = vaddr & ~PGMASK, end = (vaddr + memsz + PGMASK) & ~PGMASK;
+  if (space_overlaps(s, start, end, true))
+    return false;
+  struct vm_range *r = space_add_range(s, start, end, &vm_exec_ops, writable);
+  if (r == NULL)
+    return false;
+  r->seg.vaddr = vaddr;
+  r->seg.filesz = filesz;
+  r->seg.file_ofs = file_ofs;
+  return true;
+}
+
+bool vm_space_add_stack(struct vm_space *s, uint64_t stack_top, const void *contents)
+{
+  uint64_t va = stack_top - PGSIZE;
+  bool ok = false;
+  lock_acquire(&s->lock);
+  struct vm_range *r =
+      space_add_range(s, stack_top - USER_STACK_LIMIT, stack_top, &vm_stack_ops, true);
+  struct page *p = r != NULL ? space_new_page(s, va, r) : NULL;
+  if (p != NULL && page_claim(p, contents) == VM_FAULT_HANDLED)
+    ok = true;
+  else if (p != NULL)
+    space_forget_page(s, p);
+  lock_release(&s->lock);
+  return ok;
+}
+
+void *vm_mmap(struct vm_space *s, void *addr, size_t len, bool writable, struct file *file,
+              off_t ofs)
+{
+  uint64_t a = (uint64_t)addr;
+  if (a == 0 || pg_ofs(addr) != 0 || len == 0 || ofs < 0 || ofs % PGSIZE != 0 || a + len < a ||
+      a + len > KERN_BASE || file == NULL)
+    return NULL;
+  off_t flen = file_length(file);
+  if (flen <= 0)
+    return NULL;
+  uint64_t end = (a + len + PGMASK) & ~PGMASK;
+  void *result = NULL;
+  lock_acquire(&s->lock);
+  struct file *own = NULL;
+  if (!space_overlaps(s, a, end, false) && (own = file_reopen(file)) != NULL) {
+    struct vm_range *r = space_add_range(s, a, end, &vm_file_ops, writable);
+    if (r != NULL) {
+      r->map.file = own;
+      r->map.ofs = ofs;
+      r->map.flen = flen;
+      result = addr;
+    } else
+      file_close(own);
+  }
+  lock_release(&s->lock);
+  return result;
+}
+
+/* Discards the pages of S in [START, END) (spt_each callback). */
+struct page_span {
+  uint64_t start, end;
+};
+static bool space_discard_in(struct page *p, void *aux)
+{
+  const struct page_span *span = aux;
+  if (p->va >= span->start && p->va < span->end)
+    space_discard_page(p, NULL);
+  return true;
+}
+
+void vm_munmap(struct vm_space *s, void *addr)
+{
+  lock_acquire(&s->lock);
+  struct vm_range *r = (struct vm_range *)space_find_range(s, (uint64_t)addr);
+  if (r != NULL && r->ops == &vm_file_ops && r->start == (uint64_t)addr) {
+    struct page_span span = {r->start, r->end};
+    spt_each(&s->spt, space_discard_in, &span);
+    space_free_range(r);
+  }
+  lock_release(&s->lock);
+}
+
+void vm_init(const struct vm_options *opt)
+{
+  const struct evict_policy *p = opt->evict != NULL ? policy_find(opt->evict) : NULL;
+  frame_table_init();
+  policy_init(p != NULL ? p : policy_find("clock"), opt->seed);
+  swap_init();
+  vm_fork_eager = opt->fork_eager;
+}

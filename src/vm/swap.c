@@ -1,0 +1,90 @@
+/* The swap disk (ata1-slave, "hd1:1") in page-sized slots of 8 sectors. Each slot has a
+   reference count: every page record whose contents live in the slot holds one (pages
+   that shared a frame copy-on-write share its slot after eviction). Allocation takes the
+   lowest free slot, so the same run always uses the same slots. Slot rule: a page that is
+   swapped in gives up its reference at once (its frame is then the only copy, and it is
+   written to a fresh slot if evicted again). */
+
+#include "devices/block.h"
+#include "lib/debug.h"
+#include "lib/kernel/bitmap.h"
+#include "threads/malloc.h"
+#include "threads/vaddr.h"
+#include "vm/vm_int.h"
+
+#define SECTORS_PER_SLOT (PGSIZE / BLOCK_SECTOR_SIZE)
+
+static struct block *swap_disk;
+static struct bitmap *slot_used;
+static uint16_t *slot_refs;
+static size_t slot_cnt, used_cnt, used_peak;
+static struct lock swap_lock;
+
+/* Needs: disks probed. Guarantees: without a swap disk (or memory for its tables) every
+   swap_alloc fails. */
+void swap_init(void)
+{
+  lock_init(&swap_lock);
+  swap_disk = block_get_role(BLOCK_SWAP);
+  if (swap_disk == NULL)
+    return;
+  slot_cnt = block_size(swap_disk) / SECTORS_PER_SLOT;
+  slot_used = bitmap_create(slot_cnt);
+  slot_refs = calloc(slot_cnt > 0 ? slot_cnt : 1, sizeof *slot_refs);
+  if (slot_used == NULL || slot_refs == NULL)
+    slot_cnt = 0;
+}
+
+uint32_t swap_alloc(void)
+{
+  if (slot_cnt == 0)
+    return SWAP_NONE;
+  lock_acquire(&swap_lock);
+  size_t slot = bitmap_scan_and_flip(slot_used, 0, 1, false);
+  if (slot != BITMAP_ERROR) {
+    slot_refs[slot] = 1;
+    if (++used_cnt > used_peak)
+      used_peak = used_cnt;
+  }
+  lock_release(&swap_lock);
+  return slot == BITMAP_ERROR ? SWAP_NONE : (uint32_t)slot;
+}
+
+void swap_ref(uint32_t slot)
+{
+  lock_acquire(&swap_lock);
+  ASSERT(slot < slot_cnt && slot_refs[slot] > 0);
+  slot_refs[slot]++;
+  lock_release(&swap_lock);
+}
+
+/* Drops one reference; the slot is free again when none is left. */
+void swap_unref(uint32_t slot)
+{
+  lock_acquire(&swap_lock);
+  ASSERT(slot < slot_cnt && slot_refs[slot] > 0);
+  if (--slot_refs[slot] == 0) {
+    bitmap_set(slot_used, slot, false);
+    used_cnt--;
+  }
+  lock_release(&swap_lock);
+}
+
+/* Needs: SLOT allocated, KVA pinned. Sleeps on the disk. */
+void swap_write(uint32_t slot, const void *kva)
+{
+  for (unsigned i = 0; i < SECTORS_PER_SLOT; i++)
+    block_write(swap_disk, slot * SECTORS_PER_SLOT + i,
+                (const uint8_t *)kva + i * BLOCK_SECTOR_SIZE);
+  vm_count(NULL, VM_SWAP_OUT);
+}
+
+void swap_read(uint32_t slot, void *kva)
+{
+  for (unsigned i = 0; i < SECTORS_PER_SLOT; i++)
+    block_read(swap_disk, slot * SECTORS_PER_SLOT + i, (uint8_t *)kva + i * BLOCK_SECTOR_SIZE);
+  vm_count(NULL, VM_SWAP_IN);
+}
+
+size_t swap_used(void) { return used_cnt; }
+size_t swap_peak(void) { return used_peak; }

@@ -1,0 +1,181 @@
+#ifndef VM_VM_INT_H
+#define VM_VM_INT_H
+
+/* PRIVATE to the files of src/vm (and the host unit tests of src/tests/host that include those
+   files). Nothing outside src/vm/ includes it: userprog/ sees only vm/vm.h.
+
+   Lock order: a space's lock (struct vm_space.lock) before the frame-table lock
+   (frame.c), before the swap lock (swap.c), before any file-system lock. The evictor runs
+   with the frame-table lock held and only TRIES the victim's space lock (skipping the
+   frame when it is busy), so it never waits against that order. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "filesys/file.h"
+#include "lib/kernel/list.h"
+#include "threads/synch.h"
+#include "vm/vm.h"
+
+#define SWAP_NONE UINT32_MAX
+
+struct page;
+struct frame;
+struct vm_range;
+
+/* Where an evicted page's contents went. */
+enum evict_kind { EVICT_FAIL, EVICT_SWAP, EVICT_WRITE, EVICT_DROP };
+
+/* Behaviour of one page type (anon.c, exec.c, file.c). Generic code (fault.c, space.c,
+   frame.c) reaches type-specific state only through these. */
+struct page_ops {
+  /* Needs: PAGE fresh in RANGE (va, space set). Gives it its type data and rights. */
+  void (*init)(struct page *page, const struct vm_range *range);
+  /* NULL, or: may fault F create a page in RANGE? (the stack's rsp rule) */
+  bool (*admit)(const struct vm_range *range, const struct vm_fault *f);
+  /* Counter of a not-present fault on PAGE as it is now (file, zero, stack, swap-in). */
+  enum vm_stat (*fault_kind)(const struct page *page);
+  /* Needs: PAGE not resident, KVA a pinned frame. Fills KVA with the contents. False if
+     the backing store could not be read. */
+  bool (*fill)(struct page *page, void *kva);
+  /* Needs: PAGE and every page after it on the rmap_next chain share the frame at KVA,
+     all unmapped; DIRTY: any mapping's dirty bit. Saves the contents where they belong. */
+  enum evict_kind (*evict)(struct page *page, void *kva, bool dirty);
+  /* Fork: DST (fresh, same va) takes SRC's type data; true if the two may share SRC's
+     frame copy-on-write, false if DST needs its own copy. */
+  bool (*copy)(struct page *dst, const struct page *src);
+  /* Releases what PAGE owns (swap slot; write-back of a dirty file page from KVA, NULL if
+     not resident). The frame itself is the caller's. */
+  void (*destroy)(struct page *page, void *kva, bool dirty);
+};
+
+extern const struct page_ops vm_anon_ops, vm_stack_ops, vm_exec_ops, vm_file_ops;
+
+/* A span of an address space whose pages are created on first touch: an ELF segment, an
+   mmap region or the stack reservation. */
+struct vm_range {
+  uint64_t start, end; /* page-aligned [start, end) */
+  const struct page_ops *ops;
+  bool writable;
+  union {
+    struct {
+      uint64_t vaddr, filesz, file_ofs; /* exact ELF bounds */
+    } seg;
+    struct {
+      struct file *file; /* own handle, closed when the mapping goes */
+      off_t ofs, flen;   /* offset of START in the file; file length at mmap time */
+    } map;
+  };
+  struct list_elem elem;
+};
+
+/* One user page that has been touched (or inherited at fork). */
+struct page {
+  uint64_t va;
+  struct page *hash_next; /* supplemental page table chain */
+  struct page *rmap_next; /* next page mapping the same frame */
+  const struct page_ops *ops;
+  struct vm_space *space;
+  struct frame *frame; /* NULL while not resident */
+  const struct vm_range *range;
+  uint32_t slot;       /* swap slot with the contents, or SWAP_NONE */
+  uint32_t policy_tag; /* owned by the eviction policy */
+  bool writable;       /* the user may write (mapped read-only while shared) */
+  bool touched;        /* has had a frame once */
+};
+
+/* Supplemental page table: chained hash on the page number (spt.c). */
+struct spt {
+  struct page **buckets;
+  size_t bucket_cnt; /* power of two */
+  size_t page_cnt;
+};
+bool spt_init(struct spt *);
+void spt_free(struct spt *); /* the bucket array only */
+struct page *spt_find(const struct spt *, uint64_t va);
+void spt_insert(struct spt *, struct page *);
+void spt_remove(struct spt *, struct page *);
+/* Any page of the table, or NULL if empty (for tear-down loops). */
+struct page *spt_any(const struct spt *);
+/* Calls FN on every page; FN may remove (and free) the page it is given, nothing else.
+   Stops early, returning false, if FN returns false. */
+bool spt_each(const struct spt *, bool (*fn)(struct page *, void *), void *aux);
+
+struct vm_space {
+  struct lock lock; /* fault path, fork copy, mmap/munmap, destroy, evictor (tried) */
+  uint64_t *pml4;
+  struct spt spt;
+  struct list ranges; /* struct vm_range, sorted by start */
+  struct file *exec_file;
+};
+
+/* space.c */
+const struct vm_range *space_find_range(const struct vm_space *, uint64_t va);
+struct page *space_new_page(struct vm_space *, uint64_t va, const struct vm_range *);
+void space_forget_page(struct vm_space *, struct page *);
+
+/* fault.c: gives non-resident PAGE a frame (filled by its type, or a copy of COPY_FROM)
+   and maps it. */
+enum vm_fault_result page_claim(struct page *page, const void *copy_from);
+/* Maps PAGE (resident) with its rights: writable only if it is the frame's only user. */
+bool page_map(struct page *page);
+extern uint64_t vm_pages_touched;
+
+/* frame.c */
+struct frame {
+  struct list_elem link; /* policy's list */
+  struct page *rmap;     /* every page mapping this frame (rmap_next chain) */
+  uint16_t refs;         /* pages on RMAP */
+  bool pinned;           /* not evictable: being filled, copied or written out */
+  bool listed;           /* known to the policy */
+  uint8_t queue;         /* policy-private */
+};
+void frame_table_init(void);
+/* A pinned, unowned frame (contents undefined), evicting if need be. The caller may hold
+   one space lock (its own): pages of that space may be evicted. NULL if nothing can be
+   evicted (swap full or absent, all pinned or busy). */
+struct frame *frame_alloc(void);
+void *frame_kva(const struct frame *);
+struct frame *frame_of_kva(const void *kva);
+void frame_attach(struct frame *, struct page *);
+/* Removes PAGE from F's rmap (the caller unmapped it); frees F when no page is left and
+   F is not pinned. */
+void frame_detach(struct frame *, struct page *);
+void frame_pin(struct frame *);
+void frame_unpin(struct frame *); /* frees F if it has no page left */
+size_t frame_peak(void);
+size_t frame_pinned_count(void);
+/* Test-and-clear of the accessed bit over every mapping of F (policies). */
+bool frame_take_accessed(struct frame *);
+size_t frame_table_size(void);
+struct frame *frame_at(size_t idx);
+
+/* policy.c: the eviction policy interface. */
+struct evict_policy {
+  const char *name;
+  void (*add)(struct frame *);                  /* F now holds a page */
+  void (*remove)(struct frame *, bool evicted); /* F leaves (freed, or chosen victim) */
+  void (*begin)(void);                          /* a new victim search */
+  struct frame *(*next)(void);                  /* next candidate, NULL when out */
+};
+const struct evict_policy *policy_find(const char *name);
+void policy_init(const struct evict_policy *, unsigned long seed);
+extern const struct evict_policy *vm_policy;
+
+/* swap.c: page-sized slots with reference counts; lowest free slot first. */
+void swap_init(void);
+uint32_t swap_alloc(void); /* refs 1, SWAP_NONE if no disk or full */
+void swap_ref(uint32_t slot);
+void swap_unref(uint32_t slot);
+void swap_write(uint32_t slot, const void *kva);
+void swap_read(uint32_t slot, void *kva);
+size_t swap_used(void);
+size_t swap_peak(void);
+
+/* stats.c */
+extern uint64_t vm_stats[VM_STAT_CNT];
+void vm_count(struct vm_counters *proc, enum vm_stat);
+extern uint64_t vm_fault_cycles;
+extern bool vm_fork_eager;
+
+#endif
