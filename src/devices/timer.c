@@ -2,6 +2,7 @@
 #include "lib/debug.h"
 #include "lib/kernel/list.h"
 #include "lib/random.h"
+#include "lib/stdio.h"
 #include "threads/interrupt.h"
 #include "threads/io.h"
 #include "threads/thread.h"
@@ -25,6 +26,7 @@ static volatile int64_t ticks;
 static uint64_t timer_seed, timer_ips = 100000000;
 static unsigned pit_queue[2] = {PIT_NOMINAL, PIT_NOMINAL}; /* counts of the next 2 periods */
 static unsigned pit_since_tick;                            /* PIT counts since the last tick */
+static uint64_t gap_last_tsc, gap_max;                     /* see timer_reset_gap */
 static struct list sleepers; /* ordered by wakeup_tick, then by arrival */
 
 static void pit_load(unsigned count)
@@ -94,8 +96,27 @@ void timer_sleep(int64_t t)
 
 void timer_msleep(int64_t ms) { timer_sleep(ms * TIMER_FREQ / 1000); }
 
+void timer_reset_gap(void)
+{
+  enum intr_level old = intr_disable();
+  gap_last_tsc = rdtsc();
+  gap_max = 0;
+  intr_set_level(old);
+}
+
+int timer_format_stats(char *buf, size_t size)
+{
+  return snprintf(buf, size, " tick_gap_max=%llu", (unsigned long long)gap_max);
+}
+
 static void timer_interrupt(struct intr_frame *f)
 {
+  if (gap_last_tsc != 0) {
+    uint64_t now = rdtsc();
+    if (now - gap_last_tsc > gap_max)
+      gap_max = now - gap_last_tsc;
+    gap_last_tsc = now;
+  }
   if (timer_seed) {
     unsigned elapsed = pit_queue[0];
     pit_queue[0] = pit_queue[1];

@@ -1,6 +1,7 @@
 #ifndef DEVICES_TIMER_H
 #define DEVICES_TIMER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define TIMER_FREQ 100
@@ -15,5 +16,11 @@ void timer_msleep(int64_t ms);
    tick (see timer.c), IPS the emulated instructions per second the points are measured
    in (0: the default 100,000,000). SEED 0 keeps the exact 100 Hz. Call before timer_init. */
 void timer_set_seed(uint64_t seed, uint64_t ips);
+/* Starts measuring the longest stretch between two timer interrupts, in TSC cycles
+   (instructions under Bochs; halted time included, but the timer wakes a halted CPU). A
+   stretch longer than the PIT period is time the kernel kept interrupts off. */
+void timer_reset_gap(void);
+/* Writes " tick_gap_max=CYCLES" (the longest stretch since timer_reset_gap) into BUF. */
+int timer_format_stats(char *buf, size_t size);
 
 #endif

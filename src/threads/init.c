@@ -201,6 +201,7 @@ int main(void)
   kstats.entry_tsc = kernel_entry_tsc;
   kstats.boot_tsc = rdtsc();
   printf("Boot complete.\n");
+  timer_reset_gap();
   actions_run(first_action);
   shutdown_power_off();
 }

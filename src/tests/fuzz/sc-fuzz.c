@@ -251,15 +251,14 @@ static void fuzz_generate(uint64_t seed, int child, int i, struct fuzz_call *c)
     c->arg[0] = (uint64_t)fuzz_fd(s);
     c->arg[1] = (uint64_t)fuzz_fd(s);
   } else if (r < 840) { /* mmap */
-    static const uint64_t lens[] = {
-        0, 1, PAGE_SIZE, 3 * PAGE_SIZE, 64 * PAGE_SIZE, 1000 * PAGE_SIZE};
+    static const uint64_t lens[] = {0, 1, PAGE_SIZE, 3 * PAGE_SIZE, 64 * PAGE_SIZE, 100ULL << 30};
     static const int32_t ofs[] = {0, PAGE_SIZE, 1, -PAGE_SIZE};
     uint64_t a = fuzz_below(s, 8);
     c->nr = SYS_MMAP;
     c->arg[0] = a < 5    ? FUZZ_MMAP_BASE + fuzz_below(s, 64) * PAGE_SIZE
                 : a == 5 ? 0
                 : a == 6 ? FUZZ_MMAP_BASE + 123
-                         : FUZZ_KERN_BASE - PAGE_SIZE;
+                         : FUZZ_KERN_BASE - (1ULL << 30);
     c->arg[1] = lens[fuzz_below(s, 6)];
     c->arg[2] = fuzz_below(s, 2);
     c->arg[3] = (uint64_t)fuzz_fd(s);
