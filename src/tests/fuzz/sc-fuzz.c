@@ -207,18 +207,10 @@ static void fuzz_generate(uint64_t seed, int child, int i, struct fuzz_call *c)
   c->cls = FUZZ_MUST_SUCCEED;
   enum fuzz_class k;
   uint64_t r = fuzz_below(s, 1000);
-  if (r < 160) { /* read */
+  if (r < 320) { /* read (below 160) or write */
     uint64_t n = fuzz_len(s);
     enum fuzz_ptr p = fuzz_pick_ptr(s);
-    c->nr = SYS_READ;
-    c->arg[0] = (uint64_t)fuzz_fd(s);
-    c->arg[1] = fuzz_ptr_value(s, p, n ? n : 1);
-    c->arg[2] = n;
-    c->cls = fuzz_buffer_class(p, n);
-  } else if (r < 320) { /* write */
-    uint64_t n = fuzz_len(s);
-    enum fuzz_ptr p = fuzz_pick_ptr(s);
-    c->nr = SYS_WRITE;
+    c->nr = r < 160 ? SYS_READ : SYS_WRITE;
     c->arg[0] = (uint64_t)fuzz_fd(s);
     c->arg[1] = fuzz_ptr_value(s, p, n ? n : 1);
     c->arg[2] = n;
