@@ -36,6 +36,16 @@ bench: all
 unit:
 	@$(HARNESS) unit $(HARNESS_ARGS)
 
+# System-call fuzzer, long runs (harness/fuzz.py): QEMU unless EMU=bochs.
+fuzz: all
+	@$(PYTHON) -m harness.fuzz --seeds '$(or $(SEEDS),1-100)' $(if $(filter bochs,$(EMU)),--bochs) \
+		$(if $(JOBS),-j $(JOBS)) $(if $(FUZZ_CHILDREN),--children $(FUZZ_CHILDREN)) \
+		$(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS))
+
+# Distinct console interleavings of the multi-process tests over seeds (harness/interleave.py).
+interleavings: all
+	@$(PYTHON) -m harness.interleave --seeds '$(or $(SEEDS),1-20)' $(if $(JOBS),-j $(JOBS)) $(TESTS)
+
 harness-test: all
 	@$(PYTHON) -m unittest discover -s harness/tests -t . $(if $(V),-v)
 	@$(PYTHON) -m unittest discover -s tools/tests $(if $(V),-v)
@@ -49,7 +59,7 @@ run: all
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
-.PHONY: check grade accept bench unit harness-test run run-qemu
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings
 
 # make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
 # make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.

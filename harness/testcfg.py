@@ -10,7 +10,7 @@ from harness.common import (BUILD, DEFAULT_MEM_MB, DEFAULT_QUIET, DEFAULT_TIMEOU
 
 KNOWN_KEYS = {"kind", "cmdline", "files", "mem", "swap", "scratch", "fs_disk", "timeout",
               "quiet", "ignore_exit", "kernel_args", "points", "group", "helper", "bench",
-              "check_faults"}
+              "check_faults", "stats_max"}
 _warned = set()
 
 
@@ -65,6 +65,13 @@ class Test:
         self.points = num("points", 1)
         self.group = get("group", "functionality").strip() or "functionality"
         self.bench = flag("bench", False)
+        # stats_max = KEY:MAX ...: the run fails if STATS has KEY above MAX (or lacks it).
+        self.stats_max = {}
+        for item in get("stats_max", "").split():
+            key, sep, value = item.partition(":")
+            if not sep or not value.isdigit():
+                raise HarnessError("%s: [%s] stats_max takes KEY:MAX words, not %r" % (cfg_path, name, item))
+            self.stats_max[key] = int(value)
 
     def host_file(self, name):
         """Host path of a file the test puts on the fs disk (a built program or a data file)."""

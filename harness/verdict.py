@@ -216,6 +216,12 @@ def judge(test, res, expected_dir, check_faults, symbolize=None, diff_ok=False):
                 if isinstance(v.stats.get(key), int) and v.stats[key] != 0:
                     v.fail("FAIL", "leak: %d %s at power-off (%s=%d)" % (v.stats[key], what, key, v.stats[key]))
 
+    for key, limit in sorted(getattr(test, "stats_max", {}).items()):
+        if v.stats and v.stats.get(key) is None:
+            v.fail("FAIL", "the STATS line lacks %s (stats_max)" % key)
+        elif v.stats and v.stats[key] > limit:
+            v.fail("FAIL", "STATS %s=%d is above its limit %d (stats_max)" % (key, v.stats[key], limit))
+
     # Output between the markers.
     action, problem = extract_action(lines, test.cmdline)
     if problem:

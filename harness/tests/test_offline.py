@@ -62,6 +62,30 @@ class VerdictTests(unittest.TestCase):
         self.assertEqual(v.faults["zero-fill"], 3)
         self.assertEqual(v.stats["tsc"], 1000)
 
+    def test_fault_injection_allows_diffs_not_leaks(self):
+        v = verdict.judge(make_test(""), result(console(["(demo) begin", "(demo) END"])), self.exp,
+                          False, None, diff_ok=True)
+        self.assertEqual(v.status, "PASS", v.reason)
+        self.assertTrue(any("fault injection" in n for n in v.notes))
+        leaky = STATS.replace("upool_used=0", "upool_used=2")
+        v = verdict.judge(make_test(""), result(console(["(demo) begin"], stats=leaky)), self.exp,
+                          False, None, diff_ok=True)
+        self.assertEqual(v.status, "FAIL")
+        self.assertIn("leaked pages", v.reason)
+
+    def test_stats_max(self):
+        ok = STATS + " tick_gap_max=900"
+        self.assertEqual(self.judge(console(["(demo) begin", "(demo) end"], stats=ok),
+                                    "stats_max = tick_gap_max:1000").status, "PASS")
+        v = self.judge(console(["(demo) begin", "(demo) end"], stats=STATS + " tick_gap_max=1001"),
+                       "stats_max = tick_gap_max:1000")
+        self.assertEqual(v.status, "FAIL")
+        self.assertIn("tick_gap_max=1001 is above its limit 1000", v.reason)
+        v = self.judge(console(["(demo) begin", "(demo) end"]), "stats_max = tick_gap_max:1000")
+        self.assertIn("lacks tick_gap_max", v.reason)
+        with self.assertRaises(HarnessError):
+            make_test("stats_max = tick_gap_max")
+
     def test_changed_line_fails_with_diff(self):
         v = self.judge(console(["(demo) begin", "(demo) END"]))
         self.assertEqual(v.status, "FAIL")
@@ -230,6 +254,10 @@ class ToolErrorTests(unittest.TestCase):
         self.assert_one_line(["-m", "harness", "check", "--tests", "threads/no-such-tst"], "no test matches")
         self.assert_one_line(["-m", "harness", "check", "--seeds", "x"], "SEEDS must look like")
         self.assert_one_line(["-m", "harness", "check", "--shard", "9/2"], "--shard takes K/N")
+        self.assert_one_line(["-m", "harness", "check", "--fail-inject", "disk:every=0"], "bad FAIL_INJECT")
+        self.assert_one_line(["-m", "harness.fuzz", "--seeds", "0-3"], "SEEDS start at 1")
+        self.assert_one_line(["-m", "harness.fuzz", "--children", "zero"], "invalid int value")
+        self.assert_one_line(["-m", "harness.interleave", "--seeds", "x"], "SEEDS must look like")
 
     def test_backtrace_bad_input(self):
         self.assert_one_line(["tools/backtrace", "zz"], "not a hexadecimal address")

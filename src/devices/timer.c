@@ -2,20 +2,31 @@
 #include "lib/debug.h"
 #include "lib/kernel/list.h"
 #include "lib/random.h"
+#include "lib/stdio.h"
 #include "threads/interrupt.h"
 #include "threads/io.h"
 #include "threads/thread.h"
 
 /* 8254 PIT channel 0 in rate-generator mode (mode 2) at TIMER_FREQ Hz. With a seed
-   (timer_set_seed), every tick reloads the counter with a pseudo-random count between half
-   and one and a half times the nominal one: the average rate stays TIMER_FREQ but the
-   instruction at which each tick lands changes with the seed, exposing different
-   interleavings; the same seed always gives the same ticks. */
-#define PIT_HZ      1193182
-#define PIT_NOMINAL ((PIT_HZ + TIMER_FREQ / 2) / TIMER_FREQ)
+   (timer_set_seed), the PIT instead interrupts at seeded short intervals, from
+   TIMER_POINT_MIN to TIMER_POINT_MAX instructions (at the ips the kernel was told, far
+   finer than a tick): each interrupt is either a tick, when the PIT counts elapsed since
+   the last tick reach a tick's worth (so the average rate stays TIMER_FREQ), or a pure
+   preemption point where the running thread yields with probability one half. The same
+   seed always gives the same interrupts and choices; seed 0 keeps the exact 100 Hz.
+   In mode 2 a count written now takes effect at the reload after the next one (the
+   reload at this interrupt already latched the previous count: Intel 8254 data sheet,
+   mode 2), so the counts in flight are kept in a two-entry queue. */
+#define PIT_HZ          1193182
+#define PIT_NOMINAL     ((PIT_HZ + TIMER_FREQ / 2) / TIMER_FREQ)
+#define TIMER_POINT_MIN 5000
+#define TIMER_POINT_MAX 100000
 
 static volatile int64_t ticks;
-static uint64_t timer_seed;
+static uint64_t timer_seed, timer_ips = 100000000;
+static unsigned pit_queue[2] = {PIT_NOMINAL, PIT_NOMINAL}; /* counts of the next 2 periods */
+static unsigned pit_since_tick;                            /* PIT counts since the last tick */
+static uint64_t gap_last_tsc, gap_max;                     /* see timer_reset_gap */
 static struct list sleepers; /* ordered by wakeup_tick, then by arrival */
 
 static void pit_load(unsigned count)
@@ -26,7 +37,21 @@ static void pit_load(unsigned count)
 
 static void timer_interrupt(struct intr_frame *f);
 
-void timer_set_seed(uint64_t seed) { timer_seed = seed; }
+void timer_set_seed(uint64_t seed, uint64_t ips)
+{
+  timer_seed = seed;
+  if (ips != 0)
+    timer_ips = ips;
+}
+
+/* Seeded count for a period after the next: TIMER_POINT_MIN..MAX instructions at
+   timer_ips, in PIT counts, at least 2 and at most a tick. */
+static unsigned timer_point_count(void)
+{
+  uint64_t instr = TIMER_POINT_MIN + random_u64() % (TIMER_POINT_MAX - TIMER_POINT_MIN + 1);
+  uint64_t count = instr * PIT_HZ / timer_ips;
+  return count < 2 ? 2 : count > PIT_NOMINAL ? PIT_NOMINAL : (unsigned)count;
+}
 
 void timer_init(void)
 {
@@ -71,11 +96,40 @@ void timer_sleep(int64_t t)
 
 void timer_msleep(int64_t ms) { timer_sleep(ms * TIMER_FREQ / 1000); }
 
+void timer_reset_gap(void)
+{
+  enum intr_level old = intr_disable();
+  gap_last_tsc = rdtsc();
+  gap_max = 0;
+  intr_set_level(old);
+}
+
+int timer_format_stats(char *buf, size_t size)
+{
+  return snprintf(buf, size, " tick_gap_max=%llu", (unsigned long long)gap_max);
+}
+
 static void timer_interrupt(struct intr_frame *f)
 {
+  if (gap_last_tsc != 0) {
+    uint64_t now = rdtsc();
+    if (now - gap_last_tsc > gap_max)
+      gap_max = now - gap_last_tsc;
+    gap_last_tsc = now;
+  }
+  if (timer_seed) {
+    unsigned elapsed = pit_queue[0];
+    pit_queue[0] = pit_queue[1];
+    pit_queue[1] = timer_point_count();
+    pit_load(pit_queue[1]);
+    pit_since_tick += elapsed;
+    if (pit_since_tick < PIT_NOMINAL) {
+      thread_preempt_point(random_u64() & 1);
+      return;
+    }
+    pit_since_tick -= PIT_NOMINAL;
+  }
   ticks++;
-  if (timer_seed)
-    pit_load(PIT_NOMINAL / 2 + random_u64() % PIT_NOMINAL);
   while (!list_empty(&sleepers)) {
     struct thread *t = list_entry(list_front(&sleepers), struct thread, sleep_elem);
     if (t->wakeup_tick > ticks)

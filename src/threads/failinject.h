@@ -4,8 +4,8 @@
 #include <stdbool.h>
 
 /* Deterministic fault injection (kernel option -fail=SPEC, docs/design.md). Chosen
-   allocation sites are made to fail, every Nth call or with a seeded probability, from
-   the end of boot until power-off starts. A given kernel, command line and spec fail the
+   allocation sites are made to fail, every Nth call or with a seeded probability, while
+   a user program runs (the `run` action of a program, not of a kernel self-test). A given kernel, command line and spec fail the
    same calls on every run under Bochs. */
 
 enum failinject_site {

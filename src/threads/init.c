@@ -34,6 +34,7 @@ size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
 static struct vm_options vm_opts = {.evict = NULL, .fork_eager = false};
 bool init_explain_kills;
+static unsigned long init_ips;
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;
 
@@ -106,7 +107,7 @@ static int cmdline_parse_options(void)
     else if (option_value(w, "-seed", &v))
       init_seed = v;
     else if (option_value(w, "-ips", &v))
-      continue;
+      init_ips = v;
     else if (!strncmp(w, "-evict=", 7) && vm_policy_exists(w + 7))
       vm_opts.evict = w + 7;
     else if (!strcmp(w, "-fork=eager") || !strcmp(w, "-fork=cow"))
@@ -139,9 +140,12 @@ static void action_run(const char *cmdline)
   if (t != NULL)
     t->function();
   else {
+    /* Injected faults hit user programs only: a self-test checks its own allocations. */
+    failinject_arm(true);
     tid_t tid = process_create_initd(cmdline);
     if (tid != TID_ERROR)
       process_wait(tid);
+    failinject_arm(false);
   }
   printf("Execution of '%s' complete.\n", cmdline);
 }
@@ -182,7 +186,7 @@ int main(void)
   if (first_action < 0)
     shutdown_power_off();
   if (init_seed) {
-    timer_set_seed(init_seed);
+    timer_set_seed(init_seed, init_ips);
     thread_set_random_slices(true);
   }
   timer_init();
@@ -200,7 +204,7 @@ int main(void)
   kstats.entry_tsc = kernel_entry_tsc;
   kstats.boot_tsc = rdtsc();
   printf("Boot complete.\n");
-  failinject_arm(true);
+  timer_reset_gap();
   actions_run(first_action);
   shutdown_power_off();
 }

@@ -49,17 +49,18 @@ static void stats_print(const struct stats_snapshot *s)
          u->user_total);
   printf("Cycles: %llu at power-off, %llu from kernel entry to Boot complete\n",
          (unsigned long long)s->tsc, (unsigned long long)(kstats.boot_tsc - kstats.entry_tsc));
-  char disks[256] = "", vm[384] = "", more[384] = "";
+  char disks[256] = "", vm[384] = "", more[384] = "", tmr[48] = "";
   block_format_stats(disks, sizeof disks);
   vm_format_stats(vm, sizeof vm);
   vm_format_stats_more(more, sizeof more);
+  timer_format_stats(tmr, sizeof tmr);
   printf("STATS ticks=%lld idle_ticks=%lld kernel_ticks=%lld user_ticks=%lld tsc=%llu "
          "boot_tsc=%llu entry_tsc=%llu%s%s kpool_used=%zu kpool_total=%zu kpool_boot=%llu "
-         "upool_used=%zu upool_total=%zu%s\n",
+         "upool_used=%zu upool_total=%zu%s%s\n",
          (long long)s->ticks, (long long)s->idle, (long long)s->kernel, (long long)s->user,
          (unsigned long long)s->tsc, (unsigned long long)kstats.boot_tsc,
          (unsigned long long)kstats.entry_tsc, vm, disks, u->kernel_used, u->kernel_total,
-         (unsigned long long)kstats.kpool_boot_used, u->user_used, u->user_total, more);
+         (unsigned long long)kstats.kpool_boot_used, u->user_used, u->user_total, more, tmr);
 }
 
 void shutdown_power_off(void)

@@ -94,6 +94,12 @@ void thread_start(void)
   intr_enable();
 }
 
+void thread_preempt_point(bool yield)
+{
+  if (yield && current != idle_thread && current != waiting_thread && !list_empty(&ready_list))
+    intr_yield_on_return();
+}
+
 void thread_tick(bool user_mode)
 {
   struct thread *t = current;

@@ -45,6 +45,9 @@ struct thread {
 void thread_init(void);
 void thread_start(void);
 void thread_tick(bool user_mode);
+/* A seeded preemption point between ticks (timer interrupt context): if YIELD and another
+   thread is ready, the running thread yields when the interrupt returns. Counts no tick. */
+void thread_preempt_point(bool yield);
 
 typedef void thread_func(void *aux);
 tid_t thread_create(const char *name, int priority, thread_func *, void *aux);

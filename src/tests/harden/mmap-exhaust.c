@@ -1,4 +1,4 @@
-/* mmap until failure: 64 MB mappings of a one-page file at consecutive addresses until
+/* mmap until failure: 1 GB mappings of a one-page file at consecutive addresses until
    mmap returns NULL (address space or kernel memory used up); after unmapping them all,
    a second round maps exactly as many (nothing leaked), and the first mapping's page
    reads the file. */
@@ -6,7 +6,7 @@
 
 const char *test_name = "mmap-exhaust";
 
-#define EXHAUST_CHUNK (64ULL * 1024 * 1024)
+#define EXHAUST_CHUNK (1ULL << 30)
 #define EXHAUST_BASE  0x1000000000ULL
 #define EXHAUST_MAX   8192
 
