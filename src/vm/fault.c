@@ -154,12 +154,19 @@ static fault_handler *const fault_handlers[VM_STAT_CNT] = {
 };
 
 /* Needs: S's lock held. Guarantees: the kind of fault F, and in *PAGE the page it is
-   about (created from its range when *FRESH; NULL only for invalid faults). */
+   about (created from its range when *FRESH; NULL only for invalid faults). *SETTLED:
+   the page is resident and the access is allowed by the page table as it is now (the
+   fault is stale: an eviction or a sharer changed the entry since the hardware saw it);
+   the caller then only maps the page again if it is unmapped. The hardware bits are
+   read only to tell a write from a read: the handler ran with interrupts on, so the
+   entry they describe may be gone (SDM vol. 3, 4.7: the error code reflects the entry at
+   the time of the access). */
 static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f, struct page **page,
-                                   bool *fresh)
+                                   bool *fresh, bool *settled)
 {
   uint64_t va = f->addr & ~PGMASK;
   *fresh = false;
+  *settled = false;
   *page = NULL;
   if (!is_user_vaddr((void *)f->addr) || f->addr < PGSIZE)
     return VM_PF_INVALID;
@@ -176,9 +183,13 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
   *page = p;
   if (p == NULL || (f->write && !p->writable))
     return VM_PF_INVALID;
-  if (f->not_present)
-    return p->frame == NULL ? p->ops->fault_kind(p) : VM_PF_INVALID;
-  return p->frame != NULL && f->write ? VM_PF_WP : VM_PF_INVALID;
+  if (p->frame == NULL)
+    return p->ops->fault_kind(p);
+  if (f->write && mmu_lookup_page(s->pml4, (void *)va) != NULL &&
+      !mmu_is_writable(s->pml4, (void *)va))
+    return VM_PF_WP;
+  *settled = true;
+  return VM_PF_TOTAL;
 }
 
 /* Most ticks a fault waits, one at a time and holding no lock, for frames other faults
@@ -201,12 +212,15 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
       timer_sleep(1);
     lock_acquire(&s->lock);
     struct page *page;
-    bool fresh;
-    enum vm_stat kind = fault_classify(s, f, &page, &fresh);
+    bool fresh, settled;
+    enum vm_stat kind = fault_classify(s, f, &page, &fresh, &settled);
     if (page == NULL) {
       vm_count(proc, VM_PF_INVALID);
       r = VM_FAULT_INVALID;
-    } else
+    } else if (settled)
+      r = mmu_lookup_page(s->pml4, (void *)page->va) != NULL || page_map(page) ? VM_FAULT_HANDLED
+                                                                               : VM_FAULT_OOM;
+    else
       r = fault_handlers[kind](page, fresh, proc);
     lock_release(&s->lock);
   }
