@@ -12,12 +12,11 @@ static void exec_each_segment(const struct page *page,
                               void (*fn)(const struct vm_range *, const struct page *, void *),
                               void *aux)
 {
-  struct list *l = &page->space->ranges;
-  for (struct list_elem *e = list_begin(l); e != list_end(l); e = list_next(e)) {
-    const struct vm_range *r = list_entry(e, struct vm_range, elem);
-    if (r->ops == &vm_exec_ops && r->start <= page->va && page->va < r->end)
+  const struct range_tree *t = &page->space->ranges;
+  for (const struct vm_range *r = range_next_meeting(t, page->va, page->va + 1, NULL); r != NULL;
+       r = range_next_meeting(t, page->va, page->va + 1, r))
+    if (r->ops == &vm_exec_ops)
       fn(r, page, aux);
-  }
 }
 
 /* The part of segment R's file bytes inside PAGE: [*LO, *HI) in user addresses. */

@@ -14,9 +14,8 @@ bool vm_fork_eager;
 /* Copies every range of SRC into DST. */
 static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src)
 {
-  struct list *l = (struct list *)&src->ranges;
-  for (struct list_elem *e = list_begin(l); e != list_end(l); e = list_next(e)) {
-    const struct vm_range *r = list_entry(e, struct vm_range, elem);
+  for (const struct vm_range *r = range_next(&src->ranges, NULL); r != NULL;
+       r = range_next(&src->ranges, r)) {
     struct vm_range *nr = malloc(sizeof *nr);
     if (nr == NULL)
       return false;
@@ -25,7 +24,7 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src)
       free(nr);
       return false;
     }
-    list_push_back(&dst->ranges, &nr->elem);
+    range_insert(&dst->ranges, nr);
   }
   return true;
 }

@@ -19,7 +19,7 @@ struct vm_space *vm_space_create(void)
     return NULL;
   }
   lock_init(&s->lock);
-  list_init(&s->ranges);
+  range_tree_init(&s->ranges);
   s->exec_file = NULL;
   return s;
 }
@@ -28,37 +28,21 @@ void vm_space_set_exec(struct vm_space *s, struct file *file) { s->exec_file = f
 struct file *vm_space_exec(const struct vm_space *s) { return s->exec_file; }
 uint64_t *vm_space_pml4(const struct vm_space *s) { return s->pml4; }
 
-/* First range of S containing VA, or NULL. */
+/* First range of S containing VA (lowest start, then earliest made), or NULL. O(log n). */
 const struct vm_range *space_find_range(const struct vm_space *s, uint64_t va)
 {
-  struct list *l = (struct list *)&s->ranges;
-  for (struct list_elem *e = list_begin(l); e != list_end(l); e = list_next(e)) {
-    const struct vm_range *r = list_entry(e, struct vm_range, elem);
-    if (r->start <= va && va < r->end)
-      return r;
-  }
-  return NULL;
+  return range_next_meeting(&s->ranges, va, va + 1, NULL);
 }
 
-/* True if [START, END) meets a range of S other than ELF segments when SEGMENTS_OK. */
+/* True if [START, END) meets a range of S, not counting ELF segments when SEGMENTS_OK.
+   O(log n) plus the segments met. */
 static bool space_overlaps(const struct vm_space *s, uint64_t start, uint64_t end, bool segments_ok)
 {
-  struct list *l = (struct list *)&s->ranges;
-  for (struct list_elem *e = list_begin(l); e != list_end(l); e = list_next(e)) {
-    const struct vm_range *r = list_entry(e, struct vm_range, elem);
-    if (r->start < end && start < r->end && !(segments_ok && r->ops == &vm_exec_ops))
+  const struct vm_range *r = NULL;
+  while ((r = range_next_meeting(&s->ranges, start, end, r)) != NULL)
+    if (!(segments_ok && r->ops == &vm_exec_ops))
       return true;
-  }
   return false;
-}
-
-/* Guarantees: R in S's list, kept sorted by start. */
-static void space_insert_range(struct vm_space *s, struct vm_range *r)
-{
-  struct list_elem *e = list_begin(&s->ranges);
-  while (e != list_end(&s->ranges) && list_entry(e, struct vm_range, elem)->start <= r->start)
-    e = list_next(e);
-  list_insert(e, &r->elem);
 }
 
 /* Needs: no page at VA in S, VA in R. Guarantees: a page record of R's type at VA in S's
@@ -105,9 +89,9 @@ static bool space_discard_page(struct page *p, void *aux)
 }
 
 /* Frees range R of S (and its file handle). */
-static void space_free_range(struct vm_range *r)
+static void space_free_range(struct vm_space *s, struct vm_range *r)
 {
-  list_remove(&r->elem);
+  range_remove(&s->ranges, r);
   if (r->ops == &vm_file_ops)
     file_close(r->map.file);
   free(r);
@@ -119,8 +103,9 @@ void vm_space_destroy(struct vm_space *s)
     return;
   lock_acquire(&s->lock);
   spt_each(&s->spt, space_discard_page, NULL);
-  while (!list_empty(&s->ranges))
-    space_free_range(list_entry(list_front(&s->ranges), struct vm_range, elem));
+  struct vm_range *r;
+  while ((r = (struct vm_range *)range_next(&s->ranges, NULL)) != NULL)
+    space_free_range(s, r);
   lock_release(&s->lock);
   spt_free(&s->spt);
   file_close(s->exec_file);
@@ -140,7 +125,7 @@ static struct vm_range *space_add_range(struct vm_space *s, uint64_t start, uint
   r->end = end;
   r->ops = ops;
   r->writable = writable;
-  space_insert_range(s, r);
+  range_insert(&s->ranges, r);
   return r;
 }
 
@@ -215,14 +200,29 @@ static bool space_discard_in(struct page *p, void *aux)
   return true;
 }
 
+/* Needs: S's lock held. Discards every page of S in range R, looking up R's addresses or
+   walking S's table, whichever is shorter: the cost follows min(R's pages, S's pages). */
+static void space_discard_range(struct vm_space *s, const struct vm_range *r)
+{
+  if ((r->end - r->start) / PGSIZE <= s->spt.page_cnt) {
+    for (uint64_t va = r->start; va < r->end; va += PGSIZE) {
+      struct page *p = spt_find(&s->spt, va);
+      if (p != NULL)
+        space_discard_page(p, NULL);
+    }
+  } else {
+    struct page_span span = {r->start, r->end};
+    spt_each(&s->spt, space_discard_in, &span);
+  }
+}
+
 void vm_munmap(struct vm_space *s, void *addr)
 {
   lock_acquire(&s->lock);
   struct vm_range *r = (struct vm_range *)space_find_range(s, (uint64_t)addr);
   if (r != NULL && r->ops == &vm_file_ops && r->start == (uint64_t)addr) {
-    struct page_span span = {r->start, r->end};
-    spt_each(&s->spt, space_discard_in, &span);
-    space_free_range(r);
+    space_discard_range(s, r);
+    space_free_range(s, r);
   }
   lock_release(&s->lock);
 }

@@ -69,8 +69,31 @@ struct vm_range {
       off_t ofs, flen;   /* offset of START in the file; file length at mmap time */
     } map;
   };
-  struct list_elem elem;
+  struct vm_range *left, *right; /* range.c's tree */
+  uint64_t max_end;              /* largest end in this subtree */
+  uint64_t seq;                  /* insertion number: order among equal starts */
+  int height;
 };
+
+/* The ranges of one address space (range.c). */
+struct range_tree {
+  struct vm_range *root;
+  size_t count;
+  uint64_t next_seq;
+};
+void range_tree_init(struct range_tree *);
+/* Needs: R not in any tree. Guarantees: R in T (its tree fields are overwritten), after
+   every range already there with the same start. */
+void range_insert(struct range_tree *, struct vm_range *);
+/* Needs: R in T. Guarantees: R out of T; R itself is the caller's. */
+void range_remove(struct range_tree *, struct vm_range *);
+/* The first range of T, in order of start then insertion, that meets [START, END) and
+   comes after AFTER (NULL: from the first); NULL if none. AFTER may have been removed
+   since. O(log n) for AFTER NULL, O(log^2 n) otherwise. */
+const struct vm_range *range_next_meeting(const struct range_tree *, uint64_t start, uint64_t end,
+                                          const struct vm_range *after);
+/* In-order walk: the range after AFTER (NULL: the first), or NULL at the end. */
+const struct vm_range *range_next(const struct range_tree *, const struct vm_range *after);
 
 /* One user page that has been touched (or inherited at fork). */
 struct page {
@@ -108,7 +131,7 @@ struct vm_space {
   struct lock lock; /* fault path, fork copy, mmap/munmap, destroy, evictor (tried) */
   uint64_t *pml4;
   struct spt spt;
-  struct list ranges; /* struct vm_range, sorted by start */
+  struct range_tree ranges;
   struct file *exec_file;
 };
 
