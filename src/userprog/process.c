@@ -24,11 +24,23 @@ void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
 static struct lock process_lock;
 /* Children of kernel threads (the first process, started by the `run` action). */
 static struct list kernel_children;
+/* Processes allocated and not yet torn down, orphans included; PROCESS_NONE_LEFT is
+   signalled (under process_lock) when the count drops to zero. */
+static unsigned process_live;
+static struct condition process_none_left;
 
 void process_init(void)
 {
   lock_init(&process_lock);
   list_init(&kernel_children);
+  cond_init(&process_none_left);
+}
+
+/* Needs: process_lock held. One process fewer; wakes waiters when none is left. */
+static void process_count_gone(void)
+{
+  if (--process_live == 0)
+    cond_broadcast(&process_none_left, &process_lock);
 }
 
 struct process *process_current(void) { return thread_current()->process; }
@@ -67,6 +79,9 @@ static struct process *process_alloc(const char *name)
   p->record->status = -1;
   p->record->refs = 2;
   sema_init(&p->record->exited, 0);
+  lock_acquire(&process_lock);
+  process_live++;
+  lock_release(&process_lock);
   return p;
 }
 
@@ -79,6 +94,9 @@ static void process_free_unstarted(struct process *p)
   palloc_free_page(p->bounce);
   free(p->record);
   free(p);
+  lock_acquire(&process_lock);
+  process_count_gone();
+  lock_release(&process_lock);
 }
 
 /* ELF-64 file structures (System V gABI; x86-64 psABI). */
@@ -375,6 +393,12 @@ int process_wait(tid_t tid)
   lock_release(&process_lock);
   if (last)
     free(rec);
+  if (p == NULL) {
+    lock_acquire(&process_lock);
+    while (process_live > 0)
+      cond_wait(&process_none_left, &process_lock);
+    lock_release(&process_lock);
+  }
   return status;
 }
 
@@ -432,16 +456,17 @@ void process_exit(int status)
   rec->status = status;
   t->process = NULL;
   free(p);
-  if (--rec->refs == 0) {
-    lock_release(&process_lock);
+  bool waited = --rec->refs > 0;
+  if (!waited)
     free(rec);
-    thread_exit();
-  }
-  /* The waiter must not run before this thread is dying, or it could power off while
-     this thread's pages are still in use: interrupts stay off from the wake-up until
-     thread_exit switches away (sema_up and lock_release never yield). */
+  /* No waiter may run before this thread is dying, or the run action could power off
+     while this thread's pages are still in use: interrupts stay off from the wake-ups
+     until thread_exit switches away (sema_up, cond_broadcast and lock_release never
+     yield). */
   intr_disable();
-  sema_up(&rec->exited);
+  if (waited)
+    sema_up(&rec->exited);
+  process_count_gone();
   lock_release(&process_lock);
   thread_exit();
 }

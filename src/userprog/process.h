@@ -58,7 +58,9 @@ tid_t process_create_initd(const char *cmdline);
 
 /* Waits for child TID of the current thread (the kernel's children when called from a
    kernel thread) to exit; returns its exit status, or -1 if TID is not a direct child,
-   was already waited for, or is invalid. */
+   was already waited for, or is invalid. A kernel thread's successful wait also returns
+   only once every user process is torn down, orphans included, so that the `run` action
+   powers off with nothing of theirs in use. */
 int process_wait(tid_t tid);
 
 /* Ends the current process with STATUS: prints "NAME: exit(STATUS)", releases every page,
