@@ -7,16 +7,27 @@
 #include "threads/vaddr.h"
 #include "vm/vm_int.h"
 
+struct exec_visit {
+  const struct page *page;
+  void (*fn)(const struct vm_range *, const struct page *, void *);
+  void *aux;
+};
+
+static bool exec_visit_range(const struct vm_range *r, void *aux)
+{
+  const struct exec_visit *v = aux;
+  if (r->ops == &vm_exec_ops)
+    v->fn(r, v->page, v->aux);
+  return true;
+}
+
 /* Calls FN on each segment range of PAGE's space that overlaps PAGE. */
 static void exec_each_segment(const struct page *page,
                               void (*fn)(const struct vm_range *, const struct page *, void *),
                               void *aux)
 {
-  const struct range_tree *t = &page->space->ranges;
-  for (const struct vm_range *r = range_next_meeting(t, page->va, page->va + 1, NULL); r != NULL;
-       r = range_next_meeting(t, page->va, page->va + 1, r))
-    if (r->ops == &vm_exec_ops)
-      fn(r, page, aux);
+  struct exec_visit v = {page, fn, aux};
+  range_each_meeting(&page->space->ranges, page->va, page->va + 1, exec_visit_range, &v);
 }
 
 /* The part of segment R's file bytes inside PAGE: [*LO, *HI) in user addresses. */

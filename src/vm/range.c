@@ -2,7 +2,8 @@
    node also holding the largest end in its subtree. Ranges may overlap (ELF segments that
    share a page), so lookups are interval searches: the largest end lets a search skip any
    subtree that ends at or before the queried span. Height stays within 1.45 log2(n + 2),
-   so every operation below is O(log n); walking all ranges in order is O(n log n). */
+   so every operation below is O(log n) (plus the ranges visited); walking all ranges in
+   order with range_next is O(n log n). */
 
 #include "vm/vm_int.h"
 
@@ -133,34 +134,55 @@ void range_remove(struct range_tree *t, struct vm_range *r)
   t->count--;
 }
 
-/* First node of N's subtree sorting after AFTER (any node if AFTER is NULL) that meets
-   [START, END). Each call recurses into at most one child whose answer it may not return:
-   with AFTER NULL, a left subtree that ends past START yet holds no match must hold a
-   range starting at or past END, so nothing at or right of N can match either. */
-static const struct vm_range *range_search(const struct vm_range *n, const struct vm_range *after,
-                                           uint64_t start, uint64_t end)
+const struct vm_range *range_find_meeting(const struct range_tree *t, uint64_t start, uint64_t end)
 {
-  if (n == NULL || n->max_end <= start)
-    return NULL;
-  if (after != NULL && !range_before(after, n))
-    return range_search(n->right, after, start, end);
-  const struct vm_range *found = range_search(n->left, after, start, end);
-  if (found != NULL)
-    return found;
-  if (n->start >= end)
-    return NULL;
-  if (start < n->end)
-    return n;
-  return range_search(n->right, after, start, end);
+  /* A left subtree that ends past START holds the answer or, if it holds no range meeting
+     the span, a range starting at or past END: then nothing at or right of its parent
+     meets it either. So the search never turns back. */
+  const struct vm_range *n = t->root;
+  while (n != NULL && n->max_end > start && start < end) {
+    if (n->left != NULL && n->left->max_end > start)
+      n = n->left;
+    else if (n->start >= end)
+      return NULL;
+    else if (start < n->end)
+      return n;
+    else
+      n = n->right;
+  }
+  return NULL;
 }
 
-const struct vm_range *range_next_meeting(const struct range_tree *t, uint64_t start, uint64_t end,
-                                          const struct vm_range *after)
+/* In-order visit of the nodes of N's subtree meeting [START, END); false once FN has. */
+static bool range_visit(const struct vm_range *n, uint64_t start, uint64_t end,
+                        bool (*fn)(const struct vm_range *, void *), void *aux)
 {
-  return start < end ? range_search(t->root, after, start, end) : NULL;
+  while (n != NULL && n->max_end > start) {
+    if (!range_visit(n->left, start, end, fn, aux))
+      return false;
+    if (n->start >= end)
+      return true;
+    if (start < n->end && !fn(n, aux))
+      return false;
+    n = n->right;
+  }
+  return true;
+}
+
+bool range_each_meeting(const struct range_tree *t, uint64_t start, uint64_t end,
+                        bool (*fn)(const struct vm_range *, void *), void *aux)
+{
+  return start >= end || range_visit(t->root, start, end, fn, aux);
 }
 
 const struct vm_range *range_next(const struct range_tree *t, const struct vm_range *after)
 {
-  return range_next_meeting(t, 0, UINT64_MAX, after);
+  const struct vm_range *n = t->root, *next = NULL;
+  while (n != NULL)
+    if (after == NULL || range_before(after, n)) {
+      next = n;
+      n = n->left;
+    } else
+      n = n->right;
+  return next;
 }

@@ -31,18 +31,23 @@ uint64_t *vm_space_pml4(const struct vm_space *s) { return s->pml4; }
 /* First range of S containing VA (lowest start, then earliest made), or NULL. O(log n). */
 const struct vm_range *space_find_range(const struct vm_space *s, uint64_t va)
 {
-  return range_next_meeting(&s->ranges, va, va + 1, NULL);
+  return range_find_meeting(&s->ranges, va, va + 1);
+}
+
+/* range_each_meeting callback: stops at a range that is not an ELF segment. */
+static bool space_is_segment(const struct vm_range *r, void *aux)
+{
+  (void)aux;
+  return r->ops == &vm_exec_ops;
 }
 
 /* True if [START, END) meets a range of S, not counting ELF segments when SEGMENTS_OK.
    O(log n) plus the segments met. */
 static bool space_overlaps(const struct vm_space *s, uint64_t start, uint64_t end, bool segments_ok)
 {
-  const struct vm_range *r = NULL;
-  while ((r = range_next_meeting(&s->ranges, start, end, r)) != NULL)
-    if (!(segments_ok && r->ops == &vm_exec_ops))
-      return true;
-  return false;
+  if (!segments_ok)
+    return range_find_meeting(&s->ranges, start, end) != NULL;
+  return !range_each_meeting(&s->ranges, start, end, space_is_segment, NULL);
 }
 
 /* Needs: no page at VA in S, VA in R. Guarantees: a page record of R's type at VA in S's

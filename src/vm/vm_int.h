@@ -87,12 +87,15 @@ void range_tree_init(struct range_tree *);
 void range_insert(struct range_tree *, struct vm_range *);
 /* Needs: R in T. Guarantees: R out of T; R itself is the caller's. */
 void range_remove(struct range_tree *, struct vm_range *);
-/* The first range of T, in order of start then insertion, that meets [START, END) and
-   comes after AFTER (NULL: from the first); NULL if none. AFTER may have been removed
-   since. O(log n) for AFTER NULL, O(log^2 n) otherwise. */
-const struct vm_range *range_next_meeting(const struct range_tree *, uint64_t start, uint64_t end,
-                                          const struct vm_range *after);
-/* In-order walk: the range after AFTER (NULL: the first), or NULL at the end. */
+/* The first range of T, in order of start then insertion, that meets [START, END); NULL
+   if none. O(log n). */
+const struct vm_range *range_find_meeting(const struct range_tree *, uint64_t start, uint64_t end);
+/* Calls FN on every range of T meeting [START, END), in order, until FN returns false;
+   returns false if it stopped early. FN must not change T. */
+bool range_each_meeting(const struct range_tree *, uint64_t start, uint64_t end,
+                        bool (*fn)(const struct vm_range *, void *), void *aux);
+/* In-order walk: the range after AFTER (NULL: the first), or NULL at the end. AFTER may
+   have been removed since. O(log n). */
 const struct vm_range *range_next(const struct range_tree *, const struct vm_range *after);
 
 /* One user page that has been touched (or inherited at fork). */

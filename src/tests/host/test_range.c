@@ -1,7 +1,8 @@
 /* Host unit test of the range tree (vm/range.c) against a plain array: random inserts and
    removals of overlapping ranges with repeated starts, checked after each step for order,
-   AVL balance, subtree ends and count, and for the answers of range_next_meeting (first
-   range meeting a span, and every following one) and range_next (the in-order walk).
+   AVL balance, subtree ends and count, and for the answers of range_find_meeting (first
+   range meeting a span), range_each_meeting (every one, in order; stopping early) and
+   range_next (the in-order walk).
    Also 100,000 disjoint ranges: the height stays logarithmic.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_range.c -o test_range */
 #define off_t libc_off_t
@@ -70,15 +71,32 @@ static const struct vm_range *naive_next(uint64_t start, uint64_t end, const str
   return best;
 }
 
-/* Every range meeting [START, END), in order, from the tree and from the array. */
+struct visit {
+  const struct vm_range *last; /* last range visited */
+  uint64_t start, end;
+  size_t seen, stop_at;
+};
+
+/* range_each_meeting callback: each range must be the array's next one. */
+static bool visit_check(const struct vm_range *r, void *aux)
+{
+  struct visit *v = aux;
+  CHECK(r == naive_next(v->start, v->end, v->last));
+  v->last = r;
+  return ++v->seen != v->stop_at;
+}
+
+/* The first range meeting [START, END), and every one in order, from the tree and from the
+   array; then a visit stopped after the first. */
 static void check_query(const struct range_tree *t, uint64_t start, uint64_t end)
 {
-  const struct vm_range *r = NULL, *want = NULL;
-  do {
-    want = naive_next(start, end, r);
-    r = range_next_meeting(t, start, end, r);
-    CHECK(r == want);
-  } while (r != NULL && r == want);
+  CHECK(range_find_meeting(t, start, end) == naive_next(start, end, NULL));
+  struct visit v = {NULL, start, end, 0, 0};
+  CHECK(range_each_meeting(t, start, end, visit_check, &v));
+  CHECK(naive_next(start, end, v.last) == NULL);
+  struct visit once = {NULL, start, end, 0, 1};
+  CHECK(range_each_meeting(t, start, end, visit_check, &once) == (v.seen == 0));
+  CHECK(once.seen == (v.seen > 0 ? 1 : 0));
 }
 
 int main(void)
@@ -86,7 +104,7 @@ int main(void)
   struct range_tree t;
   range_tree_init(&t);
   CHECK(range_next(&t, NULL) == NULL);
-  CHECK(range_next_meeting(&t, 0, UINT64_MAX, NULL) == NULL);
+  CHECK(range_find_meeting(&t, 0, UINT64_MAX) == NULL);
 
   /* Pages 0..255: short and long ranges, many sharing a start (like ELF segments). */
   for (int step = 0; step < STEPS; step++) {
@@ -135,17 +153,16 @@ int main(void)
   }
   check_shape(&b);
   CHECK(b.root->height <= 25); /* 1.45 log2(100,002) = 24.1 */
-  CHECK(range_next_meeting(&b, big[0].start, big[0].start + 1, NULL) == &big[0]);
-  CHECK(range_next_meeting(&b, big[BIG / 2].start + 5, big[BIG / 2].start + 6, NULL) ==
-        &big[BIG / 2]);
-  CHECK(range_next_meeting(&b, big[BIG - 1].end, big[BIG - 1].end + 1, NULL) == NULL);
-  CHECK(range_next_meeting(&b, big[7].end, big[8].start, NULL) == NULL); /* the gap */
-  CHECK(range_next_meeting(&b, big[7].end, big[9].start + 1, NULL) == &big[8]);
+  CHECK(range_find_meeting(&b, big[0].start, big[0].start + 1) == &big[0]);
+  CHECK(range_find_meeting(&b, big[BIG / 2].start + 5, big[BIG / 2].start + 6) == &big[BIG / 2]);
+  CHECK(range_find_meeting(&b, big[BIG - 1].end, big[BIG - 1].end + 1) == NULL);
+  CHECK(range_find_meeting(&b, big[7].end, big[8].start) == NULL); /* the gap */
+  CHECK(range_find_meeting(&b, big[7].end, big[9].start + 1) == &big[8]);
   for (int i = 0; i < BIG; i += 2)
     range_remove(&b, &big[i]);
   check_shape(&b);
   CHECK(b.count == BIG / 2);
-  CHECK(range_next_meeting(&b, big[10].start, big[10].end, NULL) == NULL);
-  CHECK(range_next_meeting(&b, big[11].start, big[11].end, NULL) == &big[11]);
+  CHECK(range_find_meeting(&b, big[10].start, big[10].end) == NULL);
+  CHECK(range_find_meeting(&b, big[11].start, big[11].end) == &big[11]);
   return host_finish("test_range");
 }
