@@ -153,26 +153,30 @@ const struct vm_range *range_find_meeting(const struct range_tree *t, uint64_t s
   return NULL;
 }
 
-/* In-order visit of the nodes of N's subtree meeting [START, END); false once FN has. */
+/* Needs: N not NULL, N->max_end > START. In-order visit of the nodes of N's subtree
+   meeting [START, END); false once FN has returned false. Subtrees ending at or before
+   START are never entered. */
 static bool range_visit(const struct vm_range *n, uint64_t start, uint64_t end,
                         bool (*fn)(const struct vm_range *, void *), void *aux)
 {
-  while (n != NULL && n->max_end > start) {
-    if (!range_visit(n->left, start, end, fn, aux))
+  for (;;) {
+    if (n->left != NULL && n->left->max_end > start && !range_visit(n->left, start, end, fn, aux))
       return false;
     if (n->start >= end)
       return true;
     if (start < n->end && !fn(n, aux))
       return false;
     n = n->right;
+    if (n == NULL || n->max_end <= start)
+      return true;
   }
-  return true;
 }
 
 bool range_each_meeting(const struct range_tree *t, uint64_t start, uint64_t end,
                         bool (*fn)(const struct vm_range *, void *), void *aux)
 {
-  return start >= end || range_visit(t->root, start, end, fn, aux);
+  return start >= end || t->root == NULL || t->root->max_end <= start ||
+         range_visit(t->root, start, end, fn, aux);
 }
 
 const struct vm_range *range_next(const struct range_tree *t, const struct vm_range *after)
