@@ -115,7 +115,10 @@ static enum vm_fault_result fault_swapin(struct page *p, bool fresh, struct vm_c
 }
 
 /* A write to a writable page mapped read-only because its frame is shared: the last
-   owner takes the frame back; otherwise the writer gets a copy. */
+   owner takes the frame back; otherwise the writer gets a copy. P stays on the old
+   frame's rmap until the copy is complete: while it is there the frame has another user
+   besides P's sharers, so none of them can take it back writable and change it under the
+   copy, and the pin keeps the evictor off it. */
 static enum vm_fault_result fault_wp(struct page *p, bool fresh, struct vm_counters *proc)
 {
   (void)fresh;
@@ -127,15 +130,27 @@ static enum vm_fault_result fault_wp(struct page *p, bool fresh, struct vm_count
     return page_map(p) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
   }
   frame_pin(old);
-  frame_detach(old, p);
-  enum vm_fault_result r = page_claim_now(p, frame_kva(old));
-  if (r == VM_FAULT_HANDLED) {
-    vm_count(proc, VM_PF_WP);
-    vm_count(proc, VM_PF_MINOR);
-    vm_count(proc, VM_PF_WP_COPY);
-    mmu_set_dirty(p->space->pml4, (void *)p->va, true);
-  } else
-    frame_attach(old, p);
+  bool busy;
+  struct frame *f = frame_try_alloc(&busy);
+  enum vm_fault_result r = busy ? VM_FAULT_BUSY : VM_FAULT_OOM;
+  if (f != NULL) {
+    memcpy(frame_kva(f), frame_kva(old), PGSIZE);
+    frame_detach(old, p);
+    frame_attach(f, p);
+    if (page_map(p)) {
+      r = VM_FAULT_HANDLED;
+      vm_count(proc, VM_PF_WP);
+      vm_count(proc, VM_PF_MINOR);
+      vm_count(proc, VM_PF_WP_COPY);
+      mmu_set_accessed(p->space->pml4, (void *)p->va, true);
+      mmu_set_dirty(p->space->pml4, (void *)p->va, true);
+    } else {
+      frame_detach(f, p);
+      frame_attach(old, p);
+      r = VM_FAULT_OOM;
+    }
+    frame_unpin(f);
+  }
   frame_unpin(old);
   return r;
 }

@@ -44,16 +44,16 @@ struct frame *frame_of_kva(const void *kva)
 size_t frame_table_size(void) { return frame_cnt; }
 struct frame *frame_at(size_t idx) { return &frames[idx]; }
 
-/* Needs: frame_lock held. */
 void frame_set_pin_locked(struct frame *f, bool pinned)
 {
-  if (f->pinned != pinned) {
-    if (pinned)
+  if (pinned) {
+    if (f->pinned++ == 0)
       frames_pinned++;
-    else
+  } else {
+    ASSERT(f->pinned > 0);
+    if (--f->pinned == 0)
       frames_pinned--;
   }
-  f->pinned = pinned;
 }
 
 /* Needs: frame_lock held, or F private to the caller. */

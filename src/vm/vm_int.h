@@ -158,13 +158,15 @@ struct frame {
   struct list_elem link; /* policy's list */
   struct page *rmap;     /* every page mapping this frame (rmap_next chain) */
   uint16_t refs;         /* pages on RMAP */
-  bool pinned;           /* not evictable: being filled, copied or written out */
   bool listed;           /* known to the policy */
   uint8_t queue;         /* policy-private */
+  uint16_t pinned;       /* pins held: not evictable while being filled, copied or written out */
   uint32_t cache_slot;   /* swap slot this frame may be the cached copy of, or SWAP_NONE */
 };
 void frame_table_init(void);
-/* Needs: frame_lock held (frame.c and evict.c only). */
+/* Needs: frame_lock held (frame.c and evict.c only). PINNED: takes one more pin on the
+   frame, else drops one the caller took. Pins nest: a frame two copiers read is pinned
+   until both are done. */
 void frame_set_pin_locked(struct frame *, bool pinned);
 void frame_uncache_locked(struct frame *);
 /* evict.c. Needs: frame_lock held. One victim, pinned and empty, or NULL (*BUSY set if

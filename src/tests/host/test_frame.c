@@ -138,6 +138,20 @@ int main(void)
   palloc_get_usage(&u);
   CHECK(u.user_used == 0);
 
+  /* Pins nest: two copiers of one shared frame; the first to finish leaves it pinned. */
+  f = frame_alloc();
+  a = attach(f, 0, 2);
+  frame_pin(f);
+  CHECK(f->pinned == 2 && frame_pinned_count() == 1);
+  frame_unpin(f);
+  CHECK(f->pinned == 1 && frame_pinned_count() == 1);
+  frame_unpin(f);
+  CHECK(f->pinned == 0 && frame_pinned_count() == 0 && f->listed);
+  mmu_unmap_page(spaces[0].pml4, (void *)a->va);
+  frame_detach(f, a);
+  palloc_get_usage(&u);
+  CHECK(u.user_used == 0);
+
   /* Fill the pool, then evict: fifo takes the oldest unpinned frame. */
   size_t total = u.user_total, i;
   struct frame *order[64];
