@@ -15,6 +15,7 @@
 #include "vm/frame.c"
 #include "vm/evict.c"
 #include "vm/policy.c"
+#include "vm/policy_hotcold.c"
 
 /* Single-threaded stand-ins for locks and the current thread. */
 static struct thread *const host_self = (struct thread *)0x1000;
