@@ -207,8 +207,12 @@ const char *vm_policy_names(void) { return "hotcold|clock|fifo|random|2q"; }
 
 void policy_init(const struct evict_policy *p, unsigned long seed)
 {
-  list_init(&queue[0]);
-  list_init(&queue[1]);
+  for (unsigned q = 0; q < 2; q++) {
+    list_init(&queue[q]);
+    queue_len[q] = 0;
+    hand[q] = NULL;
+  }
+  walk = NULL;
   rng_state = seed != 0 ? seed : 0x4B657374726C31ULL;
   vm_policy = p;
 }

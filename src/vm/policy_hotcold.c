@@ -3,12 +3,12 @@
    accessed bit alone. Two lists (policy_queue.h):
    - cold (list 0), a FIFO: every newly filled frame enters here unless promoted, and
      victims come from its head, whatever their accessed bits;
-   - hot (list 1), a clock of at most HOT_MAX frames, evicted from only when cold is empty
-     (or all of cold is pinned or busy).
+   - hot (list 1), a clock of at most hot_max() frames (7/8 of the table), evicted from
+     only when cold offers nothing (empty, or all of it pinned or busy).
    Ghost history: an evicted frame's pages are stamped with the eviction count; a page
    filled again within the last ghost_window() evictions was evicted too early (a "ghost
-   hit") and asks for the hot list. Below HOT_MAX it simply enters. At HOT_MAX the hot hand
-   moves one frame: if that frame was not accessed since the hand last passed, it is
+   hit") and asks for the hot list. Below hot_max() it simply enters. At the limit the hot
+   hand moves one frame: if that frame was not accessed since the hand last passed, it is
    demoted to cold's tail and the new frame takes its place; otherwise its bit is cleared
    and the new frame stays cold. One step per ghost hit is what keeps a loop's hot part
    stable: in a loop over N pages with H hot, about N - H ghost hits come per pass, so
