@@ -10,7 +10,7 @@ import re
 
 from harness.vmbench import refsim, refstr, report, runs
 
-KERNEL_POLICIES = ["fifo", "clock", "random", "2q", "default"]   # default: no -evict
+KERNEL_POLICIES = ["fifo", "clock", "random", "2q", "hotcold", "default"]   # default: no -evict
 FAULTS_RE = re.compile(r"^\((\S+)\) loop faults: total (\d+) file (\d+) zero (\d+) stack (\d+) "
                        r"swapin (\d+) wp (\d+) invalid (\d+)$")
 WINDOW_RE = re.compile(r"^\(\S+\) loop window: (\d+) (\d+)$")

@@ -7,6 +7,7 @@
 #include "threads/interrupt.h"
 #include "threads/io.h"
 #include "threads/synch.h"
+#include "threads/thread.h"
 
 /* PIO driver for the two legacy ATA channels. Register layout and protocols follow
    ATA/ATAPI-6 (T13/1410D): command block registers (section 7), PIO data-in and data-out
@@ -122,7 +123,11 @@ static uint32_t ata_identify(struct ata_channel *c, uint8_t dev_bit)
 }
 
 /* Interrupt handler for both channels: reads Status (which deasserts INTRQ) and wakes the
-   waiting caller, if any; other interrupts are dropped. */
+   waiting caller, if any. A caller that was asleep runs as soon as the interrupt returns
+   (one still on the CPU, its command done at once, just goes on): left at the tail of the
+   ready list it would wait a CPU-bound thread's whole time slice after every sector, so a
+   swap-in (8 sectors) cost 8 slices and a process paging beside a computing one made no
+   progress. Other interrupts are dropped. */
 static void ata_interrupt(struct intr_frame *f)
 {
   struct ata_channel *c = &channels[f->vec_no == channels[0].vec ? 0 : 1];
@@ -130,7 +135,10 @@ static void ata_interrupt(struct intr_frame *f)
   if (c->expecting) {
     c->expecting = false;
     c->irq_status = status;
+    bool asleep = !list_empty(&c->done.waiters);
     sema_up(&c->done);
+    if (asleep)
+      thread_preempt_point(true);
   }
 }
 

@@ -9,10 +9,11 @@
      of the frames); victims come from there while it is over its share, and their pages
      are remembered (a ghost list kept as an eviction stamp in the page) for half a frame
      table of A1in evictions; a page faulted back in while remembered goes to Am, a clock.
-     One pass over a large array thus flushes only A1in, never the hot pages in Am. */
+     One pass over a large array thus flushes only A1in, never the hot pages in Am.
+   - hotcold (policy_hotcold.c, the default): loop- and scan-resistant; see there. */
 
 #include "lib/string.h"
-#include "vm/vm_int.h"
+#include "vm/policy_queue.h"
 
 const struct evict_policy *vm_policy;
 
@@ -24,14 +25,25 @@ static size_t scan_budget[2];     /* candidates left in this search, per queue *
 static uint64_t rng_state;
 static uint32_t a1in_evictions; /* 2q: stamp of the last A1in eviction */
 
-static void queue_add(struct frame *f, unsigned q)
+void policy_queue_add(struct frame *f, unsigned q)
 {
   f->queue = (uint8_t)q;
   list_push_back(&queue[q], &f->link);
   queue_len[q]++;
 }
 
-static void queue_remove(struct frame *f)
+void policy_queue_add_behind_hand(struct frame *f, unsigned q)
+{
+  if (hand[q] == NULL || hand[q] == list_end(&queue[q])) {
+    policy_queue_add(f, q);
+    return;
+  }
+  f->queue = (uint8_t)q;
+  list_insert(hand[q], &f->link);
+  queue_len[q]++;
+}
+
+void policy_queue_remove(struct frame *f)
 {
   if (hand[f->queue] == &f->link)
     hand[f->queue] = list_next(hand[f->queue]);
@@ -41,21 +53,16 @@ static void queue_remove(struct frame *f)
   queue_len[f->queue]--;
 }
 
-static void fifo_add(struct frame *f) { queue_add(f, 0); }
-static void any_remove(struct frame *f, bool evicted)
-{
-  (void)evicted;
-  queue_remove(f);
-}
+size_t policy_queue_len(unsigned q) { return queue_len[q]; }
 
-static void fifo_begin(void)
+void policy_search_begin(size_t budget0, size_t budget1)
 {
   walk = list_begin(&queue[0]);
-  scan_budget[0] = queue_len[0];
+  scan_budget[0] = budget0;
+  scan_budget[1] = budget1;
 }
 
-/* Frames of queue Q from the oldest, each once per search. */
-static struct frame *fifo_next_in(unsigned q)
+struct frame *policy_fifo_next(unsigned q)
 {
   if (scan_budget[q] == 0 || walk == list_end(&queue[q]))
     return NULL;
@@ -64,26 +71,58 @@ static struct frame *fifo_next_in(unsigned q)
   walk = list_next(walk);
   return f;
 }
-static struct frame *fifo_next(void) { return fifo_next_in(0); }
 
-/* Clock over queue Q: advances the hand, clearing accessed bits, until a frame whose bit
-   was clear; gives up after two turns (every frame was offered at least once). */
-static struct frame *clock_next_in(unsigned q)
+struct frame *policy_hand_step(unsigned q)
+{
+  if (queue_len[q] == 0)
+    return NULL;
+  if (hand[q] == NULL || hand[q] == list_end(&queue[q]))
+    hand[q] = list_begin(&queue[q]);
+  struct frame *f = list_entry(hand[q], struct frame, link);
+  hand[q] = list_next(hand[q]);
+  return f;
+}
+
+struct frame *policy_clock_next(unsigned q)
 {
   while (scan_budget[q] > 0 && queue_len[q] > 0) {
     scan_budget[q]--;
-    if (hand[q] == NULL || hand[q] == list_end(&queue[q]))
-      hand[q] = list_begin(&queue[q]);
-    struct frame *f = list_entry(hand[q], struct frame, link);
-    hand[q] = list_next(hand[q]);
+    struct frame *f = policy_hand_step(q);
     if (!frame_take_accessed(f))
       return f;
   }
   return NULL;
 }
 
-static void clock_begin(void) { scan_budget[0] = 2 * queue_len[0] + 1; }
-static struct frame *clock_next(void) { return clock_next_in(0); }
+void policy_ghost_stamp(struct frame *f, uint32_t *clock)
+{
+  if (++*clock == 0)
+    *clock = 1;
+  for (struct page *p = f->rmap; p != NULL; p = p->rmap_next)
+    p->policy_tag = *clock;
+}
+
+bool policy_ghost_hit(const struct frame *f, uint32_t clock, uint32_t window)
+{
+  for (const struct page *p = f->rmap; p != NULL; p = p->rmap_next)
+    if (p->policy_tag != 0 && clock - p->policy_tag <= window)
+      return true;
+  return false;
+}
+
+static void fifo_add(struct frame *f) { policy_queue_add(f, 0); }
+static void any_remove(struct frame *f, bool evicted)
+{
+  (void)evicted;
+  policy_queue_remove(f);
+}
+
+static void fifo_begin(void) { policy_search_begin(queue_len[0], 0); }
+static struct frame *fifo_next(void) { return policy_fifo_next(0); }
+
+/* Every frame offered at least once: two turns of the hand clear every accessed bit. */
+static void clock_begin(void) { policy_search_begin(2 * queue_len[0] + 1, 0); }
+static struct frame *clock_next(void) { return policy_clock_next(0); }
 
 /* xorshift64*: deterministic from its seed. */
 static uint64_t rng_next(void)
@@ -94,7 +133,7 @@ static uint64_t rng_next(void)
   return rng_state * 0x2545F4914F6CDD1DULL;
 }
 
-static void random_begin(void) { scan_budget[0] = queue_len[0]; }
+static void random_begin(void) { policy_search_begin(queue_len[0], 0); }
 
 /* A random listed frame: a random frame-table slot, then the next listed one after it. */
 static struct frame *random_next(void)
@@ -116,31 +155,22 @@ static size_t twoq_kin(void) { return frame_table_size() / 4 + 1; }
 
 static void twoq_add(struct frame *f)
 {
-  struct page *p = f->rmap;
-  bool ghost =
-      p != NULL && p->policy_tag != 0 && a1in_evictions - p->policy_tag <= frame_table_size() / 2;
-  queue_add(f, ghost ? 1 : 0);
+  bool ghost = f->rmap != NULL && policy_ghost_hit(f, a1in_evictions, frame_table_size() / 2);
+  policy_queue_add(f, ghost ? 1 : 0);
 }
 
 static void twoq_remove(struct frame *f, bool evicted)
 {
-  if (evicted && f->queue == 0) {
-    a1in_evictions++;
-    if (a1in_evictions == 0)
-      a1in_evictions = 1;
-    for (struct page *p = f->rmap; p != NULL; p = p->rmap_next)
-      p->policy_tag = a1in_evictions;
-  }
-  queue_remove(f);
+  if (evicted && f->queue == 0)
+    policy_ghost_stamp(f, &a1in_evictions);
+  policy_queue_remove(f);
 }
 
 static unsigned twoq_phase; /* queue the search takes candidates from now */
 static void twoq_begin(void)
 {
   twoq_phase = queue_len[0] > twoq_kin() || queue_len[1] == 0 ? 0 : 1;
-  walk = list_begin(&queue[0]);
-  scan_budget[0] = queue_len[0];
-  scan_budget[1] = 2 * queue_len[1] + 1;
+  policy_search_begin(queue_len[0], 2 * queue_len[1] + 1);
 }
 
 /* A1in in FIFO order while it is over its share, else the clock over Am; when one is
@@ -148,7 +178,7 @@ static void twoq_begin(void)
 static struct frame *twoq_next(void)
 {
   for (unsigned tries = 0; tries < 2; tries++) {
-    struct frame *f = twoq_phase == 0 ? fifo_next_in(0) : clock_next_in(1);
+    struct frame *f = twoq_phase == 0 ? policy_fifo_next(0) : policy_clock_next(1);
     if (f != NULL)
       return f;
     twoq_phase ^= 1;
@@ -157,6 +187,7 @@ static struct frame *twoq_next(void)
 }
 
 static const struct evict_policy policies[] = {
+    {"hotcold", hotcold_add, hotcold_remove, hotcold_begin, hotcold_next},
     {"clock", fifo_add, any_remove, clock_begin, clock_next},
     {"fifo", fifo_add, any_remove, fifo_begin, fifo_next},
     {"random", fifo_add, any_remove, random_begin, random_next},
@@ -172,12 +203,16 @@ const struct evict_policy *policy_find(const char *name)
 }
 
 bool vm_policy_exists(const char *name) { return policy_find(name) != NULL; }
-const char *vm_policy_names(void) { return "clock|fifo|random|2q"; }
+const char *vm_policy_names(void) { return "hotcold|clock|fifo|random|2q"; }
 
 void policy_init(const struct evict_policy *p, unsigned long seed)
 {
-  list_init(&queue[0]);
-  list_init(&queue[1]);
+  for (unsigned q = 0; q < 2; q++) {
+    list_init(&queue[q]);
+    queue_len[q] = 0;
+    hand[q] = NULL;
+  }
+  walk = NULL;
   rng_state = seed != 0 ? seed : 0x4B657374726C31ULL;
   vm_policy = p;
 }

@@ -236,7 +236,7 @@ void vm_init(const struct vm_options *opt)
 {
   const struct evict_policy *p = opt->evict != NULL ? policy_find(opt->evict) : NULL;
   frame_table_init();
-  policy_init(p != NULL ? p : policy_find("clock"), opt->seed);
+  policy_init(p != NULL ? p : policy_find("hotcold"), opt->seed);
   swap_init();
   vm_fork_eager = opt->fork_eager;
 }

@@ -2,7 +2,8 @@
    a frame is found from its kernel address in one step; reference counts follow the
    reverse map as pages attach and detach; a frame is freed only when no page maps it and
    nothing pins it; when the user pool is empty, frame_alloc evicts (fifo: the oldest
-   filled frame, skipping pinned ones), unmapping every sharer.
+   filled frame, skipping pinned ones), unmapping every sharer; hotcold keeps most of a
+   loop larger than memory (clock none) and its hot pages through a scan.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_frame.c -o test_frame */
 #define off_t libc_off_t
 #include "tests/host/kernel_env.h"
@@ -15,6 +16,7 @@
 #include "vm/frame.c"
 #include "vm/evict.c"
 #include "vm/policy.c"
+#include "vm/policy_hotcold.c"
 
 /* Single-threaded stand-ins for locks and the current thread. */
 static struct thread *const host_self = (struct thread *)0x1000;
@@ -89,6 +91,72 @@ static struct page *attach(struct frame *f, int s, int i)
   return p;
 }
 
+/* One touch of page I of space 2 (pages 1000 and up): a fault gives it a frame, and the
+   access sets its accessed bit as the CPU would. Returns 1 for a fault, else 0. */
+static int touch(int i)
+{
+  struct page *p = &pages[2][1000 + i];
+  int fault = p->frame == NULL;
+  if (fault) {
+    struct frame *f = frame_alloc();
+    CHECK(f != NULL);
+    attach(f, 2, 1000 + i);
+    frame_unpin(f);
+  }
+  mmu_set_accessed(spaces[2].pml4, (void *)p->va, true);
+  return fault;
+}
+
+/* Frees the frames of pages 1000 and up of space 2, as an exit would. */
+static void release_all(int n)
+{
+  for (int i = 0; i < n; i++) {
+    struct page *p = &pages[2][1000 + i];
+    if (p->frame != NULL) {
+      mmu_unmap_page(spaces[2].pml4, (void *)p->va);
+      frame_detach(p->frame, p);
+    }
+    p->policy_tag = 0;
+  }
+}
+
+/* Faults of PASSES cyclic passes over N pages under POLICY, and (scan, when HOT > 0)
+   of the hot pages 0..HOT-1 after the first round of HOT hot then COLD new pages. */
+static int run_pattern(const char *policy, int n, int passes, int hot, int cold)
+{
+  policy_init(policy_find(policy), 0);
+  int faults = 0;
+  if (hot == 0)
+    for (int r = 0; r < passes; r++)
+      for (int i = 0; i < n; i++)
+        faults += touch(i);
+  else
+    for (int r = 0; r < passes; r++) {
+      for (int i = 0; i < hot; i++)
+        faults += r >= 2 ? touch(i) : (touch(i), 0);
+      for (int i = 0; i < cold; i++)
+        touch(hot + r * cold + i);
+    }
+  release_all(hot == 0 ? n : hot + passes * cold);
+  CHECK(policy_queue_len(0) == 0 && policy_queue_len(1) == 0);
+  return faults;
+}
+
+/* hotcold against clock: a cyclic loop over 1.5 times the frames, where clock faults on
+   every touch, keeps most of its pages; hot pages survive a scan of pages used once. */
+static void check_hotcold(size_t total)
+{
+  int n = (int)(total + total / 2);
+  int clock_faults = run_pattern("clock", n, 8, 0, 0);
+  int hotcold_faults = run_pattern("hotcold", n, 8, 0, 0);
+  CHECK(clock_faults == 8 * n);
+  CHECK(hotcold_faults * 10 < clock_faults * 7);
+  CHECK(run_pattern("hotcold", 0, 6, (int)total / 2, (int)total) == 0);
+  CHECK(run_pattern("clock", 0, 6, (int)total / 2, (int)total) > 0);
+  evictions = 0;
+  counted[VM_EVICT_DROP] = 0;
+}
+
 int main(void)
 {
   host_ram_setup(8);
@@ -103,6 +171,9 @@ int main(void)
     CHECK(spaces[s].pml4 != NULL);
   }
   struct palloc_usage u;
+  palloc_get_usage(&u);
+  check_hotcold(u.user_total);
+  policy_init(policy_find("fifo"), 0);
 
   /* One frame shared by three spaces. */
   struct frame *f = frame_alloc();
