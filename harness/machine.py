@@ -170,12 +170,14 @@ class Backend:
     def __init__(self, machine):
         self.m = machine
 
-    def start(self, argv, **kw):
-        """Starts argv in its own session in the run directory. Saves the exact command
-        line, shell-quoted and runnable from anywhere, as the run directory's `command`."""
+    def start(self, argv, shown=None, **kw):
+        """Starts argv in its own session in the run directory. Saves the command line a
+        person reruns the machine with (shown, or argv itself), shell-quoted and runnable
+        from anywhere, as the run directory's `command`."""
         m = self.m
         with open(os.path.join(m.workdir, "command"), "w") as f:
-            f.write("cd %s && %s\n" % (shlex.quote(m.workdir), " ".join(shlex.quote(a) for a in argv)))
+            f.write("cd %s && %s\n" % (shlex.quote(m.workdir),
+                                        " ".join(shlex.quote(a) for a in shown or argv)))
         try:
             m.proc = subprocess.Popen(argv, cwd=m.workdir, start_new_session=True, **kw)
         except OSError as e:
@@ -249,10 +251,13 @@ class BochsBackend(Backend):
         self.commands = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
+            # The FIFO has no writer once the run is over: the kept command leaves it out,
+            # and Bochs then waits at its debugger prompt for a `c`.
             self.start(["bochs", "-q", "-f", "bochsrc", "-rc", "debugger.fifo"],
-                       env=dict(os.environ, TERM="vt100"), stdin=subprocess.DEVNULL,
+                       shown=["bochs", "-q", "-f", "bochsrc"], env=dict(os.environ, TERM="vt100"), stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             ending, started = self.drive(res, console, out_log)
+            m.drain_socket(console)
         finally:
             out_log.close()
             os.close(self.commands)
@@ -439,8 +444,7 @@ class QemuBackend(Backend):
                     break
         if ending:
             return ending
-        while m.conn and m.console_io([], 0.05, console):
-            pass                 # the rest of a socket console
+        m.drain_socket(console)
         code = m.proc.returncode
         # isa-debug-exit makes QEMU exit with (value << 1) | 1; ACPI power-off exits 0, and
         # so does a reset under -no-reboot: the console tells those two apart.
@@ -570,6 +574,13 @@ class Machine:
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(1)
         return self.listener.getsockname()[1]
+
+    def drain_socket(self, console):
+        """Reads what a socket console still holds once the emulator has stopped: without
+        it, the tail of an interactive run (a panic message, the power-off line) is lost
+        and the run misjudged."""
+        while self.conn and self.console_io([], 0.05, console):
+            pass
 
     def console_io(self, fds, timeout, console):
         """One wait for output; returns the fds ready. Relays terminal input in interactive mode."""
