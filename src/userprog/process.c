@@ -24,11 +24,32 @@ void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
 static struct lock process_lock;
 /* Children of kernel threads (the first process, started by the `run` action). */
 static struct list kernel_children;
+/* Processes allocated and not yet gone (orphans included), changed with interrupts off;
+   none_live is raised each time the count drops to zero. */
+static unsigned live_cnt;
+static struct semaphore none_live;
 
 void process_init(void)
 {
   lock_init(&process_lock);
   list_init(&kernel_children);
+  sema_init(&none_live, 0);
+}
+
+/* One process fewer. Needs: interrupts off (the caller may be about to die). */
+static void process_live_leave(void)
+{
+  ASSERT(intr_get_level() == INTR_OFF && live_cnt > 0);
+  if (--live_cnt == 0)
+    sema_up(&none_live);
+}
+
+void process_wait_all(void)
+{
+  enum intr_level old = intr_disable();
+  while (live_cnt > 0)
+    sema_down(&none_live);
+  intr_set_level(old);
 }
 
 struct process *process_current(void) { return thread_current()->process; }
@@ -67,6 +88,9 @@ static struct process *process_alloc(const char *name)
   p->record->status = -1;
   p->record->refs = 2;
   sema_init(&p->record->exited, 0);
+  enum intr_level old = intr_disable();
+  live_cnt++;
+  intr_set_level(old);
   return p;
 }
 
@@ -79,6 +103,9 @@ static void process_free_unstarted(struct process *p)
   palloc_free_page(p->bounce);
   free(p->record);
   free(p);
+  enum intr_level old = intr_disable();
+  process_live_leave();
+  intr_set_level(old);
 }
 
 /* ELF-64 file structures (System V gABI; x86-64 psABI). */
@@ -435,12 +462,15 @@ void process_exit(int status)
   if (--rec->refs == 0) {
     lock_release(&process_lock);
     free(rec);
+    intr_disable();
+    process_live_leave();
     thread_exit();
   }
   /* The waiter must not run before this thread is dying, or it could power off while
      this thread's pages are still in use: interrupts stay off from the wake-up until
      thread_exit switches away (sema_up and lock_release never yield). */
   intr_disable();
+  process_live_leave();
   sema_up(&rec->exited);
   lock_release(&process_lock);
   thread_exit();

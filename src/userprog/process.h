@@ -82,6 +82,10 @@ tid_t process_fork(const char *name, const struct intr_frame *f);
    never returns -1); the half-built address space is released first. */
 void process_exec(const char *cmdline, struct intr_frame *f);
 
+/* Waits until every process (orphans included) has exited and released its pages, so that
+   power-off statistics see no memory of a process still running. */
+void process_wait_all(void);
+
 /* Initialises the process lock and the kernel's child list. Called by syscall_init. */
 void process_init(void);
 
