@@ -145,6 +145,7 @@ static void action_run(const char *cmdline)
     tid_t tid = process_create_initd(cmdline);
     if (tid != TID_ERROR)
       process_wait(tid);
+    process_wait_all();
     failinject_arm(false);
   }
   printf("Execution of '%s' complete.\n", cmdline);

@@ -19,6 +19,10 @@ bool mmu_map_page(uint64_t *pml4, void *upage, void *kpage, bool writable);
 void mmu_unmap_page(uint64_t *pml4, void *upage);
 /* Kernel address of the frame mapped at UADDR (plus offset), or NULL if not present. */
 void *mmu_lookup_page(uint64_t *pml4, const void *uaddr);
+/* Fork: SRC's entry for UPAGE made read-only, DST maps KPAGE read-only (mmu.c). */
+bool mmu_share_page(uint64_t *src, uint64_t *dst, void *upage, void *kpage);
+/* Drops every non-global TLB entry of PML4 if it is active (a CR3 load). */
+void mmu_flush(uint64_t *pml4);
 bool mmu_is_writable(uint64_t *pml4, const void *upage);
 void mmu_set_writable(uint64_t *pml4, const void *upage, bool writable);
 bool mmu_is_dirty(uint64_t *pml4, const void *upage);

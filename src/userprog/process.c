@@ -24,23 +24,32 @@ void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
 static struct lock process_lock;
 /* Children of kernel threads (the first process, started by the `run` action). */
 static struct list kernel_children;
-/* Processes allocated and not yet torn down, orphans included; PROCESS_NONE_LEFT is
-   signalled (under process_lock) when the count drops to zero. */
-static unsigned process_live;
-static struct condition process_none_left;
+/* Processes allocated and not yet gone (orphans included), changed with interrupts off;
+   none_live is raised each time the count drops to zero. */
+static unsigned live_cnt;
+static struct semaphore none_live;
 
 void process_init(void)
 {
   lock_init(&process_lock);
   list_init(&kernel_children);
-  cond_init(&process_none_left);
+  sema_init(&none_live, 0);
 }
 
-/* Needs: process_lock held. One process fewer; wakes waiters when none is left. */
-static void process_count_gone(void)
+/* One process fewer. Needs: interrupts off (the caller may be about to die). */
+static void process_live_leave(void)
 {
-  if (--process_live == 0)
-    cond_broadcast(&process_none_left, &process_lock);
+  ASSERT(intr_get_level() == INTR_OFF && live_cnt > 0);
+  if (--live_cnt == 0)
+    sema_up(&none_live);
+}
+
+void process_wait_all(void)
+{
+  enum intr_level old = intr_disable();
+  while (live_cnt > 0)
+    sema_down(&none_live);
+  intr_set_level(old);
 }
 
 struct process *process_current(void) { return thread_current()->process; }
@@ -79,9 +88,9 @@ static struct process *process_alloc(const char *name)
   p->record->status = -1;
   p->record->refs = 2;
   sema_init(&p->record->exited, 0);
-  lock_acquire(&process_lock);
-  process_live++;
-  lock_release(&process_lock);
+  enum intr_level old = intr_disable();
+  live_cnt++;
+  intr_set_level(old);
   return p;
 }
 
@@ -94,9 +103,9 @@ static void process_free_unstarted(struct process *p)
   palloc_free_page(p->bounce);
   free(p->record);
   free(p);
-  lock_acquire(&process_lock);
-  process_count_gone();
-  lock_release(&process_lock);
+  enum intr_level old = intr_disable();
+  process_live_leave();
+  intr_set_level(old);
 }
 
 /* ELF-64 file structures (System V gABI; x86-64 psABI). */
@@ -393,12 +402,6 @@ int process_wait(tid_t tid)
   lock_release(&process_lock);
   if (last)
     free(rec);
-  if (p == NULL) {
-    lock_acquire(&process_lock);
-    while (process_live > 0)
-      cond_wait(&process_none_left, &process_lock);
-    lock_release(&process_lock);
-  }
   return status;
 }
 
@@ -456,17 +459,19 @@ void process_exit(int status)
   rec->status = status;
   t->process = NULL;
   free(p);
-  bool waited = --rec->refs > 0;
-  if (!waited)
+  if (--rec->refs == 0) {
+    lock_release(&process_lock);
     free(rec);
-  /* No waiter may run before this thread is dying, or the run action could power off
-     while this thread's pages are still in use: interrupts stay off from the wake-ups
-     until thread_exit switches away (sema_up, cond_broadcast and lock_release never
-     yield). */
+    intr_disable();
+    process_live_leave();
+    thread_exit();
+  }
+  /* The waiter must not run before this thread is dying, or it could power off while
+     this thread's pages are still in use: interrupts stay off from the wake-up until
+     thread_exit switches away (sema_up and lock_release never yield). */
   intr_disable();
-  if (waited)
-    sema_up(&rec->exited);
-  process_count_gone();
+  process_live_leave();
+  sema_up(&rec->exited);
   lock_release(&process_lock);
   thread_exit();
 }

@@ -58,9 +58,7 @@ tid_t process_create_initd(const char *cmdline);
 
 /* Waits for child TID of the current thread (the kernel's children when called from a
    kernel thread) to exit; returns its exit status, or -1 if TID is not a direct child,
-   was already waited for, or is invalid. A kernel thread's successful wait also returns
-   only once every user process is torn down, orphans included, so that the `run` action
-   powers off with nothing of theirs in use. */
+   was already waited for, or is invalid. */
 int process_wait(tid_t tid);
 
 /* Ends the current process with STATUS: prints "NAME: exit(STATUS)", releases every page,
@@ -83,6 +81,10 @@ tid_t process_fork(const char *name, const struct intr_frame *f);
    too long, memory short) the process ends with exit(-1) keeping its name (ABI 1: exec
    never returns -1); the half-built address space is released first. */
 void process_exec(const char *cmdline, struct intr_frame *f);
+
+/* Waits until every process (orphans included) has exited and released its pages, so that
+   power-off statistics see no memory of a process still running. */
+void process_wait_all(void);
 
 /* Initialises the process lock and the kernel's child list. Called by syscall_init. */
 void process_init(void);

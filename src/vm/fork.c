@@ -32,14 +32,50 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src)
 struct fork_ctx {
   struct vm_space *dst;
   struct vm_counters *proc;
+  const struct vm_range *range; /* the child's range of the last page copied */
 };
+
+/* The child's range holding VA: the last one found, else a search. */
+static const struct vm_range *fork_range(struct fork_ctx *c, uint64_t va)
+{
+  const struct vm_range *r = c->range;
+  if (r == NULL || va < r->start || va >= r->end)
+    c->range = r = space_find_range(c->dst, va);
+  return r;
+}
+
+/* Gives NP (the child's record of SP, not resident) a frame: SP's shared copy-on-write
+   when SHARE, else a copy of its contents. */
+static bool fork_give_frame(struct fork_ctx *c, struct page *np, struct page *sp, bool share)
+{
+  struct vm_space *src = sp->space, *dst = c->dst;
+  struct frame *f = sp->frame;
+  if (share) {
+    frame_attach(f, np);
+    if (!mmu_share_page(src->pml4, dst->pml4, (void *)sp->va, frame_kva(f))) {
+      frame_detach(f, np);
+      return false;
+    }
+    return true;
+  }
+  bool dirty = mmu_is_dirty(src->pml4, (void *)sp->va);
+  frame_pin(f);
+  enum vm_fault_result res = page_claim(np, frame_kva(f));
+  frame_unpin(f);
+  if (res != VM_FAULT_HANDLED)
+    return false;
+  vm_count(c->proc, VM_FORK_COPIED);
+  vm_pages_touched++;
+  if (dirty)
+    mmu_set_dirty(dst->pml4, (void *)np->va, true);
+  return true;
+}
 
 /* Copies page SP of the parent into the child (spt_each callback). */
 static bool fork_copy_page(struct page *sp, void *aux)
 {
   struct fork_ctx *c = aux;
-  struct vm_space *src = sp->space, *dst = c->dst;
-  const struct vm_range *r = space_find_range(dst, sp->va);
+  const struct vm_range *r = fork_range(c, sp->va);
   struct page *np = malloc(sizeof *np);
   if (np == NULL || r == NULL) {
     free(np);
@@ -47,44 +83,26 @@ static bool fork_copy_page(struct page *sp, void *aux)
   }
   *np = (struct page){.va = sp->va,
                       .ops = sp->ops,
-                      .space = dst,
+                      .space = c->dst,
                       .range = r,
                       .writable = sp->writable,
                       .touched = true,
                       .slot = SWAP_NONE};
   bool share = sp->ops->copy(np, sp) && !vm_fork_eager;
-  spt_insert(&dst->spt, np);
-  struct frame *f = sp->frame;
-  if (f == NULL)
-    return true;
-  bool dirty = mmu_is_dirty(src->pml4, (void *)sp->va);
-  if (share) {
-    frame_attach(f, np);
-    if (!page_map(np)) {
-      frame_detach(f, np);
-      return false;
-    }
-    mmu_set_writable(src->pml4, (void *)sp->va, false);
-  } else {
-    frame_pin(f);
-    enum vm_fault_result res = page_claim(np, frame_kva(f));
-    frame_unpin(f);
-    if (res != VM_FAULT_HANDLED)
-      return false;
-    vm_count(c->proc, VM_FORK_COPIED);
-    vm_pages_touched++;
-  }
-  if (dirty)
-    mmu_set_dirty(dst->pml4, (void *)np->va, true);
-  return true;
+  spt_insert(&c->dst->spt, np);
+  return sp->frame == NULL || fork_give_frame(c, np, sp, share);
 }
 
+/* Needs: DST fresh. The parent's entries made read-only here are flushed from its TLB
+   once, at the end (mmu_share_page). */
 bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc)
 {
-  struct fork_ctx c = {dst, proc};
+  struct fork_ctx c = {dst, proc, NULL};
   lock_acquire(&src->lock);
   lock_acquire(&dst->lock);
+  spt_reserve(&dst->spt, src->spt.page_cnt);
   bool ok = fork_copy_ranges(dst, src) && spt_each(&src->spt, fork_copy_page, &c);
+  mmu_flush(src->pml4);
   lock_release(&dst->lock);
   lock_release(&src->lock);
   return ok;

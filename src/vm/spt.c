@@ -64,6 +64,23 @@ static void spt_grow(struct spt *t)
   free(old);
 }
 
+/* Needs: T empty. Sizes T's buckets for N pages (no growth while they are inserted);
+   keeps the current array if memory is short. */
+void spt_reserve(struct spt *t, size_t n)
+{
+  size_t cnt = t->bucket_cnt;
+  while (2 * cnt < n)
+    cnt *= 2;
+  if (cnt == t->bucket_cnt || t->page_cnt != 0)
+    return;
+  struct page **nb = calloc(cnt, sizeof *nb);
+  if (nb == NULL)
+    return;
+  free(t->buckets);
+  t->buckets = nb;
+  t->bucket_cnt = cnt;
+}
+
 /* Needs: no page at P->va in T. */
 void spt_insert(struct spt *t, struct page *p)
 {

@@ -123,6 +123,7 @@ bool spt_init(struct spt *);
 void spt_free(struct spt *); /* the bucket array only */
 struct page *spt_find(const struct spt *, uint64_t va);
 void spt_insert(struct spt *, struct page *);
+void spt_reserve(struct spt *, size_t n); /* empty table: buckets for N pages */
 void spt_remove(struct spt *, struct page *);
 /* Any page of the table, or NULL if empty (for tear-down loops). */
 struct page *spt_any(const struct spt *);
