@@ -74,7 +74,7 @@ def judge(console, status):
 def main(argv=None):
     p = Parser(prog="make fuzz")
     p.add_argument("--seeds", default="1-100")
-    p.add_argument("--children", type=int, default=100)
+    p.add_argument("--children", type=int, default=400)
     p.add_argument("--calls", type=int, default=200)
     p.add_argument("--bochs", action="store_true", help="run under Bochs instead of QEMU")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
