@@ -1,7 +1,14 @@
 /* Builds a chain of processes, each forking the next, until fork fails for lack of
    memory; the chain then unwinds, reporting its length. Done twice: the second chain must
    be exactly as long as the first (nothing leaked), and the kernel must stay up.
-   Exit lines are not compared (their number depends on the machine). */
+   Exit lines are not compared (their number depends on the machine).
+   Under a seeded schedule the chain may legitimately end early: a link that has just
+   forked can be preempted before its wait, its child's descendants take every frame (the
+   link's own code page, clean, is dropped meanwhile), and the link is killed for lack of
+   memory when it runs again. Its descendants, orphaned, go on into the second chain's
+   time, so the two lengths differ. The alternative expected output allows that; the
+   default schedule must still give equal lengths (its fault counts are a baseline too),
+   and the harness's leak check at power-off still requires every frame back. */
 #include "tests/lib.h"
 
 const char *test_name = "fork-oom";
@@ -39,6 +46,10 @@ void test_main(void)
   int first = fork_oom_chain();
   CHECK(first >= 8, "first chain is at least 8 long");
   int second = fork_oom_chain();
-  REQUIRE(second == first, "second chain is %d long, the first %d", second, first);
-  msg("second chain is as long as the first");
+  if (second == first)
+    msg("second chain is as long as the first");
+  else {
+    REQUIRE(second >= 1, "second chain is %d long, the first %d", second, first);
+    msg("second chain differs in length from the first (a waiting link was killed)");
+  }
 }
