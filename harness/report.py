@@ -75,12 +75,19 @@ def print_failures(outcomes, stream=None):
 
 
 def print_notes(outcomes, stream=None):
-    """Tests without a page-fault baseline, and fault changes that were only reported."""
+    """Tests without a page-fault baseline, outputs that differed only because of fault
+    injection, and fault changes that were only reported."""
     stream = stream or sys.stdout
     missing = [o.item.id for o in outcomes if "no fault baseline" in o.verdict.notes]
     if missing:
         print("note: %d tests have no page-fault baseline yet (make accept TESTS=...): %s"
               % (len(missing), " ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")), file=stream)
+    allowed = [o.item.label for o in outcomes
+               if any(n.endswith("(allowed under fault injection)") for n in o.verdict.notes)]
+    if allowed:
+        print("note: under fault injection %d tests' output differed from expected (allowed; "
+              "panics, leaks and timeouts still fail): %s"
+              % (len(allowed), " ".join(allowed[:8]) + (" ..." if len(allowed) > 8 else "")), file=stream)
     changed = [(o.item.label, n) for o in outcomes for n in o.verdict.notes if n.startswith("page faults changed")]
     if changed:
         print("note: page-fault counts changed in %d tests (reported, not failing):" % len(changed), file=stream)
