@@ -105,7 +105,8 @@ def classify(text, ending):
 
     A second boot banner is a reboot; a PANIC line is a kernel panic; a console whose
     last line is `Powering off...` powered off cleanly even if the emulator's exit was
-    untidy (the kernel prints it just before it writes the shutdown port)."""
+    untidy (the kernel prints it just before it writes the shutdown port). A power-off
+    whose console lacks that line is an error, never a clean run: output went missing."""
     if ending.kind == "timeout":
         return "timeout", ending.detail
     if text.count(BANNER) > 1:
@@ -115,8 +116,11 @@ def classify(text, ending):
             return "panic", line.strip()
     if ending.kind == "triple":
         return "triple", ending.detail or "triple fault (the CPU could not deliver an exception)"
-    if ending.kind == "shutdown" or text.rstrip().endswith(POWER_OFF_LINE):
+    if text.rstrip().endswith(POWER_OFF_LINE):
         return "poweroff", ""
+    if ending.kind == "shutdown":
+        return "error", ("the machine powered off, but the console stops before `%s`: its "
+                         "last output was lost" % POWER_OFF_LINE)
     if ending.kind == "fatal":
         return "error", "the emulator stopped: %s" % ending.detail
     return "error", "the emulator exited without powering off%s" % (

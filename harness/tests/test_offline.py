@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 from harness import runner, testcfg, verdict
 from harness.common import HarnessError, ROOT
-from harness.machine import RunResult
+from harness.machine import Ending, RunResult, classify
 
 PY = sys.executable
 STATS = ("STATS ticks=10 idle_ticks=0 kernel_ticks=10 user_ticks=0 tsc=1000 boot_tsc=10 "
@@ -37,6 +37,15 @@ def result(data, status="poweroff", detail=""):
     r = RunResult()
     r.console, r.status, r.detail = data, status, detail
     return r
+
+
+class ClassifyTests(unittest.TestCase):
+    def test_power_off_with_lost_console_tail_is_an_error(self):
+        head = "Kestrel booting with 20092 kB RAM...\nBoot complete.\nExecuting 'debug"
+        self.assertEqual(classify(head, Ending("shutdown"))[0], "error")
+        self.assertEqual(classify(head + "-x':\nPowering off...\n", Ending("shutdown")),
+                         ("poweroff", ""))
+        self.assertEqual(classify(head + "\nPowering off...\n", Ending("exit"))[0], "poweroff")
 
 
 class VerdictTests(unittest.TestCase):
