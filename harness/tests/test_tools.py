@@ -39,9 +39,11 @@ class ToolRun(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def pintos(self, args, stdin=b"", timeout=120):
-        r = subprocess.run([PY, PINTOS] + args, cwd=ROOT, env=self.env, input=stdin,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    def pintos(self, args, stdin=None, timeout=120):
+        """Runs the launcher; stdin None means /dev/null (no console input, a file console)."""
+        feed = {"input": stdin} if stdin is not None else {"stdin": subprocess.DEVNULL}
+        r = subprocess.run([PY, PINTOS] + args, cwd=ROOT, env=self.env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout, **feed)
         out, err = r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
         self.assertNotIn("Traceback", err)
         return r.returncode, out, err
