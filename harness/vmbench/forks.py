@@ -6,7 +6,7 @@ import re
 
 from harness.vmbench import report, runs
 
-MODES = ["eager", "cow"]
+MODES = ["eager", "share", "cow"]
 VALUE_RE = re.compile(r"^\(\S+\) (forks|fork cycles|reaped cycles|chain cycles per level|"
                       r"child pages written|child write cycles): (\d+)$")
 CHILD_FAULTS_RE = re.compile(r"^\(\S+\) child faults: total (\d+) file (\d+) zero (\d+) "

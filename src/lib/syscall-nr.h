@@ -40,6 +40,7 @@ struct pfstat {
   long major, minor;      /* faults that read a disk (file, swap-in) / that did not */
   long wp_copy, wp_reuse; /* write-protect faults that copied the frame / took it back */
   long fork_copied;       /* frames this process copied at its forks */
+  long inherit;           /* faults that mapped a page inherited at a lazy fork */
 };
 
 #endif

@@ -32,7 +32,7 @@
 
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
-static struct vm_options vm_opts = {.evict = NULL, .fork_eager = false};
+static struct vm_options vm_opts = {.evict = NULL, .fork = VM_FORK_COW};
 bool init_explain_kills;
 static unsigned long init_ips;
 struct kernel_stats kstats;
@@ -110,13 +110,13 @@ static int cmdline_parse_options(void)
       init_ips = v;
     else if (!strncmp(w, "-evict=", 7) && vm_policy_exists(w + 7))
       vm_opts.evict = w + 7;
-    else if (!strcmp(w, "-fork=eager") || !strcmp(w, "-fork=cow"))
-      vm_opts.fork_eager = !strcmp(w, "-fork=eager");
+    else if (!strncmp(w, "-fork=", 6) && vm_fork_mode_parse(w + 6, &vm_opts.fork))
+      continue;
     else if (!strncmp(w, "-fail=", 6) && failinject_configure(w + 6))
       continue;
     else {
       printf("Unknown option: %s (options: -q -f -v -ul=PAGES -seed=N -ips=N -evict=%s "
-             "-fork=cow|eager -fail=SPEC)\n",
+             "-fork=cow|eager|share|lazy -fail=SPEC)\n",
              w, vm_policy_names());
       return -1;
     }

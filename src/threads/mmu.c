@@ -360,6 +360,43 @@ bool mmu_share_page(uint64_t *src, uint64_t *dst, void *upage, void *kpage)
   return true;
 }
 
+/* Clears R/W in every user leaf entry of the page table PT (not-present entries are 0 and
+   stay 0, so the loop needs no test). */
+static void mmu_protect_pt(uint64_t *pt)
+{
+  for (unsigned i = 0; i < PT_ENTRIES; i++)
+    pt[i] &= ~(uint64_t)PTE_W;
+}
+
+/* Walks the user part of PDPT as mmu_free_pdpt does (PRIVATE_PD0: the private copy of the
+   kernel slot, whose only user entries are those of PD 0 below KERN_PD_FIRST). */
+static void mmu_protect_pdpt(uint64_t *pdpt, bool private_pd0)
+{
+  unsigned pdpt_cnt = private_pd0 ? 1 : PT_ENTRIES;
+  unsigned pd_cnt = private_pd0 ? KERN_PD_FIRST : PT_ENTRIES;
+  for (unsigned i = 0; i < pdpt_cnt; i++) {
+    if (!(pdpt[i] & PTE_P))
+      continue;
+    uint64_t *pd = mmu_entry_table(pdpt[i]);
+    for (unsigned j = 0; j < pd_cnt; j++)
+      if ((pd[j] & PTE_P) && !(pd[j] & PTE_PS))
+        mmu_protect_pt(mmu_entry_table(pd[j]));
+  }
+}
+
+/* Makes every user mapping of PML4 read-only, leaving the upper levels writable: the leaf
+   decides (SDM vol. 3, 4.6), so each page's next write faults. The cost is one pass over
+   each page-table page, not a walk per page. The TLB is NOT flushed: the caller calls
+   mmu_flush before PML4 runs user code again. */
+void mmu_protect_user(uint64_t *pml4)
+{
+  for (unsigned i = 0; i < KERN_PML4_SLOT; i++)
+    if (pml4[i] & PTE_P)
+      mmu_protect_pdpt(mmu_entry_table(pml4[i]), false);
+  if (pml4[KERN_PML4_SLOT] != mmu_kernel_pml4[KERN_PML4_SLOT])
+    mmu_protect_pdpt(mmu_entry_table(pml4[KERN_PML4_SLOT]), true);
+}
+
 void mmu_flush(uint64_t *pml4)
 {
   if (mmu_is_active(pml4))

@@ -23,6 +23,8 @@ void *mmu_lookup_page(uint64_t *pml4, const void *uaddr);
 bool mmu_share_page(uint64_t *src, uint64_t *dst, void *upage, void *kpage);
 /* Drops every non-global TLB entry of PML4 if it is active (a CR3 load). */
 void mmu_flush(uint64_t *pml4);
+/* Write-protects every user mapping of PML4 (lazy fork); the caller flushes (mmu_flush). */
+void mmu_protect_user(uint64_t *pml4);
 bool mmu_is_writable(uint64_t *pml4, const void *upage);
 void mmu_set_writable(uint64_t *pml4, const void *upage, bool writable);
 bool mmu_is_dirty(uint64_t *pml4, const void *upage);

@@ -89,10 +89,10 @@ static void exception_page_fault(struct intr_frame *f)
    mapped there in the hardware page table now (page-aligned), 0 if none. */
 static void exception_frame_id(struct intr_frame *f)
 {
-  struct thread *t = thread_current();
+  struct process *proc = thread_current()->process;
   void *uaddr = (void *)f->R.rax;
   void *kva = NULL;
-  if (t->pml4 != NULL && is_user_vaddr(uaddr))
-    kva = mmu_lookup_page(t->pml4, uaddr);
+  if (proc != NULL && proc->space != NULL && is_user_vaddr(uaddr))
+    kva = vm_space_frame(proc->space, uaddr);
   f->R.rax = kva != NULL ? vtop(pg_round_down(kva)) : 0;
 }

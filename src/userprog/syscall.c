@@ -187,6 +187,7 @@ static int64_t sys_pfstat(struct process *p, uint64_t uout)
       .wp_copy = (long)n[VM_PF_WP_COPY],
       .wp_reuse = (long)n[VM_PF_WP_REUSE],
       .fork_copied = (long)n[VM_FORK_COPIED],
+      .inherit = (long)n[VM_PF_INHERIT],
   };
   if (!uaccess_copy_out((void *)uout, &s, sizeof s))
     syscall_kill();

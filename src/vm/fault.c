@@ -14,11 +14,12 @@
 uint64_t vm_pages_touched;
 
 /* Needs: PAGE resident. Guarantees: PAGE mapped at its address, writable only if the user
-   may write it and no other page shares the frame (copy-on-write). False if a page-table
-   page could not be allocated. */
+   may write it, no other page shares the frame (copy-on-write) and no heir may still take
+   it (lazy fork). False if a page-table page could not be allocated. */
 bool page_map(struct page *page)
 {
-  bool w = page->writable && page->frame->refs == 1 && !frame_is_cached(page->frame);
+  bool w = page->writable && page->frame->refs == 1 && !frame_is_cached(page->frame) &&
+           !page_pending(page);
   return mmu_map_page(page->space->pml4, (void *)page->va, frame_kva(page->frame), w);
 }
 
@@ -114,14 +115,17 @@ static enum vm_fault_result fault_swapin(struct page *p, bool fresh, struct vm_c
   return fault_bring_in(p, fresh, proc, VM_PF_SWAPIN, VM_PF_MAJOR);
 }
 
-/* A write to a writable page mapped read-only because its frame is shared: the last
-   owner takes the frame back; otherwise the writer gets a copy. P stays on the old
+/* A write to a writable page mapped read-only because its frame is shared or heirs may
+   still take it: heirs get their copies first (fork_push); then the last owner takes the
+   frame back; otherwise the writer gets a copy. P stays on the old
    frame's rmap until the copy is complete: while it is there the frame has another user
    besides P's sharers, so none of them can take it back writable and change it under the
    copy, and the pin keeps the evictor off it. */
 static enum vm_fault_result fault_wp(struct page *p, bool fresh, struct vm_counters *proc)
 {
   (void)fresh;
+  if (page_pending(p))
+    fork_push(p);
   struct frame *old = p->frame;
   if (frame_take_sole(old)) {
     vm_count(proc, VM_PF_WP);
@@ -175,7 +179,10 @@ static fault_handler *const fault_handlers[VM_STAT_CNT] = {
    the caller then only maps the page again if it is unmapped. The hardware bits are
    read only to tell a write from a read: the handler ran with interrupts on, so the
    entry they describe may be gone (SDM vol. 3, 4.7: the error code reflects the entry at
-   the time of the access). */
+   the time of the access). An heir first takes the page it inherited at VA, if any; when
+   that mapped it the fault is settled and of kind VM_PF_INHERIT, or VM_PF_WP_COPY for a
+   write given its copy at once (VM_PF_INHERIT with no page: it could not be taken, out of
+   memory). */
 static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f, struct page **page,
                                    bool *fresh, bool *settled)
 {
@@ -186,6 +193,9 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
   if (!is_user_vaddr((void *)f->addr) || f->addr < PGSIZE)
     return VM_PF_INVALID;
   struct page *p = spt_find(&s->spt, va);
+  enum fork_take taken = FORK_TAKE_NONE;
+  if (p == NULL && s->origin != NULL && (taken = fork_take(s, va, f->write, &p)) == FORK_TAKE_FAILED)
+    return VM_PF_INHERIT;
   if (p == NULL && f->not_present) {
     const struct vm_range *r = space_find_range(s, va);
     if (r == NULL || (r->ops->admit != NULL && !r->ops->admit(r, f)))
@@ -204,7 +214,9 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
       !mmu_is_writable(s->pml4, (void *)va))
     return VM_PF_WP;
   *settled = true;
-  return VM_PF_TOTAL;
+  if (taken == FORK_TAKE_COPIED && f->write)
+    return VM_PF_WP_COPY;
+  return taken != FORK_TAKE_NONE ? VM_PF_INHERIT : VM_PF_TOTAL;
 }
 
 /* Most ticks a fault waits, one at a time and holding no lock, for frames other faults
@@ -225,19 +237,27 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
     }
     if (round > 0)
       timer_sleep(1);
-    lock_acquire(&s->lock);
+    struct vm_space *origin = space_lock(s);
     struct page *page;
     bool fresh, settled;
     enum vm_stat kind = fault_classify(s, f, &page, &fresh, &settled);
-    if (page == NULL) {
+    if (page == NULL && kind == VM_PF_INHERIT)
+      r = VM_FAULT_OOM;
+    else if (page == NULL) {
       vm_count(proc, VM_PF_INVALID);
       r = VM_FAULT_INVALID;
-    } else if (settled)
+    } else if (settled) {
       r = mmu_lookup_page(s->pml4, (void *)page->va) != NULL || page_map(page) ? VM_FAULT_HANDLED
                                                                                : VM_FAULT_OOM;
-    else
+      if (r == VM_FAULT_HANDLED && kind != VM_PF_TOTAL) {
+        vm_count(proc, kind == VM_PF_WP_COPY ? VM_PF_WP : VM_PF_INHERIT);
+        vm_count(proc, VM_PF_MINOR);
+        if (kind == VM_PF_WP_COPY)
+          vm_count(proc, VM_PF_WP_COPY);
+      }
+    } else
       r = fault_handlers[kind](page, fresh, proc);
-    lock_release(&s->lock);
+    space_unlock(s, origin);
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
   return r;

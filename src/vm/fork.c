@@ -1,18 +1,47 @@
-/* Fork: the child's address space as a copy of the parent's. Ranges are copied (a mapping
-   gets its own handle on the file); each page record is copied through its type's copy
-   operation. A resident page whose type allows it is shared copy-on-write: both sides map
-   the frame read-only and the first write faults (fault.c, fault_wp). Other resident pages,
-   and every page under -fork=eager, get a copy through page_claim. */
+/* Fork: the child's address space as a copy of the parent's. Ranges are always copied (a
+   mapping gets its own handle on the file). Pages go one of three ways (-fork=NAME):
+   - eager: every resident page is copied at once (page_claim);
+   - share: each page record is copied at once; a resident page whose type allows it is
+     shared copy-on-write (both sides map the frame read-only, the first write faults:
+     fault.c, fault_wp), other resident pages (mappings) are copied;
+   - lazy: no page is touched. The parent (the origin) is write-protected in bulk and the
+     child (an heir) takes each page it inherited on its first touch of it (fork_take), by
+     the same per-page copy as share. Before the origin changes a page its heirs have not
+     all taken (a write, munmap, exit), it gives them their copies first (fork_push).
+     Inherited pages are told from later ones by generation: a record made after the fork
+     (born at or after the heir's origin_gen) or a range the heir made itself is not
+     inherited.
+   The default, cow, shares processes of up to FORK_LAZY_PAGES page records and forks larger
+   ones lazily: a lazily inherited page costs the child a fault when it touches it (about
+   four times a per-page share), which pays off when the child touches a small part of a
+   large parent, the case of fork then exec. */
 
+#include "lib/string.h"
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
 #include "vm/vm_int.h"
 
-bool vm_fork_eager;
+#define FORK_LAZY_PAGES 256
 
-/* Copies every range of SRC into DST. */
-static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src)
+enum vm_fork_mode vm_fork_mode;
+
+bool vm_fork_mode_parse(const char *name, enum vm_fork_mode *mode)
+{
+  static const char *const names[] = {[VM_FORK_COW] = "cow",
+                                      [VM_FORK_EAGER] = "eager",
+                                      [VM_FORK_SHARE] = "share",
+                                      [VM_FORK_LAZY] = "lazy"};
+  for (unsigned i = 0; i < sizeof names / sizeof *names; i++)
+    if (!strcmp(name, names[i])) {
+      *mode = (enum vm_fork_mode)i;
+      return true;
+    }
+  return false;
+}
+
+/* Copies every range of SRC into DST, marked INHERITED. */
+static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, bool inherited)
 {
   for (const struct vm_range *r = range_next(&src->ranges, NULL); r != NULL;
        r = range_next(&src->ranges, r)) {
@@ -20,6 +49,7 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src)
     if (nr == NULL)
       return false;
     *nr = *r;
+    nr->inherited = inherited;
     if (r->ops == &vm_file_ops && (nr->map.file = file_reopen(r->map.file)) == NULL) {
       free(nr);
       return false;
@@ -29,26 +59,11 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src)
   return true;
 }
 
-struct fork_ctx {
-  struct vm_space *dst;
-  struct vm_counters *proc;
-  const struct vm_range *range; /* the child's range of the last page copied */
-};
-
-/* The child's range holding VA: the last one found, else a search. */
-static const struct vm_range *fork_range(struct fork_ctx *c, uint64_t va)
+/* Gives NP (DST's record of SP, not resident) a frame: SP's shared copy-on-write when
+   SHARE, else a copy of its contents. */
+static bool fork_give_frame(struct vm_space *dst, struct page *np, struct page *sp, bool share)
 {
-  const struct vm_range *r = c->range;
-  if (r == NULL || va < r->start || va >= r->end)
-    c->range = r = space_find_range(c->dst, va);
-  return r;
-}
-
-/* Gives NP (the child's record of SP, not resident) a frame: SP's shared copy-on-write
-   when SHARE, else a copy of its contents. */
-static bool fork_give_frame(struct fork_ctx *c, struct page *np, struct page *sp, bool share)
-{
-  struct vm_space *src = sp->space, *dst = c->dst;
+  struct vm_space *src = sp->space;
   struct frame *f = sp->frame;
   if (share) {
     frame_attach(f, np);
@@ -64,46 +79,190 @@ static bool fork_give_frame(struct fork_ctx *c, struct page *np, struct page *sp
   frame_unpin(f);
   if (res != VM_FAULT_HANDLED)
     return false;
-  vm_count(c->proc, VM_FORK_COPIED);
   vm_pages_touched++;
   if (dirty)
     mmu_set_dirty(dst->pml4, (void *)np->va, true);
   return true;
 }
 
-/* Copies page SP of the parent into the child (spt_each callback). */
-static bool fork_copy_page(struct page *sp, void *aux)
+/* Needs: DST and SP's space locked, no page at SP's address in DST, R DST's range there.
+   Guarantees: DST's own record of SP in *NEW, sharing SP's frame (unless COPY) or swap
+   slot, or with a copy of its frame (*COPIED); false, with nothing left behind, if out of
+   memory. */
+static bool fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
+                           bool copy, struct page **new, bool *copied)
 {
-  struct fork_ctx *c = aux;
-  const struct vm_range *r = fork_range(c, sp->va);
   struct page *np = malloc(sizeof *np);
-  if (np == NULL || r == NULL) {
-    free(np);
+  if (np == NULL)
     return false;
-  }
   *np = (struct page){.va = sp->va,
                       .ops = sp->ops,
-                      .space = c->dst,
+                      .space = dst,
                       .range = r,
+                      .born = dst->fork_gen,
+                      .pushed = dst->fork_gen,
                       .writable = sp->writable,
                       .touched = true,
                       .slot = SWAP_NONE};
-  bool share = sp->ops->copy(np, sp) && !vm_fork_eager;
-  spt_insert(&c->dst->spt, np);
-  return sp->frame == NULL || fork_give_frame(c, np, sp, share);
+  bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && !copy;
+  spt_insert(&dst->spt, np);
+  *copied = sp->frame != NULL && !share;
+  if (sp->frame != NULL && !fork_give_frame(dst, np, sp, share)) {
+    np->ops->destroy(np, NULL, false);
+    space_forget_page(dst, np);
+    return false;
+  }
+  *new = np;
+  return true;
 }
 
-/* Needs: DST fresh. The parent's entries made read-only here are flushed from its TLB
-   once, at the end (mmu_share_page). */
+struct fork_ctx {
+  struct vm_space *dst;
+  struct vm_counters *proc;
+  const struct vm_range *range; /* the child's range of the last page copied */
+};
+
+/* Copies page SP of the parent into the child at fork (spt_each callback). */
+static bool fork_copy_each(struct page *sp, void *aux)
+{
+  struct fork_ctx *c = aux;
+  const struct vm_range *r = c->range;
+  if (r == NULL || sp->va < r->start || sp->va >= r->end)
+    c->range = r = space_find_range(c->dst, sp->va);
+  struct page *np;
+  bool copied;
+  if (r == NULL || !fork_copy_page(c->dst, r, sp, false, &np, &copied))
+    return false;
+  if (copied)
+    vm_count(c->proc, VM_FORK_COPIED);
+  return true;
+}
+
+/* True if heir H inherited SP (a page of H's origin) and has no record of it yet; *R then
+   is H's range there. */
+static bool fork_owed(struct vm_space *h, const struct page *sp, const struct vm_range **r)
+{
+  if (sp->born >= h->origin_gen || spt_find(&h->spt, sp->va) != NULL)
+    return false;
+  *r = space_find_range(h, sp->va);
+  return *r != NULL && (*r)->inherited;
+}
+
+enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct page **page)
+{
+  const struct vm_range *r;
+  bool copied;
+  struct page *sp = spt_find(&s->origin->spt, va);
+  if (sp == NULL || !fork_owed(s, sp, &r))
+    return FORK_TAKE_NONE;
+  if (s->lost || !fork_copy_page(s, r, sp, write && sp->writable, page, &copied))
+    return FORK_TAKE_FAILED;
+  return copied ? FORK_TAKE_COPIED : FORK_TAKE_DONE;
+}
+
+void fork_push(struct page *sp)
+{
+  struct vm_space *s = sp->space;
+  for (struct list_elem *e = list_begin(&s->heirs); e != list_end(&s->heirs); e = list_next(e)) {
+    struct vm_space *h = list_entry(e, struct vm_space, heir_elem);
+    const struct vm_range *r;
+    struct page *np;
+    bool copied;
+    lock_acquire(&h->lock);
+    if (!h->lost && fork_owed(h, sp, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
+      h->lost = true;
+    lock_release(&h->lock);
+  }
+  sp->pushed = s->fork_gen;
+}
+
+/* Takes page SP of the origin into heir AUX if it is owed (spt_each callback). */
+static bool fork_settle_each(struct page *sp, void *aux)
+{
+  struct vm_space *h = aux;
+  const struct vm_range *r;
+  struct page *np;
+  bool copied;
+  if (!h->lost && fork_owed(h, sp, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
+    h->lost = true;
+  return true;
+}
+
+/* Needs: S an heir, S's and its origin's locks held. Guarantees: S owns a record of every
+   page it inherited (or is lost) and is no longer an heir. */
+static void fork_settle(struct vm_space *s)
+{
+  spt_each(&s->origin->spt, fork_settle_each, s);
+  list_remove(&s->heir_elem);
+  s->origin = NULL;
+}
+
+void fork_detach(struct vm_space *s)
+{
+  if (s->origin != NULL) {
+    list_remove(&s->heir_elem);
+    s->origin = NULL;
+  }
+  while (!list_empty(&s->heirs)) {
+    struct vm_space *h = list_entry(list_pop_front(&s->heirs), struct vm_space, heir_elem);
+    lock_acquire(&h->lock);
+    h->origin = NULL;
+    lock_release(&h->lock);
+  }
+}
+
+/* Needs: DST fresh, both locked. Makes DST an heir of SRC: nothing is copied but ranges;
+   SRC's mappings are made read-only (and its TLB flushed by the caller) so that its next
+   write to any page faults and pushes the page to DST first. */
+static bool fork_lazy(struct vm_space *dst, struct vm_space *src)
+{
+  if (!fork_copy_ranges(dst, src, true))
+    return false;
+  src->fork_gen++;
+  dst->origin = src;
+  dst->origin_gen = src->fork_gen;
+  list_push_back(&src->heirs, &dst->heir_elem);
+  mmu_protect_user(src->pml4);
+  return true;
+}
+
+/* Needs: DST fresh. An heir first takes all it inherited (a space is never both heir and
+   origin). The parent's entries made read-only here are flushed from its TLB once, at the
+   end (SDM vol. 3, 4.10.4.1). */
 bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc)
 {
-  struct fork_ctx c = {dst, proc, NULL};
-  lock_acquire(&src->lock);
+  struct vm_space *o = space_lock(src);
+  if (o != NULL) {
+    fork_settle(src);
+    lock_release(&o->lock);
+    space_unref(o);
+  }
   lock_acquire(&dst->lock);
-  spt_reserve(&dst->spt, src->spt.page_cnt);
-  bool ok = fork_copy_ranges(dst, src) && spt_each(&src->spt, fork_copy_page, &c);
+  bool ok;
+  if (vm_fork_mode == VM_FORK_LAZY ||
+      (vm_fork_mode == VM_FORK_COW && src->spt.page_cnt > FORK_LAZY_PAGES))
+    ok = fork_lazy(dst, src);
+  else {
+    struct fork_ctx c = {dst, proc, NULL};
+    spt_reserve(&dst->spt, src->spt.page_cnt);
+    ok = fork_copy_ranges(dst, src, false) && spt_each(&src->spt, fork_copy_each, &c);
+  }
   mmu_flush(src->pml4);
   lock_release(&dst->lock);
   lock_release(&src->lock);
   return ok;
+}
+
+/* An heir takes the page it inherited at UADDR first, so that parent and child report the
+   same frame until one writes (ABI: int $0x42). Counted as no fault. */
+void *vm_space_frame(struct vm_space *s, const void *uaddr)
+{
+  struct vm_space *o = space_lock(s);
+  uint64_t va = (uint64_t)uaddr & ~PGMASK;
+  struct page *p;
+  if (o != NULL && spt_find(&s->spt, va) == NULL)
+    fork_take(s, va, false, &p);
+  void *kva = mmu_lookup_page(s->pml4, uaddr);
+  space_unlock(s, o);
+  return kva;
 }

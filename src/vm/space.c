@@ -3,6 +3,7 @@
    Every operation here runs under the space's lock. */
 
 #include "lib/string.h"
+#include "threads/interrupt.h"
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
@@ -21,7 +22,57 @@ struct vm_space *vm_space_create(void)
   lock_init(&s->lock);
   range_tree_init(&s->ranges);
   s->exec_file = NULL;
+  s->origin = NULL;
+  s->origin_gen = s->fork_gen = 0;
+  list_init(&s->heirs);
+  s->refs = 1;
+  s->lost = false;
   return s;
+}
+
+/* An heir's origin can go (vm_space_destroy) while the heir waits for its lock, so the
+   waiter holds a reference: the structure, and so the lock, outlive the wait. The origin
+   pointer is read and referenced with interrupts off (one CPU: atomic against the
+   destroyer, which changes it with both locks held). */
+struct vm_space *space_lock(struct vm_space *s)
+{
+  for (;;) {
+    enum intr_level old = intr_disable();
+    struct vm_space *o = s->origin;
+    if (o != NULL)
+      o->refs++;
+    intr_set_level(old);
+    if (o == NULL) {
+      lock_acquire(&s->lock);
+      return NULL;
+    }
+    lock_acquire(&o->lock);
+    lock_acquire(&s->lock);
+    if (s->origin == o)
+      return o;
+    lock_release(&s->lock);
+    lock_release(&o->lock);
+    space_unref(o);
+  }
+}
+
+void space_unlock(struct vm_space *s, struct vm_space *origin)
+{
+  lock_release(&s->lock);
+  if (origin != NULL) {
+    lock_release(&origin->lock);
+    space_unref(origin);
+  }
+}
+
+/* Drops one reference to S; the last one frees the structure (torn down already). */
+void space_unref(struct vm_space *s)
+{
+  enum intr_level old = intr_disable();
+  bool last = --s->refs == 0;
+  intr_set_level(old);
+  if (last)
+    free(s);
 }
 
 void vm_space_set_exec(struct vm_space *s, struct file *file) { s->exec_file = file; }
@@ -63,6 +114,7 @@ struct page *space_new_page(struct vm_space *s, uint64_t va, const struct vm_ran
   p->range = r;
   p->ops = r->ops;
   p->slot = SWAP_NONE;
+  p->born = p->pushed = s->fork_gen;
   r->ops->init(p, r);
   spt_insert(&s->spt, p);
   return p;
@@ -75,12 +127,15 @@ void space_forget_page(struct vm_space *s, struct page *p)
   free(p);
 }
 
-/* Needs: P in S's table. Guarantees: P's backing store released (dirty file data written
+/* Needs: P in S's table. Guarantees: heirs that inherited P have their copy; P's backing
+   store released (dirty file data written
    back), its frame unmapped and given up, P removed and freed. */
 static bool space_discard_page(struct page *p, void *aux)
 {
   (void)aux;
   struct vm_space *s = p->space;
+  if (page_pending(p))
+    fork_push(p);
   if (p->frame != NULL) {
     struct frame *f = p->frame;
     bool dirty = mmu_is_dirty(s->pml4, (void *)p->va);
@@ -106,16 +161,17 @@ void vm_space_destroy(struct vm_space *s)
 {
   if (s == NULL)
     return;
-  lock_acquire(&s->lock);
+  struct vm_space *o = space_lock(s);
   spt_each(&s->spt, space_discard_page, NULL);
   struct vm_range *r;
   while ((r = (struct vm_range *)range_next(&s->ranges, NULL)) != NULL)
     space_free_range(s, r);
-  lock_release(&s->lock);
+  fork_detach(s);
+  space_unlock(s, o);
   spt_free(&s->spt);
   file_close(s->exec_file);
   mmu_destroy(s->pml4);
-  free(s);
+  space_unref(s);
 }
 
 /* New range [START, END) of OPS in S; NULL if out of memory. */
@@ -177,7 +233,7 @@ void *vm_mmap(struct vm_space *s, void *addr, size_t len, bool writable, struct 
     return NULL;
   uint64_t end = (a + len + PGMASK) & ~PGMASK;
   void *result = NULL;
-  lock_acquire(&s->lock);
+  struct vm_space *o = space_lock(s);
   struct file *own = NULL;
   if (!space_overlaps(s, a, end, false) && (own = file_reopen(file)) != NULL) {
     struct vm_range *r = space_add_range(s, a, end, &vm_file_ops, writable);
@@ -189,7 +245,7 @@ void *vm_mmap(struct vm_space *s, void *addr, size_t len, bool writable, struct 
     } else
       file_close(own);
   }
-  lock_release(&s->lock);
+  space_unlock(s, o);
   return result;
 }
 
@@ -223,13 +279,13 @@ static void space_discard_range(struct vm_space *s, const struct vm_range *r)
 
 void vm_munmap(struct vm_space *s, void *addr)
 {
-  lock_acquire(&s->lock);
+  struct vm_space *o = space_lock(s);
   struct vm_range *r = (struct vm_range *)space_find_range(s, (uint64_t)addr);
   if (r != NULL && r->ops == &vm_file_ops && r->start == (uint64_t)addr) {
     space_discard_range(s, r);
     space_free_range(s, r);
   }
-  lock_release(&s->lock);
+  space_unlock(s, o);
 }
 
 void vm_init(const struct vm_options *opt)
@@ -238,5 +294,5 @@ void vm_init(const struct vm_options *opt)
   frame_table_init();
   policy_init(p != NULL ? p : policy_find("hotcold"), opt->seed);
   swap_init();
-  vm_fork_eager = opt->fork_eager;
+  vm_fork_mode = opt->fork;
 }

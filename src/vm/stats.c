@@ -29,6 +29,7 @@ static const struct stat_name stat_names[VM_STAT_CNT] = {
     [VM_PF_WP_COPY] = {"pf_wp_copy", "write-protect copies", 1},
     [VM_PF_WP_REUSE] = {"pf_wp_reuse", "write-protect reuses", 1},
     [VM_FORK_COPIED] = {"fork_copied", "frames copied at fork", 1},
+    [VM_PF_INHERIT] = {"pf_inherit", "inherited", 0},
     [VM_SWAP_IN] = {"swap_in", "in", 2},
     [VM_SWAP_OUT] = {"swap_out", "out", 2},
     [VM_EVICT_SWAP] = {"evict_swap", "to swap", 3},

@@ -27,6 +27,7 @@ enum vm_stat {
   VM_PF_WP_COPY,
   VM_PF_WP_REUSE,
   VM_FORK_COPIED,
+  VM_PF_INHERIT,
   VM_PROC_CNT,
   VM_SWAP_IN = VM_PROC_CNT,
   VM_SWAP_OUT,
@@ -41,13 +42,23 @@ struct vm_counters {
   uint64_t n[VM_PROC_CNT];
 };
 
-/* Boot-time choices (kernel options -evict=NAME, -fork=cow|eager, -seed=N). */
+/* How fork gives the child its pages (kernel option -fork=NAME). */
+enum vm_fork_mode {
+  VM_FORK_COW,   /* default: VM_FORK_SHARE for small processes, VM_FORK_LAZY for large */
+  VM_FORK_EAGER, /* copy every resident private page at fork */
+  VM_FORK_SHARE, /* share each resident page copy-on-write at fork: cost per page */
+  VM_FORK_LAZY,  /* write-protect the parent in bulk; the child takes pages on first touch */
+};
+
+/* Boot-time choices (kernel options -evict=NAME, -fork=cow|eager|share|lazy, -seed=N). */
 struct vm_options {
-  const char *evict; /* eviction policy name; NULL = default */
-  bool fork_eager;   /* copy every resident page at fork instead of sharing */
+  const char *evict;          /* eviction policy name; NULL = default */
+  enum vm_fork_mode fork;     /* how fork copies */
   unsigned long seed;
 };
 
+/* True if NAME is a fork mode (cow, eager, share, lazy); sets *MODE. */
+bool vm_fork_mode_parse(const char *name, enum vm_fork_mode *mode);
 /* True if NAME is an eviction policy (checked while parsing the command line). */
 bool vm_policy_exists(const char *name);
 /* Names of the policies for the usage line, "clock|fifo|...". */
@@ -93,6 +104,9 @@ void vm_space_destroy(struct vm_space *s);
 void vm_space_set_exec(struct vm_space *s, struct file *file);
 struct file *vm_space_exec(const struct vm_space *s);
 uint64_t *vm_space_pml4(const struct vm_space *s);
+/* Kernel address of the frame mapped at user address UADDR of S (plus offset), or NULL if
+   none is mapped there now. */
+void *vm_space_frame(struct vm_space *s, const void *uaddr);
 /* Fills the empty space DST with SRC's contents for fork: ranges are copied (mappings get
    their own file handles), resident private pages shared copy-on-write (or copied under
    -fork=eager), swapped pages share their slot. PROC: the parent's counters. False if out

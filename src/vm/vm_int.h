@@ -73,6 +73,7 @@ struct vm_range {
   uint64_t max_end;              /* largest end in this subtree */
   uint64_t seq;                  /* insertion number: order among equal starts */
   int height;
+  bool inherited; /* copied at a lazy fork: its pages may still be the origin's (fork.c) */
 };
 
 /* The ranges of one address space (range.c). */
@@ -109,6 +110,8 @@ struct page {
   const struct vm_range *range;
   uint32_t slot;       /* swap slot with the contents, or SWAP_NONE */
   uint32_t policy_tag; /* owned by the eviction policy */
+  uint32_t born;       /* its space's fork_gen when the record was made */
+  uint32_t pushed;     /* its space's fork_gen when its heirs last got their copies */
   bool writable;       /* the user may write (mapped read-only while shared) */
   bool touched;        /* has had a frame once */
 };
@@ -137,9 +140,30 @@ struct vm_space {
   struct spt spt;
   struct range_tree ranges;
   struct file *exec_file;
+  /* Lazy fork (fork.c). A space is an heir (ORIGIN set: it takes the pages it inherited
+     from ORIGIN on first touch), an origin (HEIRS not empty), or neither; never both. */
+  struct vm_space *origin;
+  uint32_t origin_gen; /* ORIGIN's fork_gen just after the fork that made this heir */
+  uint32_t fork_gen;   /* lazy forks of this space so far */
+  struct list heirs;   /* of struct vm_space, by heir_elem; under LOCK */
+  struct list_elem heir_elem;
+  unsigned refs; /* the owner, plus heirs' threads waiting for LOCK (space_lock) */
+  bool lost;     /* an inherited page could not be taken: faults on inherited pages fail */
 };
 
+/* True if PAGE's space has heirs that may not have taken PAGE yet: its contents must not
+   change, so it is mapped read-only until fork_push has run. */
+static inline bool page_pending(const struct page *page)
+{
+  return page->pushed != page->space->fork_gen && !list_empty(&page->space->heirs);
+}
+
 /* space.c */
+/* Locks S, after its origin if it is an heir (lock order: origin before heir). Returns the
+   origin, locked and referenced, or NULL; give it back to space_unlock. */
+struct vm_space *space_lock(struct vm_space *s);
+void space_unlock(struct vm_space *s, struct vm_space *origin);
+void space_unref(struct vm_space *s);
 const struct vm_range *space_find_range(const struct vm_space *, uint64_t va);
 struct page *space_new_page(struct vm_space *, uint64_t va, const struct vm_range *);
 void space_forget_page(struct vm_space *, struct page *);
@@ -229,10 +253,27 @@ struct frame *swap_cache_find(uint32_t slot);
 void swap_cache_add(uint32_t slot, struct frame *);
 void swap_cache_remove(uint32_t slot, struct frame *);
 
+/* fork.c: lazy fork. Results of fork_take. */
+enum fork_take { FORK_TAKE_NONE, FORK_TAKE_DONE, FORK_TAKE_COPIED, FORK_TAKE_FAILED };
+/* Needs: S an heir, S's and its origin's locks held, no page at VA in S. If S inherited a
+   page at VA, gives S its own record of it in *PAGE: FORK_TAKE_DONE if it shares the
+   origin's frame (mapped read-only) or swap slot or is not resident, FORK_TAKE_COPIED if it
+   got a copy of the frame (always for a WRITE to a writable page: the copy-on-write copy
+   made at once; and for pages that are never shared). FORK_TAKE_NONE: nothing was
+   inherited there (the range decides). FORK_TAKE_FAILED: out of memory, or S is lost. */
+enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct page **page);
+/* Needs: PAGE's space locked, PAGE pending. Guarantees: every heir that inherited PAGE and
+   had not taken it has its own record now (an heir that cannot get one is marked lost);
+   PAGE is no longer pending and may change. */
+void fork_push(struct page *page);
+/* Needs: S's lock held and no thread waiting on it. Detaches S from its origin or its
+   heirs (heirs take everything first, see vm_space_destroy). */
+void fork_detach(struct vm_space *s);
+
 /* stats.c */
 extern uint64_t vm_stats[VM_STAT_CNT];
 void vm_count(struct vm_counters *proc, enum vm_stat);
 extern uint64_t vm_fault_cycles;
-extern bool vm_fork_eager;
+extern enum vm_fork_mode vm_fork_mode;
 
 #endif
