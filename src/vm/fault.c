@@ -181,8 +181,9 @@ static fault_handler *const fault_handlers[VM_STAT_CNT] = {
    entry they describe may be gone (SDM vol. 3, 4.7: the error code reflects the entry at
    the time of the access). An heir first takes the page it inherited at VA, if any; when
    that mapped it the fault is settled and of kind VM_PF_INHERIT, or VM_PF_WP_COPY for a
-   write given its copy at once (VM_PF_INHERIT with no page: it could not be taken, out of
-   memory). */
+   write given its copy at once. VM_PF_INHERIT with no page: it could not be taken (out of
+   memory), or S is lost (an inherited page could not be given to it: every fault on a page
+   it has no record of fails, as that page may be one it lost). */
 static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f, struct page **page,
                                    bool *fresh, bool *settled)
 {
@@ -194,8 +195,18 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
     return VM_PF_INVALID;
   struct page *p = spt_find(&s->spt, va);
   enum fork_take taken = FORK_TAKE_NONE;
-  if (p == NULL && s->origin != NULL && (taken = fork_take(s, va, f->write, &p)) == FORK_TAKE_FAILED)
+  if (p == NULL && s->lost)
     return VM_PF_INHERIT;
+  if (p == NULL && s->origin != NULL) {
+    taken = fork_take(s, va, f->write, &p);
+    if (taken == FORK_TAKE_FAILED)
+      return VM_PF_INHERIT;
+    if (taken == FORK_TAKE_COPIED && f->write && p->writable) {
+      *page = p;
+      *settled = true;
+      return VM_PF_WP_COPY;
+    }
+  }
   if (p == NULL && f->not_present) {
     const struct vm_range *r = space_find_range(s, va);
     if (r == NULL || (r->ops->admit != NULL && !r->ops->admit(r, f)))
@@ -214,8 +225,6 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
       !mmu_is_writable(s->pml4, (void *)va))
     return VM_PF_WP;
   *settled = true;
-  if (taken == FORK_TAKE_COPIED && f->write)
-    return VM_PF_WP_COPY;
   return taken != FORK_TAKE_NONE ? VM_PF_INHERIT : VM_PF_TOTAL;
 }
 

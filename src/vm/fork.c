@@ -60,8 +60,10 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, b
 }
 
 /* Gives NP (DST's record of SP, not resident) a frame: SP's shared copy-on-write when
-   SHARE, else a copy of its contents. */
-static bool fork_give_frame(struct vm_space *dst, struct page *np, struct page *sp, bool share)
+   SHARE, else a copy of its contents, dirty if SP's is (a copy made for a write leaves
+   that to the write). */
+static bool fork_give_frame(struct vm_space *dst, struct page *np, struct page *sp, bool share,
+                            bool for_write)
 {
   struct vm_space *src = sp->space;
   struct frame *f = sp->frame;
@@ -73,7 +75,7 @@ static bool fork_give_frame(struct vm_space *dst, struct page *np, struct page *
     }
     return true;
   }
-  bool dirty = mmu_is_dirty(src->pml4, (void *)sp->va);
+  bool dirty = !for_write && mmu_is_dirty(src->pml4, (void *)sp->va);
   frame_pin(f);
   enum vm_fault_result res = page_claim(np, frame_kva(f));
   frame_unpin(f);
@@ -107,7 +109,7 @@ static bool fork_copy_page(struct vm_space *dst, const struct vm_range *r, struc
   bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && !copy;
   spt_insert(&dst->spt, np);
   *copied = sp->frame != NULL && !share;
-  if (sp->frame != NULL && !fork_give_frame(dst, np, sp, share)) {
+  if (sp->frame != NULL && !fork_give_frame(dst, np, sp, share, copy)) {
     np->ops->destroy(np, NULL, false);
     space_forget_page(dst, np);
     return false;
@@ -138,14 +140,38 @@ static bool fork_copy_each(struct page *sp, void *aux)
   return true;
 }
 
-/* True if heir H inherited SP (a page of H's origin) and has no record of it yet; *R then
-   is H's range there. */
-static bool fork_owed(struct vm_space *h, const struct page *sp, const struct vm_range **r)
+/* True if heir H inherited SP (a page of H's origin) and has no record of it yet (ABSENT:
+   known already); *R then is H's range there. */
+static bool fork_owed(struct vm_space *h, const struct page *sp, bool absent,
+                      const struct vm_range **r)
 {
-  if (sp->born >= h->origin_gen || spt_find(&h->spt, sp->va) != NULL)
+  if (sp->born >= h->origin_gen || (!absent && spt_find(&h->spt, sp->va) != NULL))
     return false;
   *r = space_find_range(h, sp->va);
   return *r != NULL && (*r)->inherited;
+}
+
+/* Pages taken around a read take: the aligned block of FORK_AROUND pages holding it. */
+#define FORK_AROUND 16
+
+/* Needs: as fork_take; S just took the page at VA for a read. Also takes the other pages of
+   VA's block that the origin has resident and that can be shared, mapped read-only with
+   their accessed bit clear (unused, as far as the eviction policy can tell): a child that
+   reads what it inherited then faults once per block, not once per page. Stops at the first
+   failure (the page stays owed: nothing is lost). */
+static void fork_take_around(struct vm_space *s, uint64_t va)
+{
+  uint64_t first = va & ~(uint64_t)(FORK_AROUND * PGSIZE - 1);
+  for (uint64_t a = first; a < first + FORK_AROUND * PGSIZE; a += PGSIZE) {
+    const struct vm_range *r;
+    struct page *sp, *np;
+    bool copied;
+    if (a == va || (sp = spt_find(&s->origin->spt, a)) == NULL || sp->frame == NULL ||
+        sp->ops == &vm_file_ops || !fork_owed(s, sp, false, &r))
+      continue;
+    if (!fork_copy_page(s, r, sp, false, &np, &copied))
+      return;
+  }
 }
 
 enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct page **page)
@@ -153,10 +179,12 @@ enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct pag
   const struct vm_range *r;
   bool copied;
   struct page *sp = spt_find(&s->origin->spt, va);
-  if (sp == NULL || !fork_owed(s, sp, &r))
+  if (sp == NULL || !fork_owed(s, sp, true, &r))
     return FORK_TAKE_NONE;
   if (s->lost || !fork_copy_page(s, r, sp, write && sp->writable, page, &copied))
     return FORK_TAKE_FAILED;
+  if (!write && !copied && sp->frame != NULL)
+    fork_take_around(s, va);
   return copied ? FORK_TAKE_COPIED : FORK_TAKE_DONE;
 }
 
@@ -169,7 +197,7 @@ void fork_push(struct page *sp)
     struct page *np;
     bool copied;
     lock_acquire(&h->lock);
-    if (!h->lost && fork_owed(h, sp, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
+    if (!h->lost && fork_owed(h, sp, false, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
       h->lost = true;
     lock_release(&h->lock);
   }
@@ -183,7 +211,7 @@ static bool fork_settle_each(struct page *sp, void *aux)
   const struct vm_range *r;
   struct page *np;
   bool copied;
-  if (!h->lost && fork_owed(h, sp, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
+  if (!h->lost && fork_owed(h, sp, false, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
     h->lost = true;
   return true;
 }
@@ -227,8 +255,8 @@ static bool fork_lazy(struct vm_space *dst, struct vm_space *src)
 }
 
 /* Needs: DST fresh. An heir first takes all it inherited (a space is never both heir and
-   origin). The parent's entries made read-only here are flushed from its TLB once, at the
-   end (SDM vol. 3, 4.10.4.1). */
+   origin); a lost space cannot be copied. The parent's entries made read-only here are flushed from
+   its TLB once, at the end (SDM vol. 3, 4.10.4.1). */
 bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc)
 {
   struct vm_space *o = space_lock(src);
@@ -238,11 +266,12 @@ bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counter
     space_unref(o);
   }
   lock_acquire(&dst->lock);
-  bool ok;
-  if (vm_fork_mode == VM_FORK_LAZY ||
-      (vm_fork_mode == VM_FORK_COW && src->spt.page_cnt > FORK_LAZY_PAGES))
+  bool lazy = vm_fork_mode == VM_FORK_LAZY ||
+              (vm_fork_mode == VM_FORK_COW && src->spt.page_cnt > FORK_LAZY_PAGES);
+  bool ok = !src->lost;
+  if (ok && lazy)
     ok = fork_lazy(dst, src);
-  else {
+  else if (ok) {
     struct fork_ctx c = {dst, proc, NULL};
     spt_reserve(&dst->spt, src->spt.page_cnt);
     ok = fork_copy_ranges(dst, src, false) && spt_each(&src->spt, fork_copy_each, &c);

@@ -52,8 +52,8 @@ enum vm_fork_mode {
 
 /* Boot-time choices (kernel options -evict=NAME, -fork=cow|eager|share|lazy, -seed=N). */
 struct vm_options {
-  const char *evict;          /* eviction policy name; NULL = default */
-  enum vm_fork_mode fork;     /* how fork copies */
+  const char *evict;      /* eviction policy name; NULL = default */
+  enum vm_fork_mode fork; /* how fork copies */
   unsigned long seed;
 };
 
