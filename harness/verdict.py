@@ -16,7 +16,8 @@ FAULT_KEYS = [("pf_total", "total"), ("pf_file", "file"), ("pf_zero", "zero-fill
 BENCH_KEYS = ["ticks", "cycles"]   # cycles: tsc - boot_tsc, from `Boot complete.` to power-off
 # STATS keys of swap, eviction and copy-on-write; recorded in each test's JSON when present.
 VM_KEYS = ["pf_major", "pf_minor", "evict_swap", "evict_write", "evict_drop", "swap_used",
-           "swap_peak", "frames_pinned", "pf_wp_copy", "pf_wp_reuse", "fork_copied"]
+           "swap_peak", "frames_pinned", "pf_wp_copy", "pf_wp_reuse", "fork_copied",
+           "pf_inherit"]
 # Counters that must be back to zero at power-off when the kernel reports them.
 ZERO_AT_POWEROFF = [("swap_used", "swap slots still in use"), ("frames_pinned", "frames still pinned")]
 

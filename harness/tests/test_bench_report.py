@@ -106,7 +106,7 @@ class ForkTest(unittest.TestCase):
         lines = ["(forkb) child pages written: 41", "(forkb) child write cycles: 500",
                  "(forkb) child faults: total 41 file 0 zero 0 stack 0 swapin 0 wp 41 invalid 0",
                  "(forkb) forks: 1", "(forkb) fork cycles: 1500", "(forkb) reaped cycles: 9000"]
-        o = forks.Outcome(FakeTest("forkb touch 1"), forks.MODES)
+        o = forks.Outcome(FakeTest("forkb touch 1"), ["eager", "cow"])
         o.take("cow", make_run("forkb touch 1", lines))
         o.take("eager", make_run("forkb touch 1", ["(forkb) fork cycles: 200000"]))
         self.assertEqual(o.fig["cow"]["child_faults"]["wp"], 41)
@@ -125,6 +125,7 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(report.ratio(3, 2), "1.50")
         self.assertEqual(report.ratio(0, 0), "1.00")
         self.assertEqual(report.ratio(1, 0), "inf")
+        self.assertEqual(report.ratio(26547, 10926818), "0.00243")
         self.assertEqual(report.cell(None), "n/a")
 
     def test_other_row_without_stats(self):
@@ -146,7 +147,7 @@ class CommandLineTest(unittest.TestCase):
         import subprocess
         import sys
         from harness.common import ROOT
-        for argv in (["--policies", "clock"], ["-j", "0"], ["--only", "x"], ["--fork", "lazy"],
+        for argv in (["--policies", "clock"], ["-j", "0"], ["--only", "x"], ["--fork", "nosuch"],
                      ["--boot-img", "/nonexistent"]):
             r = subprocess.run([sys.executable, "-m", "harness.vmbench"] + argv, cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)

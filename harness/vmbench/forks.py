@@ -1,18 +1,20 @@
 """The fork part of `make bench` (issue 10): every bench test whose program is `forkb`,
-once with -fork=eager (copy every resident page at fork) and once with -fork=cow, side by
-side. A kernel without the -fork option copies eagerly: its eager column is then a run with
+once with each of -fork=eager (copy every resident page at fork), -fork=share (share each
+resident page copy-on-write at fork), -fork=lazy (the child takes its pages on first touch)
+and -fork=cow (the default: share for small processes,
+lazy for large ones: the child takes its pages on first touch), side by side. A kernel without the -fork option copies eagerly: its eager column is then a run with
 no option and its cow column is n/a."""
 import re
 
 from harness.vmbench import report, runs
 
-MODES = ["eager", "share", "cow"]
+MODES = ["eager", "share", "lazy", "cow"]
 VALUE_RE = re.compile(r"^\(\S+\) (forks|fork cycles|reaped cycles|chain cycles per level|"
                       r"child pages written|child write cycles): (\d+)$")
 CHILD_FAULTS_RE = re.compile(r"^\(\S+\) child faults: total (\d+) file (\d+) zero (\d+) "
                              r"stack (\d+) swapin (\d+) wp (\d+) invalid (\d+)$")
 STATS_KEYS = ("fork_copied", "pf_total", "pf_major", "pf_minor", "pf_wp", "pf_wp_copy",
-              "pf_wp_reuse", "pf_zero", "pf_file", "tsc", "boot_tsc")
+              "pf_wp_reuse", "pf_inherit", "pf_zero", "pf_file", "tsc", "boot_tsc")
 
 
 def figures(run):
@@ -93,28 +95,29 @@ def _stat(f, key):
 
 
 def print_report(outcomes, out):
-    out.write("\nFork: eager copy against copy-on-write (cycles = emulated instructions, rdtsc)\n")
+    out.write("\nFork: eager copy against copy-on-write, shared at fork (share) or taken on "
+              "first touch for large processes (cow) (cycles = emulated instructions, rdtsc)\n")
     head = ["workload", "mode", "frames copied", "cycles/fork", "+child writes", "ratio",
-            "wp copy", "wp reuse", "child faults", "run cycles"]
+            "wp copy", "wp reuse", "inherit", "child faults", "run cycles"]
     rows = []
     for o in outcomes:
         eager = o.cost("eager")
         for m in o.modes:
             f = o.fig.get(m)
             if f is None:
-                rows.append([o.test.name, m, "n/a: " + o.runs[m].detail] + [""] * 7)
+                rows.append([o.test.name, m, "n/a: " + o.runs[m].detail] + [""] * 8)
                 continue
             per = f.get("fork_cycles", f.get("chain_cycles_per_level"))
             cf = f.get("child_faults")
             rows.append([o.test.name, m, _stat(f, "fork_copied"), per,
                          f.get("child_write_cycles", "-"), report.ratio(o.cost(m), eager),
-                         _stat(f, "pf_wp_copy"), _stat(f, "pf_wp_reuse"),
+                         _stat(f, "pf_wp_copy"), _stat(f, "pf_wp_reuse"), _stat(f, "pf_inherit"),
                          "%d (wp %d)" % (cf["total"], cf["wp"]) if cf else "-",
                          f.get("run_cycles", "-")])
     report.table(head, rows, out)
     out.write("  cycles/fork: the parent's fork() (chain: per level, fork to reaped); "
               "+child writes: the child's write loop;\n  ratio: (cycles/fork + child writes) "
-              "against eager's\n")
+              "against eager's; inherit: faults that mapped a page taken from the parent\n")
     for o in outcomes:
         for n in o.notes:
             out.write("  %s: %s\n" % (o.test.name, n))

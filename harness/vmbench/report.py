@@ -12,12 +12,14 @@ def table(head, rows, out):
 
 
 def ratio(value, base):
-    """value/base to two decimals; 1.00 when both are 0, '-' when either is unknown."""
+    """value/base to two decimals (three significant digits below 0.1, so that a 1% aim is
+    readable); 1.00 when both are 0, '-' when either is unknown."""
     if value is None or base is None:
         return "-"
     if base == 0:
         return "1.00" if value == 0 else "inf"
-    return "%.2f" % (value / base)
+    r = value / base
+    return "%.2f" % r if r >= 0.1 or r == 0 else "%.3g" % r
 
 
 def cell(value, base=None):
