@@ -29,8 +29,11 @@ static bool stack_admit(const struct vm_range *range, const struct vm_fault *f)
   return f->addr + 8 >= f->rsp;
 }
 
-/* Needs: PAGE not resident. Guarantees: KVA holds the swapped contents (the page gives up
-   its slot reference: swap.c, slot rule) or zeros. */
+/* Needs: PAGE not resident. Guarantees: KVA holds the swapped contents or zeros. The page
+   gives up its slot reference (swap.c, slot rule), except a pending page (lazy fork): its
+   contents cannot change until its heirs have their copies, so the slot stays a valid copy
+   of the frame that fork_push can give them instead of a frame, and that eviction need
+   not write again (anon_evict). page_map drops it when the page is made writable. */
 static bool anon_fill(struct page *page, void *kva)
 {
   if (page->slot == SWAP_NONE) {
@@ -39,6 +42,8 @@ static bool anon_fill(struct page *page, void *kva)
   }
   swap_read(page->slot, kva);
   frame_cache(frame_of_kva(kva), page->slot);
+  if (page_pending(page))
+    return true;
   swap_unref(page->slot);
   page->slot = SWAP_NONE;
   return true;
@@ -57,15 +62,32 @@ static struct frame *anon_find_resident(struct page *page)
   return f;
 }
 
-/* Writes the frame to one new slot that every sharer on PAGE's chain references. */
+/* True if every sharer on PAGE's chain still holds one slot that is a copy of the frame:
+   the frame was not written since it was read from that slot (anon_fill keeps it). */
+static bool anon_slot_is_copy(const struct page *page, bool dirty)
+{
+  if (dirty || page->slot == SWAP_NONE)
+    return false;
+  for (const struct page *p = page; p != NULL; p = p->rmap_next)
+    if (p->slot != page->slot)
+      return false;
+  return true;
+}
+
+/* Writes the frame to one new slot that every sharer on PAGE's chain references (slot
+   references they still held are dropped), or keeps the slot they share when it is a copy
+   already. */
 static enum evict_kind anon_evict(struct page *page, void *kva, bool dirty)
 {
-  (void)dirty;
+  if (anon_slot_is_copy(page, dirty))
+    return EVICT_SWAP;
   uint32_t slot = swap_alloc();
   if (slot == SWAP_NONE)
     return EVICT_FAIL;
   swap_write(slot, kva);
   for (struct page *p = page; p != NULL; p = p->rmap_next) {
+    if (p->slot != SWAP_NONE)
+      swap_unref(p->slot);
     if (p != page)
       swap_ref(slot);
     p->slot = slot;

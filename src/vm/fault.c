@@ -15,11 +15,16 @@ uint64_t vm_pages_touched;
 
 /* Needs: PAGE resident. Guarantees: PAGE mapped at its address, writable only if the user
    may write it, no other page shares the frame (copy-on-write) and no heir may still take
-   it (lazy fork). False if a page-table page could not be allocated. */
+   it (lazy fork); a page made writable gives up the slot it may still hold (its copy in
+   swap is about to go stale: anon.c). False if a page-table page could not be allocated. */
 bool page_map(struct page *page)
 {
   bool w = page->writable && page->frame->refs == 1 && !frame_is_cached(page->frame) &&
            !page_pending(page);
+  if (w && page->slot != SWAP_NONE) {
+    swap_unref(page->slot);
+    page->slot = SWAP_NONE;
+  }
   return mmu_map_page(page->space->pml4, (void *)page->va, frame_kva(page->frame), w);
 }
 

@@ -87,12 +87,17 @@ static bool fork_give_frame(struct vm_space *dst, struct page *np, struct page *
   return true;
 }
 
+/* How a new record gets SP's contents when SP is resident: share its frame (if its type
+   allows), copy it (a write is coming), or take SP's swap slot alone when SP holds one (a
+   push: the heir is not touching the page now, and the origin is about to write it). */
+enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_COPY, FORK_GIVE_SLOT };
+
 /* Needs: DST and SP's space locked, no page at SP's address in DST, R DST's range there.
-   Guarantees: DST's own record of SP in *NEW, sharing SP's frame (unless COPY) or swap
-   slot, or with a copy of its frame (*COPIED); false, with nothing left behind, if out of
-   memory. */
+   Guarantees: DST's own record of SP in *NEW, given SP's contents as GIVE says (a swap
+   slot is always shared; *COPIED if the frame was copied); false, with nothing left
+   behind, if out of memory. */
 static bool fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
-                           bool copy, struct page **new, bool *copied)
+                           enum fork_give give, struct page **new, bool *copied)
 {
   struct page *np = malloc(sizeof *np);
   if (np == NULL)
@@ -106,10 +111,12 @@ static bool fork_copy_page(struct vm_space *dst, const struct vm_range *r, struc
                       .writable = sp->writable,
                       .touched = true,
                       .slot = SWAP_NONE};
+  bool copy = give == FORK_GIVE_COPY;
   bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && !copy;
+  bool resident = sp->frame != NULL && !(give == FORK_GIVE_SLOT && np->slot != SWAP_NONE);
   spt_insert(&dst->spt, np);
-  *copied = sp->frame != NULL && !share;
-  if (sp->frame != NULL && !fork_give_frame(dst, np, sp, share, copy)) {
+  *copied = resident && !share;
+  if (resident && !fork_give_frame(dst, np, sp, share, copy)) {
     np->ops->destroy(np, NULL, false);
     space_forget_page(dst, np);
     return false;
@@ -133,7 +140,7 @@ static bool fork_copy_each(struct page *sp, void *aux)
     c->range = r = space_find_range(c->dst, sp->va);
   struct page *np;
   bool copied;
-  if (r == NULL || !fork_copy_page(c->dst, r, sp, false, &np, &copied))
+  if (r == NULL || !fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, &np, &copied))
     return false;
   if (copied)
     vm_count(c->proc, VM_FORK_COPIED);
@@ -169,7 +176,7 @@ static void fork_take_around(struct vm_space *s, uint64_t va)
     if (a == va || (sp = spt_find(&s->origin->spt, a)) == NULL || sp->frame == NULL ||
         sp->ops == &vm_file_ops || !fork_owed(s, sp, false, &r))
       continue;
-    if (!fork_copy_page(s, r, sp, false, &np, &copied))
+    if (!fork_copy_page(s, r, sp, FORK_GIVE_SHARE, &np, &copied))
       return;
   }
 }
@@ -181,7 +188,8 @@ enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct pag
   struct page *sp = spt_find(&s->origin->spt, va);
   if (sp == NULL || !fork_owed(s, sp, true, &r))
     return FORK_TAKE_NONE;
-  if (s->lost || !fork_copy_page(s, r, sp, write && sp->writable, page, &copied))
+  enum fork_give give = write && sp->writable ? FORK_GIVE_COPY : FORK_GIVE_SHARE;
+  if (s->lost || !fork_copy_page(s, r, sp, give, page, &copied))
     return FORK_TAKE_FAILED;
   if (!write && !copied && sp->frame != NULL)
     fork_take_around(s, va);
@@ -197,7 +205,8 @@ void fork_push(struct page *sp)
     struct page *np;
     bool copied;
     lock_acquire(&h->lock);
-    if (!h->lost && fork_owed(h, sp, false, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
+    if (!h->lost && fork_owed(h, sp, false, &r) &&
+        !fork_copy_page(h, r, sp, FORK_GIVE_SLOT, &np, &copied))
       h->lost = true;
     lock_release(&h->lock);
   }
@@ -211,7 +220,8 @@ static bool fork_settle_each(struct page *sp, void *aux)
   const struct vm_range *r;
   struct page *np;
   bool copied;
-  if (!h->lost && fork_owed(h, sp, false, &r) && !fork_copy_page(h, r, sp, false, &np, &copied))
+  if (!h->lost && fork_owed(h, sp, false, &r) &&
+      !fork_copy_page(h, r, sp, FORK_GIVE_SHARE, &np, &copied))
     h->lost = true;
   return true;
 }
