@@ -28,7 +28,7 @@ static uint64_t kernel_translate(uint64_t va)
 }
 
 struct visit {
-  int cnt;
+  int cnt, writable;
   uint64_t last;
   bool ordered;
 };
@@ -40,8 +40,8 @@ static void count_page(void *upage, void *kpage, bool writable, void *aux)
     v->ordered = false;
   v->last = (uint64_t)upage;
   v->cnt++;
+  v->writable += writable;
   (void)kpage;
-  (void)writable;
 }
 
 int main(void)
@@ -147,12 +147,39 @@ int main(void)
   /* for_each: every mapping once, in address order. */
   CHECK(mmu_map_page(p1, (void *)0x47470000, f3, true));
   CHECK(mmu_map_page(p1, (void *)0x1000, f3, false));
-  v = (struct visit){0, 0, true};
+  v = (struct visit){0, 0, 0, true};
   mmu_for_each_page(p1, count_page, &v);
   CHECK(v.cnt == 6 && v.ordered && v.last == KERN_BASE - PGSIZE);
-  v = (struct visit){0, 0, true};
+  v = (struct visit){0, 0, 0, true};
   mmu_for_each_page(p2, count_page, &v);
   CHECK(v.cnt == 0);
+
+  /* Lazy fork's bulk write-protect: every user mapping read-only, still present, its
+     frame, accessed and dirty bits kept; the kernel's entries in the private window PD and
+     the kernel's own tables untouched. */
+  {
+    uint64_t *pdpt = ptov(p1[1] & PTE_ADDR);
+    uint64_t *pd = ptov(pdpt[0] & PTE_ADDR);
+    uint64_t kernel_pd[512], kernel_pd0[512];
+    for (i = 0; i < 512; i++) {
+      kernel_pd[i] = pd[i];
+      kernel_pd0[i] = pd0[i];
+    }
+    mmu_set_dirty(p1, (void *)0x47470000, true);
+    mmu_protect_user(p1);
+    CHECK(!mmu_is_writable(p1, (void *)0x401000) && !mmu_is_writable(p1, (void *)0x47470000));
+    CHECK(!mmu_is_writable(p1, (void *)(KERN_BASE - PGSIZE)));
+    CHECK(!mmu_is_writable(p1, (void *)0x8000000000ULL));
+    CHECK(mmu_lookup_page(p1, (void *)0x47470000) == f3 && mmu_is_dirty(p1, (void *)0x47470000));
+    CHECK(mmu_lookup_page(p1, (void *)(KERN_BASE - PGSIZE)) == f1);
+    for (i = 32; i < 512; i++)
+      CHECK(pd[i] == kernel_pd[i] && pd0[i] == kernel_pd0[i]);
+    v = (struct visit){0, 0, 0, true};
+    mmu_for_each_page(p1, count_page, &v);
+    CHECK(v.cnt == 6 && v.ordered && v.writable == 0);
+    CHECK(kernel_translate(KERN_BASE + 0x12345) == 0x12345);
+    mmu_protect_user(p2); /* empty table: nothing to walk */
+  }
 
   /* Destroy releases every table page, including the private window copies. */
   mmu_activate(p1);
