@@ -282,9 +282,9 @@ static void mmu_update_entry(uint64_t *pml4, uint64_t *pte, const void *upage, u
     mmu_invlpg(upage);
 }
 
-/* Maps user page UPAGE to the frame at kernel address KPAGE, read-only unless WRITABLE,
+/* Maps user page UPAGE to the frame at kernel address KPAGE with BITS (beyond P and U),
    replacing any previous mapping. False if a table page could not be allocated. */
-bool mmu_map_page(uint64_t *pml4, void *upage, void *kpage, bool writable)
+static bool mmu_map_entry(uint64_t *pml4, void *upage, void *kpage, uint64_t bits)
 {
   uint64_t *pte;
 
@@ -294,8 +294,21 @@ bool mmu_map_page(uint64_t *pml4, void *upage, void *kpage, bool writable)
   pte = mmu_walk(pml4, (uint64_t)upage, true);
   if (pte == NULL)
     return false;
-  mmu_update_entry(pml4, pte, upage, vtop(kpage) | PTE_P | PTE_U | (writable ? PTE_W : 0));
+  mmu_update_entry(pml4, pte, upage, vtop(kpage) | PTE_P | PTE_U | bits);
   return true;
+}
+
+/* Maps UPAGE to KPAGE, read-only unless WRITABLE. */
+bool mmu_map_page(uint64_t *pml4, void *upage, void *kpage, bool writable)
+{
+  return mmu_map_entry(pml4, upage, kpage, writable ? PTE_W : 0);
+}
+
+/* The same with the accessed bit set already (SDM vol. 3, 4.8: software may set it), for a
+   page whose faulting access has not run yet: one walk instead of a map then a set. */
+bool mmu_map_page_used(uint64_t *pml4, void *upage, void *kpage, bool writable)
+{
+  return mmu_map_entry(pml4, upage, kpage, PTE_A | (writable ? PTE_W : 0));
 }
 
 /* Removes the mapping of user page UPAGE, if any. Table pages are kept until destroy. */

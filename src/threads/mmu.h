@@ -16,6 +16,8 @@ void mmu_destroy(uint64_t *pml4);  /* frees table pages, not the mapped frames *
 void mmu_activate(uint64_t *pml4); /* NULL = kernel table */
 /* Map user page UPAGE to the frame at kernel address KPAGE. False if out of memory. */
 bool mmu_map_page(uint64_t *pml4, void *upage, void *kpage, bool writable);
+/* The same, with the accessed bit set (the page is about to be used). */
+bool mmu_map_page_used(uint64_t *pml4, void *upage, void *kpage, bool writable);
 void mmu_unmap_page(uint64_t *pml4, void *upage);
 /* Kernel address of the frame mapped at UADDR (plus offset), or NULL if not present. */
 void *mmu_lookup_page(uint64_t *pml4, const void *uaddr);

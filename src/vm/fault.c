@@ -17,7 +17,7 @@ uint64_t vm_pages_touched;
    may write it, no other page shares the frame (copy-on-write) and no heir may still take
    it (lazy fork); a page made writable gives up the slot it may still hold (its copy in
    swap is about to go stale: anon.c). False if a page-table page could not be allocated. */
-bool page_map(struct page *page)
+static bool page_map_as(struct page *page, bool used)
 {
   bool w = page->writable && page->frame->refs == 1 && !frame_is_cached(page->frame) &&
            !page_pending(page);
@@ -25,8 +25,16 @@ bool page_map(struct page *page)
     swap_unref(page->slot);
     page->slot = SWAP_NONE;
   }
-  return mmu_map_page(page->space->pml4, (void *)page->va, frame_kva(page->frame), w);
+  void *upage = (void *)page->va, *kpage = frame_kva(page->frame);
+  return used ? mmu_map_page_used(page->space->pml4, upage, kpage, w)
+              : mmu_map_page(page->space->pml4, upage, kpage, w);
 }
+
+bool page_map(struct page *page) { return page_map_as(page, false); }
+
+/* page_map with the accessed bit set: the access that faulted has not happened yet, so a
+   clock sweep before it retries must not take the page straight back. */
+static bool page_map_used(struct page *page) { return page_map_as(page, true); }
 
 /* Needs: PAGE not resident, its space's lock held. COPY_FROM: contents to copy (a fork of
    an unshared page), or NULL to have the page's type fill it. Guarantees: on
@@ -47,14 +55,11 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
     return VM_FAULT_INVALID;
   }
   frame_attach(f, page);
-  if (!page_map(page)) {
+  if (!page_map_used(page)) {
     frame_detach(f, page);
     frame_unpin(f);
     return VM_FAULT_OOM;
   }
-  /* The access that faulted has not happened yet: mark the page used so that a clock
-     sweep before it retries does not take it straight back. */
-  mmu_set_accessed(page->space->pml4, (void *)page->va, true);
   frame_unpin(f);
   if (!page->touched) {
     page->touched = true;
@@ -146,12 +151,11 @@ static enum vm_fault_result fault_wp(struct page *p, bool fresh, struct vm_count
     memcpy(frame_kva(f), frame_kva(old), PGSIZE);
     frame_detach(old, p);
     frame_attach(f, p);
-    if (page_map(p)) {
+    if (page_map_used(p)) {
       r = VM_FAULT_HANDLED;
       vm_count(proc, VM_PF_WP);
       vm_count(proc, VM_PF_MINOR);
       vm_count(proc, VM_PF_WP_COPY);
-      mmu_set_accessed(p->space->pml4, (void *)p->va, true);
       mmu_set_dirty(p->space->pml4, (void *)p->va, true);
     } else {
       frame_detach(f, p);
