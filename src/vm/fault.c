@@ -36,13 +36,19 @@ bool page_map(struct page *page) { return page_map_as(page, false); }
    clock sweep before it retries must not take the page straight back. */
 static bool page_map_used(struct page *page) { return page_map_as(page, true); }
 
-/* Needs: PAGE not resident, its space's lock held. COPY_FROM: contents to copy (a fork of
-   an unshared page), or NULL to have the page's type fill it. Guarantees: on
-   VM_FAULT_HANDLED, PAGE owns a frame with its contents, mapped with its rights;
+/* Needs: its space's lock held; PAGE not resident, or on a shared frame it is to leave for
+   a copy of it (a copy-on-write break: COPY_FROM is that frame, pinned by the caller).
+   COPY_FROM: contents to copy, or NULL to have the page's type fill it. Guarantees: on
+   VM_FAULT_HANDLED, PAGE owns a new frame with its contents, mapped with its rights;
    VM_FAULT_INVALID if the backing store could not be read; VM_FAULT_OOM if no frame or
-   page-table page could be had. Nothing leaks on failure. */
+   page-table page could be had; VM_FAULT_BUSY if !WAIT and waiting might give a frame.
+   Nothing leaks on failure, and PAGE is as it was. A page leaving a shared frame stays on
+   its reverse map until the copy is complete: while it is there the frame has another
+   user besides the other sharers, so none of them can take it back writable and change
+   it under the copy. */
 static enum vm_fault_result page_claim_in(struct page *page, const void *copy_from, bool wait)
 {
+  struct frame *old = page->frame;
   bool busy = false;
   struct frame *f = wait ? frame_alloc() : frame_try_alloc(&busy);
   if (f == NULL)
@@ -54,9 +60,13 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
     frame_unpin(f);
     return VM_FAULT_INVALID;
   }
+  if (old != NULL)
+    frame_detach(old, page);
   frame_attach(f, page);
   if (!page_map_used(page)) {
     frame_detach(f, page);
+    if (old != NULL)
+      frame_attach(old, page);
     frame_unpin(f);
     return VM_FAULT_OOM;
   }
@@ -127,44 +137,30 @@ static enum vm_fault_result fault_swapin(struct page *p, bool fresh, struct vm_c
 
 /* A write to a writable page mapped read-only because its frame is shared or heirs may
    still take it: heirs get their copies first (fork_push); then the last owner takes the
-   frame back; otherwise the writer gets a copy. P stays on the old
-   frame's rmap until the copy is complete: while it is there the frame has another user
-   besides P's sharers, so none of them can take it back writable and change it under the
-   copy, and the pin keeps the evictor off it. */
+   frame back; otherwise the writer gets a copy (page_claim_in; the pin keeps the evictor
+   off the frame being copied). */
 static enum vm_fault_result fault_wp(struct page *p, bool fresh, struct vm_counters *proc)
 {
   (void)fresh;
   if (page_pending(p))
     fork_push(p);
   struct frame *old = p->frame;
-  if (frame_take_sole(old)) {
+  bool sole = frame_take_sole(old);
+  enum vm_fault_result r;
+  if (sole)
+    r = page_map(p) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
+  else {
+    frame_pin(old);
+    r = page_claim_now(p, frame_kva(old));
+    frame_unpin(old);
+  }
+  if (r == VM_FAULT_HANDLED) {
     vm_count(proc, VM_PF_WP);
     vm_count(proc, VM_PF_MINOR);
-    vm_count(proc, VM_PF_WP_REUSE);
-    return page_map(p) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
-  }
-  frame_pin(old);
-  bool busy;
-  struct frame *f = frame_try_alloc(&busy);
-  enum vm_fault_result r = busy ? VM_FAULT_BUSY : VM_FAULT_OOM;
-  if (f != NULL) {
-    memcpy(frame_kva(f), frame_kva(old), PGSIZE);
-    frame_detach(old, p);
-    frame_attach(f, p);
-    if (page_map_used(p)) {
-      r = VM_FAULT_HANDLED;
-      vm_count(proc, VM_PF_WP);
-      vm_count(proc, VM_PF_MINOR);
-      vm_count(proc, VM_PF_WP_COPY);
+    vm_count(proc, sole ? VM_PF_WP_REUSE : VM_PF_WP_COPY);
+    if (!sole)
       mmu_set_dirty(p->space->pml4, (void *)p->va, true);
-    } else {
-      frame_detach(f, p);
-      frame_attach(old, p);
-      r = VM_FAULT_OOM;
-    }
-    frame_unpin(f);
   }
-  frame_unpin(old);
   return r;
 }
 

@@ -168,13 +168,14 @@ const struct vm_range *space_find_range(const struct vm_space *, uint64_t va);
 struct page *space_new_page(struct vm_space *, uint64_t va, const struct vm_range *);
 void space_forget_page(struct vm_space *, struct page *);
 
-/* fault.c: gives non-resident PAGE a frame (filled by its type, or a copy of COPY_FROM)
-   and maps it. */
+/* fault.c: gives PAGE a new frame (filled by its type, or a copy of COPY_FROM) and maps
+   it. PAGE is not resident, or leaves the shared frame COPY_FROM (copy-on-write). */
 enum vm_fault_result page_claim(struct page *page, const void *copy_from);
 /* The same without waiting for busy frames: VM_FAULT_BUSY then (the fault path drops its
    lock, waits and retries). */
 enum vm_fault_result page_claim_now(struct page *page, const void *copy_from);
-/* Maps PAGE (resident) with its rights: writable only if it is the frame's only user. */
+/* Maps PAGE (resident) with its rights: writable only if it is the frame's only user and
+   not pending (lazy fork). */
 bool page_map(struct page *page);
 extern uint64_t vm_pages_touched;
 
