@@ -32,19 +32,20 @@ class Parser(argparse.ArgumentParser):
         raise HarnessError(message)
 
 
-def command(seed, children, calls, bochs, limit):
-    """The tools/pintos command line (a list) for one seed."""
+def command(seed, children, calls, bochs, limit, fork=None):
+    """The tools/pintos command line (a list) for one seed (FORK: kernel option -fork=FORK)."""
     cmd = [sys.executable, os.path.join(ROOT, "tools", "pintos")]
     if not bochs:
         cmd.append("--qemu")
-    cmd += ["-T", str(limit), "--batch", "-p", os.path.relpath(PROGRAM, ROOT), "--", "-q", "run",
-            "sc-fuzz %d %d %d v" % (seed, children, calls)]
+    cmd += ["-T", str(limit), "--batch", "-p", os.path.relpath(PROGRAM, ROOT), "--", "-q"]
+    cmd += ["-fork=" + fork] if fork else []
+    cmd += ["run", "sc-fuzz %d %d %d v" % (seed, children, calls)]
     return cmd
 
 
-def repro(seed, children, calls, limit):
-    return ("tools/pintos -T %d -p build/tests/fuzz/sc-fuzz -- -q run 'sc-fuzz %d %d %d v'"
-            % (limit, seed, children, calls))
+def repro(seed, children, calls, limit, fork=None):
+    return ("tools/pintos -T %d -p build/tests/fuzz/sc-fuzz -- -q %srun 'sc-fuzz %d %d %d v'"
+            % (limit, "-fork=%s " % fork if fork else "", seed, children, calls))
 
 
 def judge(console, status):
@@ -79,6 +80,8 @@ def main(argv=None):
     p.add_argument("--bochs", action="store_true", help="run under Bochs instead of QEMU")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--limit", type=int, default=600, help="time limit per seed, seconds")
+    p.add_argument("--fork", choices=["cow", "eager", "share", "lazy"], default=None,
+                   help="kernel option -fork=MODE (default: the kernel's)")
     try:
         args = p.parse_args(argv)
         seeds = parse_seeds(args.seeds)
@@ -94,7 +97,7 @@ def main(argv=None):
 
     def one(seed):
         try:
-            r = subprocess.run(command(seed, args.children, args.calls, args.bochs, args.limit),
+            r = subprocess.run(command(seed, args.children, args.calls, args.bochs, args.limit, args.fork),
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=args.limit + 60)
             console, status = r.stdout.decode("latin-1"), r.returncode
@@ -110,7 +113,7 @@ def main(argv=None):
                 for pr in problems:
                     print("        " + pr)
                 print("        reproduce under Bochs: " + repro(seed, args.children, args.calls,
-                                                                 args.limit))
+                                                                 args.limit, args.fork))
             else:
                 totals["passed"] += 1
                 print("PASS    seed %d: %d calls" % (seed, made))

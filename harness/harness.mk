@@ -40,7 +40,7 @@ unit:
 fuzz: all
 	@$(PYTHON) -m harness.fuzz --seeds '$(or $(SEEDS),1-100)' $(if $(filter bochs,$(EMU)),--bochs) \
 		$(if $(JOBS),-j $(JOBS)) $(if $(FUZZ_CHILDREN),--children $(FUZZ_CHILDREN)) \
-		$(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS))
+		$(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS)) $(if $(FORK),--fork '$(FORK)')
 
 # Distinct console interleavings of the multi-process tests over seeds (harness/interleave.py).
 interleavings: all
