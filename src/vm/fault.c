@@ -184,13 +184,11 @@ static fault_handler *const fault_handlers[VM_STAT_CNT] = {
    the caller then only maps the page again if it is unmapped. The hardware bits are
    read only to tell a write from a read: the handler ran with interrupts on, so the
    entry they describe may be gone (SDM vol. 3, 4.7: the error code reflects the entry at
-   the time of the access). An heir first takes the page it inherited at VA, if any; when
-   that mapped it the fault is settled and of kind VM_PF_INHERIT, or VM_PF_WP_COPY for a
-   write given its copy at once. VM_PF_INHERIT with no page: it could not be taken (out of
-   memory), or S is lost (an inherited page could not be given to it: every fault on a page
-   it has no record of fails, as that page may be one it lost). */
+   the time of the access). TAKEN: how fault_take gave the page, if it did: the fault is
+   then, when settled, of kind VM_PF_INHERIT, or VM_PF_WP_COPY for a write given its copy
+   at once. */
 static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f, struct page **page,
-                                   bool *fresh, bool *settled)
+                                   bool *fresh, bool *settled, enum fork_take taken)
 {
   uint64_t va = f->addr & ~PGMASK;
   *fresh = false;
@@ -199,18 +197,10 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
   if (!is_user_vaddr((void *)f->addr) || f->addr < PGSIZE)
     return VM_PF_INVALID;
   struct page *p = spt_find(&s->spt, va);
-  enum fork_take taken = FORK_TAKE_NONE;
-  if (p == NULL && s->lost)
-    return VM_PF_INHERIT;
-  if (p == NULL && s->origin != NULL) {
-    taken = fork_take(s, va, f->write, &p);
-    if (taken == FORK_TAKE_FAILED)
-      return VM_PF_INHERIT;
-    if (taken == FORK_TAKE_COPIED && f->write && p->writable) {
-      *page = p;
-      *settled = true;
-      return VM_PF_WP_COPY;
-    }
+  if (taken == FORK_TAKE_COPIED && f->write && p->writable) {
+    *page = p;
+    *settled = true;
+    return VM_PF_WP_COPY;
   }
   if (p == NULL && f->not_present) {
     const struct vm_range *r = space_find_range(s, va);
@@ -233,6 +223,48 @@ static enum vm_stat fault_classify(struct vm_space *s, const struct vm_fault *f,
   return taken != FORK_TAKE_NONE ? VM_PF_INHERIT : VM_PF_TOTAL;
 }
 
+/* Needs: S's (and its origin's) lock held. An heir first takes the page it inherited at
+   F's address, if any (fork_take). FORK_TAKE_FAILED also when S is lost: an inherited page
+   could not be given to it, so every fault on a page it has no record of fails, as that
+   page may be one it lost. */
+static enum fork_take fault_take(struct vm_space *s, const struct vm_fault *f)
+{
+  uint64_t va = f->addr & ~PGMASK;
+  struct page *p;
+  if ((s->origin == NULL && !s->lost) || !is_user_vaddr((void *)f->addr) ||
+      spt_find(&s->spt, va) != NULL)
+    return FORK_TAKE_NONE;
+  if (s->lost)
+    return FORK_TAKE_FAILED;
+  return fork_take(s, va, f->write, &p);
+}
+
+/* Needs: S's (and its origin's) lock held. Classifies F and resolves it by the handler of
+   its kind, or, when the page table already allows the access, maps the page again if
+   need be (counting a settled take as its kind). */
+static enum vm_fault_result fault_dispatch(struct vm_space *s, const struct vm_fault *f,
+                                           struct vm_counters *proc, enum fork_take taken)
+{
+  struct page *page;
+  bool fresh, settled;
+  enum vm_stat kind = fault_classify(s, f, &page, &fresh, &settled, taken);
+  if (page == NULL) {
+    vm_count(proc, VM_PF_INVALID);
+    return VM_FAULT_INVALID;
+  }
+  if (!settled)
+    return fault_handlers[kind](page, fresh, proc);
+  if (mmu_lookup_page(s->pml4, (void *)page->va) == NULL && !page_map(page))
+    return VM_FAULT_OOM;
+  if (kind != VM_PF_TOTAL) {
+    vm_count(proc, kind == VM_PF_WP_COPY ? VM_PF_WP : VM_PF_INHERIT);
+    vm_count(proc, VM_PF_MINOR);
+    if (kind == VM_PF_WP_COPY)
+      vm_count(proc, VM_PF_WP_COPY);
+  }
+  return VM_FAULT_HANDLED;
+}
+
 /* Most ticks a fault waits, one at a time and holding no lock, for frames other faults
    hold (pinned, or in spaces whose lock is taken) before the process gets VM_FAULT_OOM. */
 #define FAULT_BUSY_ROUNDS 200
@@ -252,25 +284,11 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
     if (round > 0)
       timer_sleep(1);
     struct vm_space *origin = space_lock(s);
-    struct page *page;
-    bool fresh, settled;
-    enum vm_stat kind = fault_classify(s, f, &page, &fresh, &settled);
-    if (page == NULL && kind == VM_PF_INHERIT)
-      r = VM_FAULT_OOM;
-    else if (page == NULL) {
-      vm_count(proc, VM_PF_INVALID);
-      r = VM_FAULT_INVALID;
-    } else if (settled) {
-      r = mmu_lookup_page(s->pml4, (void *)page->va) != NULL || page_map(page) ? VM_FAULT_HANDLED
-                                                                               : VM_FAULT_OOM;
-      if (r == VM_FAULT_HANDLED && kind != VM_PF_TOTAL) {
-        vm_count(proc, kind == VM_PF_WP_COPY ? VM_PF_WP : VM_PF_INHERIT);
-        vm_count(proc, VM_PF_MINOR);
-        if (kind == VM_PF_WP_COPY)
-          vm_count(proc, VM_PF_WP_COPY);
-      }
-    } else
-      r = fault_handlers[kind](page, fresh, proc);
+    enum fork_take taken = fault_take(s, f);
+    if (taken == FORK_TAKE_FAILED || taken == FORK_TAKE_BUSY)
+      r = taken == FORK_TAKE_BUSY ? VM_FAULT_BUSY : VM_FAULT_OOM;
+    else
+      r = fault_dispatch(s, f, proc, taken);
     space_unlock(s, origin);
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);

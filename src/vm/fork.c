@@ -60,10 +60,10 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, b
 }
 
 /* Gives NP (DST's record of SP, not resident) a frame: SP's shared copy-on-write when
-   SHARE, else a copy of its contents, dirty if SP's is (a copy made for a write leaves
-   that to the write). */
-static bool fork_give_frame(struct vm_space *dst, struct page *np, struct page *sp, bool share,
-                            bool for_write)
+   SHARE, else a copy of its contents (NOW: without waiting), dirty if SP's is (a copy made
+   for a write leaves that to the write). */
+static enum vm_fault_result fork_give_frame(struct vm_space *dst, struct page *np, struct page *sp,
+                                            bool share, bool now)
 {
   struct vm_space *src = sp->space;
   struct frame *f = sp->frame;
@@ -71,37 +71,28 @@ static bool fork_give_frame(struct vm_space *dst, struct page *np, struct page *
     frame_attach(f, np);
     if (!mmu_share_page(src->pml4, dst->pml4, (void *)sp->va, frame_kva(f))) {
       frame_detach(f, np);
-      return false;
+      return VM_FAULT_OOM;
     }
-    return true;
+    return VM_FAULT_HANDLED;
   }
-  bool dirty = !for_write && mmu_is_dirty(src->pml4, (void *)sp->va);
+  bool dirty = !now && mmu_is_dirty(src->pml4, (void *)sp->va);
   frame_pin(f);
-  enum vm_fault_result res = page_claim(np, frame_kva(f));
+  enum vm_fault_result res = now ? page_claim_now(np, frame_kva(f)) : page_claim(np, frame_kva(f));
   frame_unpin(f);
   if (res != VM_FAULT_HANDLED)
-    return false;
+    return res;
   vm_pages_touched++;
   if (dirty)
     mmu_set_dirty(dst->pml4, (void *)np->va, true);
-  return true;
+  return res;
 }
 
-/* How a new record gets SP's contents when SP is resident: share its frame (if its type
-   allows), copy it (a write is coming), or take SP's swap slot alone when SP holds one (a
-   push: the heir is not touching the page now, and the origin is about to write it). */
-enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_COPY, FORK_GIVE_SLOT };
-
-/* Needs: DST and SP's space locked, no page at SP's address in DST, R DST's range there.
-   Guarantees: DST's own record of SP in *NEW, given SP's contents as GIVE says (a swap
-   slot is always shared; *COPIED if the frame was copied); false, with nothing left
-   behind, if out of memory. */
-static bool fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
-                           enum fork_give give, struct page **new, bool *copied)
+enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
+                                    enum fork_give give, struct page **new, bool *copied)
 {
   struct page *np = malloc(sizeof *np);
   if (np == NULL)
-    return false;
+    return VM_FAULT_OOM;
   *np = (struct page){.va = sp->va,
                       .ops = sp->ops,
                       .space = dst,
@@ -111,18 +102,19 @@ static bool fork_copy_page(struct vm_space *dst, const struct vm_range *r, struc
                       .writable = sp->writable,
                       .touched = true,
                       .slot = SWAP_NONE};
-  bool copy = give == FORK_GIVE_COPY;
-  bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && !copy;
+  bool now = give == FORK_GIVE_COPY_NOW;
+  bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && !now;
   bool resident = sp->frame != NULL && !(give == FORK_GIVE_SLOT && np->slot != SWAP_NONE);
   spt_insert(&dst->spt, np);
   *copied = resident && !share;
-  if (resident && !fork_give_frame(dst, np, sp, share, copy)) {
+  enum vm_fault_result res = resident ? fork_give_frame(dst, np, sp, share, now) : VM_FAULT_HANDLED;
+  if (res != VM_FAULT_HANDLED) {
     np->ops->destroy(np, NULL, false);
     space_forget_page(dst, np);
-    return false;
+    return res;
   }
   *new = np;
-  return true;
+  return res;
 }
 
 struct fork_ctx {
@@ -140,113 +132,11 @@ static bool fork_copy_each(struct page *sp, void *aux)
     c->range = r = space_find_range(c->dst, sp->va);
   struct page *np;
   bool copied;
-  if (r == NULL || !fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, &np, &copied))
+  if (r == NULL || fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, &np, &copied) != VM_FAULT_HANDLED)
     return false;
   if (copied)
     vm_count(c->proc, VM_FORK_COPIED);
   return true;
-}
-
-/* True if heir H inherited SP (a page of H's origin) and has no record of it yet (ABSENT:
-   known already); *R then is H's range there. */
-static bool fork_owed(struct vm_space *h, const struct page *sp, bool absent,
-                      const struct vm_range **r)
-{
-  if (sp->born >= h->origin_gen || (!absent && spt_find(&h->spt, sp->va) != NULL))
-    return false;
-  *r = space_find_range(h, sp->va);
-  return *r != NULL && (*r)->inherited;
-}
-
-/* Pages taken around a read take: the aligned block of FORK_AROUND pages holding it. */
-#define FORK_AROUND 16
-
-/* Needs: as fork_take; S just took the page at VA for a read. Also takes the other pages of
-   VA's block that the origin has resident and that can be shared, mapped read-only with
-   their accessed bit clear (unused, as far as the eviction policy can tell): a child that
-   reads what it inherited then faults once per block, not once per page. Stops at the first
-   failure (the page stays owed: nothing is lost). */
-static void fork_take_around(struct vm_space *s, uint64_t va)
-{
-  uint64_t first = va & ~(uint64_t)(FORK_AROUND * PGSIZE - 1);
-  for (uint64_t a = first; a < first + FORK_AROUND * PGSIZE; a += PGSIZE) {
-    const struct vm_range *r;
-    struct page *sp, *np;
-    bool copied;
-    if (a == va || (sp = spt_find(&s->origin->spt, a)) == NULL || sp->frame == NULL ||
-        sp->ops == &vm_file_ops || !fork_owed(s, sp, false, &r))
-      continue;
-    if (!fork_copy_page(s, r, sp, FORK_GIVE_SHARE, &np, &copied))
-      return;
-  }
-}
-
-enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct page **page)
-{
-  const struct vm_range *r;
-  bool copied;
-  struct page *sp = spt_find(&s->origin->spt, va);
-  if (sp == NULL || !fork_owed(s, sp, true, &r))
-    return FORK_TAKE_NONE;
-  enum fork_give give = write && sp->writable ? FORK_GIVE_COPY : FORK_GIVE_SHARE;
-  if (s->lost || !fork_copy_page(s, r, sp, give, page, &copied))
-    return FORK_TAKE_FAILED;
-  if (!write && !copied && sp->frame != NULL)
-    fork_take_around(s, va);
-  return copied ? FORK_TAKE_COPIED : FORK_TAKE_DONE;
-}
-
-void fork_push(struct page *sp)
-{
-  struct vm_space *s = sp->space;
-  for (struct list_elem *e = list_begin(&s->heirs); e != list_end(&s->heirs); e = list_next(e)) {
-    struct vm_space *h = list_entry(e, struct vm_space, heir_elem);
-    const struct vm_range *r;
-    struct page *np;
-    bool copied;
-    lock_acquire(&h->lock);
-    if (!h->lost && fork_owed(h, sp, false, &r) &&
-        !fork_copy_page(h, r, sp, FORK_GIVE_SLOT, &np, &copied))
-      h->lost = true;
-    lock_release(&h->lock);
-  }
-  sp->pushed = s->fork_gen;
-}
-
-/* Takes page SP of the origin into heir AUX if it is owed (spt_each callback). */
-static bool fork_settle_each(struct page *sp, void *aux)
-{
-  struct vm_space *h = aux;
-  const struct vm_range *r;
-  struct page *np;
-  bool copied;
-  if (!h->lost && fork_owed(h, sp, false, &r) &&
-      !fork_copy_page(h, r, sp, FORK_GIVE_SHARE, &np, &copied))
-    h->lost = true;
-  return true;
-}
-
-/* Needs: S an heir, S's and its origin's locks held. Guarantees: S owns a record of every
-   page it inherited (or is lost) and is no longer an heir. */
-static void fork_settle(struct vm_space *s)
-{
-  spt_each(&s->origin->spt, fork_settle_each, s);
-  list_remove(&s->heir_elem);
-  s->origin = NULL;
-}
-
-void fork_detach(struct vm_space *s)
-{
-  if (s->origin != NULL) {
-    list_remove(&s->heir_elem);
-    s->origin = NULL;
-  }
-  while (!list_empty(&s->heirs)) {
-    struct vm_space *h = list_entry(list_pop_front(&s->heirs), struct vm_space, heir_elem);
-    lock_acquire(&h->lock);
-    h->origin = NULL;
-    lock_release(&h->lock);
-  }
 }
 
 /* Needs: DST fresh, both locked. Makes DST an heir of SRC: nothing is copied but ranges;
@@ -290,18 +180,4 @@ bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counter
   lock_release(&dst->lock);
   lock_release(&src->lock);
   return ok;
-}
-
-/* An heir takes the page it inherited at UADDR first, so that parent and child report the
-   same frame until one writes (ABI: int $0x42). Counted as no fault. */
-void *vm_space_frame(struct vm_space *s, const void *uaddr)
-{
-  struct vm_space *o = space_lock(s);
-  uint64_t va = (uint64_t)uaddr & ~PGMASK;
-  struct page *p;
-  if (o != NULL && spt_find(&s->spt, va) == NULL)
-    fork_take(s, va, false, &p);
-  void *kva = mmu_lookup_page(s->pml4, uaddr);
-  space_unlock(s, o);
-  return kva;
 }

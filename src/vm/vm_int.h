@@ -254,19 +254,42 @@ struct frame *swap_cache_find(uint32_t slot);
 void swap_cache_add(uint32_t slot, struct frame *);
 void swap_cache_remove(uint32_t slot, struct frame *);
 
-/* fork.c: lazy fork. Results of fork_take. */
-enum fork_take { FORK_TAKE_NONE, FORK_TAKE_DONE, FORK_TAKE_COPIED, FORK_TAKE_FAILED };
+/* fork.c. How a new record gets SP's contents when SP is resident: share its frame (if
+   its type allows); copy it for a write that is coming, without waiting for a frame (a
+   fault, which can drop its locks and retry); or take SP's swap slot alone when SP holds
+   one (a push: the heir is not touching the page now, and the origin is about to write
+   it). */
+enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_COPY_NOW, FORK_GIVE_SLOT };
+/* Needs: DST and SP's space locked, no page at SP's address in DST, R DST's range there.
+   Guarantees: on VM_FAULT_HANDLED, DST's own record of SP in *NEW, given SP's contents as
+   GIVE says (a swap slot is always shared; *COPIED if the frame was copied); otherwise
+   (out of memory, or busy frames for FORK_GIVE_COPY_NOW) nothing left behind. */
+enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
+                                    enum fork_give give, struct page **new, bool *copied);
+
+/* inherit.c: lazy fork. Results of fork_take. */
+enum fork_take {
+  FORK_TAKE_NONE,
+  FORK_TAKE_DONE,
+  FORK_TAKE_COPIED,
+  FORK_TAKE_BUSY,
+  FORK_TAKE_FAILED
+};
 /* Needs: S an heir, S's and its origin's locks held, no page at VA in S. If S inherited a
    page at VA, gives S its own record of it in *PAGE: FORK_TAKE_DONE if it shares the
    origin's frame (mapped read-only) or swap slot or is not resident, FORK_TAKE_COPIED if it
    got a copy of the frame (always for a WRITE to a writable page: the copy-on-write copy
    made at once; and for pages that are never shared). FORK_TAKE_NONE: nothing was
-   inherited there (the range decides). FORK_TAKE_FAILED: out of memory, or S is lost. */
+   inherited there (the range decides). FORK_TAKE_BUSY: the copy needs a frame that others
+   hold (drop the locks, wait, retry). FORK_TAKE_FAILED: out of memory, or S is lost. */
 enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct page **page);
 /* Needs: PAGE's space locked, PAGE pending. Guarantees: every heir that inherited PAGE and
    had not taken it has its own record now (an heir that cannot get one is marked lost);
    PAGE is no longer pending and may change. */
 void fork_push(struct page *page);
+/* Needs: S an heir, S's and its origin's locks held. Guarantees: S owns a record of every
+   page it inherited (or is lost) and is no longer an heir. */
+void fork_settle(struct vm_space *s);
 /* Needs: S's lock held and no thread waiting on it. Detaches S from its origin or its
    heirs (heirs take everything first, see vm_space_destroy). */
 void fork_detach(struct vm_space *s);
