@@ -39,6 +39,7 @@ void t_free(void *);
 #include "vm/anon.c"
 #include "vm/exec.c"
 #include "vm/file.c"
+#include "vm/swap.c"
 #undef malloc
 #undef calloc
 #undef realloc
@@ -112,17 +113,21 @@ void lock_release(struct lock *l)
 }
 bool lock_held_by_current_thread(const struct lock *l) { return l->holder == &host_thread; }
 
-/* No swap disk: nothing may reference a slot (swap_refs stays 0). */
-static long swap_refs;
-void swap_init(void) {}
-uint32_t swap_alloc(void) { return SWAP_NONE; }
-void swap_ref(uint32_t slot) { swap_refs += slot != SWAP_NONE; }
-void swap_unref(uint32_t slot) { swap_refs -= slot != SWAP_NONE; }
-void swap_write(uint32_t slot, const void *kva) { CHECK(!"swap_write without a swap disk"); }
-void swap_read(uint32_t slot, void *kva) { CHECK(!"swap_read without a swap disk"); }
-struct frame *swap_cache_find(uint32_t slot) { return NULL; }
-void swap_cache_add(uint32_t slot, struct frame *f) {}
-void swap_cache_remove(uint32_t slot, struct frame *f) {}
+/* The swap disk: 64 slots in memory (swap.c on top of it). */
+static uint8_t swap_bytes[64 * PGSIZE];
+struct block *block_get_role(enum block_role role)
+{
+  return role == BLOCK_SWAP ? (struct block *)swap_bytes : NULL;
+}
+block_sector_t block_size(struct block *b) { return sizeof swap_bytes / BLOCK_SECTOR_SIZE; }
+void block_read(struct block *b, block_sector_t sec, void *buf)
+{
+  memcpy(buf, swap_bytes + sec * BLOCK_SECTOR_SIZE, BLOCK_SECTOR_SIZE);
+}
+void block_write(struct block *b, block_sector_t sec, const void *buf)
+{
+  memcpy(swap_bytes + sec * BLOCK_SECTOR_SIZE, buf, BLOCK_SECTOR_SIZE);
+}
 
 static uint64_t counted[VM_STAT_CNT];
 uint64_t vm_fault_cycles;
@@ -203,6 +208,7 @@ static void put(struct vm_space *s, int i)
   CHECK(fault(s, PG(i), true) == VM_FAULT_HANDLED);
   CHECK(kva(s, PG(i)) != NULL && writable(s, PG(i)));
   memset(kva(s, PG(i)), i + 1, PGSIZE);
+  mmu_set_dirty(s->pml4, (void *)PG(i), true); /* as the CPU would */
 }
 
 static struct vm_space *new_space(void)
@@ -221,7 +227,7 @@ static void check_no_leaks(void)
   struct palloc_usage u;
   palloc_get_usage(&u);
   CHECK(u.user_used == base.user_used && u.kernel_used == base.kernel_used);
-  CHECK(heap_live == heap_base && files_open == files_base && swap_refs == 0);
+  CHECK(heap_live == heap_base && files_open == files_base && swap_used() == 0);
   CHECK(lock_errors == 0 && locks_held == 0);
 }
 
@@ -433,6 +439,84 @@ static void test_two_heirs(void)
   check_no_leaks();
 }
 
+/* Takes every free user page from under the frame table (N of them into PAGES): the next
+   frame must come from eviction. */
+static size_t exhaust(void **pages)
+{
+  size_t n = 0;
+  while ((pages[n] = palloc_get_page(PAL_USER)) != NULL)
+    n++;
+  return n;
+}
+static void give_back(void **pages, size_t n)
+{
+  while (n > 0)
+    palloc_free_page(pages[--n]);
+}
+
+/* Swap: a pending page keeps its slot when it comes back, and the push gives the heir the
+   slot instead of the frame; a page the heir took from swap is shared back by the parent. */
+static void test_swap(void)
+{
+  static void *raw[1024];
+  struct vm_space *p = new_space(), *c = vm_space_create(), *q = new_space();
+  put(p, 0);
+  put(p, 1);
+  vm_fork_mode = VM_FORK_LAZY;
+  CHECK(vm_space_copy(c, p, NULL));
+  size_t n = exhaust(raw);
+  CHECK(n < 1024);
+  /* Two first touches in Q evict P's pages (fifo: oldest first) to two slots. */
+  uint64_t out = counted[VM_EVICT_SWAP];
+  CHECK(fault(q, PG(0), false) == VM_FAULT_HANDLED && fault(q, PG(1), false) == VM_FAULT_HANDLED);
+  struct page *p0 = rec(p, PG(0)), *p1 = rec(p, PG(1));
+  CHECK(counted[VM_EVICT_SWAP] == out + 2 && p0->frame == NULL && p1->frame == NULL);
+  CHECK(p0->slot != SWAP_NONE && p1->slot != SWAP_NONE && swap_used() == 2);
+  CHECK(p0->ops == &vm_anon_ops && page_pending(p0));
+  give_back(raw, n);
+  vm_space_destroy(q);
+
+  /* P reads page 0 back: pending, so it keeps the slot (still a copy). */
+  uint32_t s0 = p0->slot;
+  uint64_t in = counted[VM_PF_SWAPIN];
+  CHECK(fault(p, PG(0), false) == VM_FAULT_HANDLED && counted[VM_PF_SWAPIN] == in + 1);
+  CHECK(all(kva(p, PG(0)), 1) && p0->slot == s0 && !writable(p, PG(0)));
+  /* Evicted again, clean: the slot is a copy, nothing is written. */
+  q = new_space();
+  n = exhaust(raw);
+  out = counted[VM_SWAP_OUT];
+  uint64_t evicted = counted[VM_EVICT_SWAP];
+  CHECK(fault(q, PG(0), false) == VM_FAULT_HANDLED && counted[VM_EVICT_SWAP] == evicted + 1);
+  CHECK(p0->frame == NULL && p0->slot == s0 && counted[VM_SWAP_OUT] == out);
+  give_back(raw, n);
+  vm_space_destroy(q);
+  CHECK(fault(p, PG(0), false) == VM_FAULT_HANDLED && all(kva(p, PG(0)), 1) && p0->slot == s0);
+  /* P writes it: the push gives C the slot alone, P keeps its frame and drops the slot. */
+  uint8_t *k0 = kva(p, PG(0));
+  CHECK(fault(p, PG(0), true) == VM_FAULT_HANDLED && kva(p, PG(0)) == k0);
+  struct page *c0 = rec(c, PG(0));
+  CHECK(c0 != NULL && c0->frame == NULL && c0->slot == s0 && p0->slot == SWAP_NONE);
+  CHECK(writable(p, PG(0)) && swap_used() == 2);
+  memset(k0, 0xEE, PGSIZE);
+  CHECK(fault(c, PG(0), false) == VM_FAULT_HANDLED && kva(c, PG(0)) != k0);
+  CHECK(all(kva(c, PG(0)), 1) && c0->slot == SWAP_NONE && swap_used() == 1);
+
+  /* C takes page 1 while it is in swap, reads it in; P's read then shares C's frame. */
+  uint32_t s1 = p1->slot;
+  CHECK(fault(c, PG(1), false) == VM_FAULT_HANDLED && all(kva(c, PG(1)), 2));
+  in = counted[VM_PF_SWAPIN];
+  uint64_t minor = counted[VM_PF_MINOR];
+  CHECK(fault(p, PG(1), false) == VM_FAULT_HANDLED && kva(p, PG(1)) == kva(c, PG(1)));
+  CHECK(counted[VM_PF_SWAPIN] == in + 1 && counted[VM_PF_MINOR] == minor + 1);
+  CHECK(p1->slot == SWAP_NONE && rec(c, PG(1))->slot == SWAP_NONE && swap_used() == 0);
+  CHECK(fault(p, PG(1), true) == VM_FAULT_HANDLED && kva(p, PG(1)) != kva(c, PG(1)));
+  memset(kva(p, PG(1)), 0xEE, PGSIZE);
+  CHECK(all(kva(c, PG(1)), 2) && s1 != s0);
+  vm_space_destroy(p);
+  vm_space_destroy(c);
+  check_no_leaks();
+}
+
 /* 6. A push that runs out of memory makes the heir lost. */
 static void test_lost(void)
 {
@@ -472,6 +556,7 @@ int main(void)
   mmu_init();
   palloc_init(512);
   frame_table_init();
+  swap_init();
   policy_init(policy_find("fifo"), 0);
   memset(file_a, 'a', PGSIZE);
   memset(file_b, 'b', PGSIZE);
@@ -483,6 +568,7 @@ int main(void)
   test_settle();
   test_heir_exit();
   test_two_heirs();
+  test_swap();
   test_lost();
   return host_finish("test_fork");
 }
