@@ -441,11 +441,13 @@ static void test_two_heirs(void)
 
 /* Takes every free user page from under the frame table (N of them into PAGES): the next
    frame must come from eviction. */
-static size_t exhaust(void **pages)
+static void *raw[4096];
+static size_t exhaust(void **pages, enum palloc_flags pool)
 {
   size_t n = 0;
-  while ((pages[n] = palloc_get_page(PAL_USER)) != NULL)
+  while (n < 4096 && (pages[n] = palloc_get_page(pool)) != NULL)
     n++;
+  CHECK(n < 4096);
   return n;
 }
 static void give_back(void **pages, size_t n)
@@ -458,14 +460,12 @@ static void give_back(void **pages, size_t n)
    slot instead of the frame; a page the heir took from swap is shared back by the parent. */
 static void test_swap(void)
 {
-  static void *raw[1024];
   struct vm_space *p = new_space(), *c = vm_space_create(), *q = new_space();
   put(p, 0);
   put(p, 1);
   vm_fork_mode = VM_FORK_LAZY;
   CHECK(vm_space_copy(c, p, NULL));
-  size_t n = exhaust(raw);
-  CHECK(n < 1024);
+  size_t n = exhaust(raw, PAL_USER);
   /* Two first touches in Q evict P's pages (fifo: oldest first) to two slots. */
   uint64_t out = counted[VM_EVICT_SWAP];
   CHECK(fault(q, PG(0), false) == VM_FAULT_HANDLED && fault(q, PG(1), false) == VM_FAULT_HANDLED);
@@ -483,7 +483,7 @@ static void test_swap(void)
   CHECK(all(kva(p, PG(0)), 1) && p0->slot == s0 && !writable(p, PG(0)));
   /* Evicted again, clean: the slot is a copy, nothing is written. */
   q = new_space();
-  n = exhaust(raw);
+  n = exhaust(raw, PAL_USER);
   out = counted[VM_SWAP_OUT];
   uint64_t evicted = counted[VM_EVICT_SWAP];
   CHECK(fault(q, PG(0), false) == VM_FAULT_HANDLED && counted[VM_EVICT_SWAP] == evicted + 1);
@@ -529,6 +529,10 @@ static void test_lost(void)
      neighbour of the block (page 2's take succeeds, its first neighbour's fails). */
   heap_fail_in = 1;
   CHECK(fault(c, PG(3), false) == VM_FAULT_OOM && rec(c, PG(3)) == NULL && !c->lost);
+  size_t n = exhaust(raw, 0); /* no page-table page for the child's share of page 3 */
+  CHECK(fault(c, PG(3), false) == VM_FAULT_OOM && rec(c, PG(3)) == NULL && !c->lost);
+  CHECK(rec(p, PG(3))->frame->refs == 1);
+  give_back(raw, n);
   heap_fail_in = 2;
   CHECK(fault(c, PG(2), false) == VM_FAULT_HANDLED && c->spt.page_cnt == 1 && !c->lost);
   CHECK(kva(c, PG(2)) == kva(p, PG(2)));
