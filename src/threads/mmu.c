@@ -353,15 +353,16 @@ static void mmu_change_bit(uint64_t *pml4, const void *upage, uint64_t bit, bool
 /* Fork's copy-on-write share of UPAGE. Needs: KPAGE the frame mapped there in SRC (if
    mapped), no mapping at UPAGE in DST and DST not active. Guarantees: SRC's entry (if
    present) read-only; DST maps KPAGE read-only with SRC's dirty bit and a clear accessed
-   bit. One walk per table: this replaces a dirty test, a map, a write-protect and a
-   dirty copy. SRC's TLB entry is NOT flushed (no INVLPG): the caller calls mmu_flush(SRC)
-   before SRC runs user code again, one CR3 load for the whole fork (SDM vol. 3,
-   4.10.4.1). False if a DST table page could not be allocated (SRC is still changed:
-   read-only is always safe for a page the fault path may make writable again). */
-bool mmu_share_page(uint64_t *src, uint64_t *dst, void *upage, void *kpage)
+   bit (set, when USED: the page is about to be read, as for a first touch). One walk per
+   table: this replaces a dirty test, a map, a write-protect and a dirty copy. SRC's TLB entry is
+   NOT flushed (no INVLPG): the caller calls mmu_flush(SRC) before SRC runs user code again, one CR3
+   load for the whole fork (SDM vol. 3, 4.10.4.1). False if a DST table page could not be allocated
+   (SRC is still changed: read-only is always safe for a page the fault path may make writable
+   again). */
+bool mmu_share_page(uint64_t *src, uint64_t *dst, void *upage, void *kpage, bool used)
 {
   uint64_t *spte = mmu_present_entry(src, upage);
-  uint64_t entry = vtop(kpage) | PTE_P | PTE_U;
+  uint64_t entry = vtop(kpage) | PTE_P | PTE_U | (used ? PTE_A : 0);
   if (spte != NULL) {
     *spte &= ~PTE_W;
     entry |= *spte & PTE_D;

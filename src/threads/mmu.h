@@ -22,7 +22,7 @@ void mmu_unmap_page(uint64_t *pml4, void *upage);
 /* Kernel address of the frame mapped at UADDR (plus offset), or NULL if not present. */
 void *mmu_lookup_page(uint64_t *pml4, const void *uaddr);
 /* Fork: SRC's entry for UPAGE made read-only, DST maps KPAGE read-only (mmu.c). */
-bool mmu_share_page(uint64_t *src, uint64_t *dst, void *upage, void *kpage);
+bool mmu_share_page(uint64_t *src, uint64_t *dst, void *upage, void *kpage, bool used);
 /* Drops every non-global TLB entry of PML4 if it is active (a CR3 load). */
 void mmu_flush(uint64_t *pml4);
 /* Write-protects every user mapping of PML4 (lazy fork); the caller flushes (mmu_flush). */

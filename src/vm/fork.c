@@ -60,16 +60,16 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, b
 }
 
 /* Gives NP (DST's record of SP, not resident) a frame: SP's shared copy-on-write when
-   SHARE, else a copy of its contents (NOW: without waiting), dirty if SP's is (a copy made
-   for a write leaves that to the write). */
+   SHARE (mapped with the accessed bit set when USED), else a copy of its contents (NOW:
+   without waiting), dirty if SP's is (a copy made for a write leaves that to the write). */
 static enum vm_fault_result fork_give_frame(struct vm_space *dst, struct page *np, struct page *sp,
-                                            bool share, bool now)
+                                            bool share, bool used, bool now)
 {
   struct vm_space *src = sp->space;
   struct frame *f = sp->frame;
   if (share) {
     frame_attach(f, np);
-    if (!mmu_share_page(src->pml4, dst->pml4, (void *)sp->va, frame_kva(f))) {
+    if (!mmu_share_page(src->pml4, dst->pml4, (void *)sp->va, frame_kva(f), used)) {
       frame_detach(f, np);
       return VM_FAULT_OOM;
     }
@@ -107,7 +107,9 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
   bool resident = sp->frame != NULL && !(give == FORK_GIVE_SLOT && np->slot != SWAP_NONE);
   spt_insert(&dst->spt, np);
   *copied = resident && !share;
-  enum vm_fault_result res = resident ? fork_give_frame(dst, np, sp, share, now) : VM_FAULT_HANDLED;
+  enum vm_fault_result res =
+      resident ? fork_give_frame(dst, np, sp, share, give == FORK_GIVE_SHARE_USED, now)
+               : VM_FAULT_HANDLED;
   if (res != VM_FAULT_HANDLED) {
     np->ops->destroy(np, NULL, false);
     space_forget_page(dst, np);

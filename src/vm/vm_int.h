@@ -258,8 +258,8 @@ void swap_cache_remove(uint32_t slot, struct frame *);
    its type allows); copy it for a write that is coming, without waiting for a frame (a
    fault, which can drop its locks and retry); or take SP's swap slot alone when SP holds
    one (a push: the heir is not touching the page now, and the origin is about to write
-   it). */
-enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_COPY_NOW, FORK_GIVE_SLOT };
+   it). _USED: shared and mapped as used, for the page a fault is about to read. */
+enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_SHARE_USED, FORK_GIVE_COPY_NOW, FORK_GIVE_SLOT };
 /* Needs: DST and SP's space locked, no page at SP's address in DST, R DST's range there.
    Guarantees: on VM_FAULT_HANDLED, DST's own record of SP in *NEW, given SP's contents as
    GIVE says (a swap slot is always shared; *COPIED if the frame was copied); otherwise

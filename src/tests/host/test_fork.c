@@ -33,6 +33,7 @@ void t_free(void *);
 #include "vm/range.c"
 #include "vm/space.c"
 #include "vm/fork.c"
+#include "vm/inherit.c"
 #include "vm/fault.c"
 #include "vm/frame.c"
 #include "vm/evict.c"
