@@ -59,25 +59,28 @@ static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, b
   return true;
 }
 
-/* Gives NP (DST's record of SP, not resident) a frame: SP's shared copy-on-write when
-   SHARE (mapped with the accessed bit set when USED), else a copy of its contents (NOW:
-   without waiting), dirty if SP's is (a copy made for a write leaves that to the write). */
+/* Gives NP (DST's record of SP, not resident) a frame as GIVE says: SP's, shared
+   copy-on-write, when SHARE, else a copy of its contents, dirty if SP's is (a copy made for
+   a write leaves that to the write). For a fault's take (FORK_GIVE_READ, _WRITE) the page
+   is mapped as used and a frame is never waited for (VM_FAULT_BUSY). */
 static enum vm_fault_result fork_give_frame(struct vm_space *dst, struct page *np, struct page *sp,
-                                            bool share, bool used, bool now)
+                                            bool share, enum fork_give give)
 {
+  bool fault = give == FORK_GIVE_READ || give == FORK_GIVE_WRITE;
   struct vm_space *src = sp->space;
   struct frame *f = sp->frame;
   if (share) {
     frame_attach(f, np);
-    if (!mmu_share_page(src->pml4, dst->pml4, (void *)sp->va, frame_kva(f), used)) {
+    if (!mmu_share_page(src->pml4, dst->pml4, (void *)sp->va, frame_kva(f), fault)) {
       frame_detach(f, np);
       return VM_FAULT_OOM;
     }
     return VM_FAULT_HANDLED;
   }
-  bool dirty = !now && mmu_is_dirty(src->pml4, (void *)sp->va);
+  bool dirty = give != FORK_GIVE_WRITE && mmu_is_dirty(src->pml4, (void *)sp->va);
   frame_pin(f);
-  enum vm_fault_result res = now ? page_claim_now(np, frame_kva(f)) : page_claim(np, frame_kva(f));
+  enum vm_fault_result res =
+      fault ? page_claim_now(np, frame_kva(f)) : page_claim(np, frame_kva(f));
   frame_unpin(f);
   if (res != VM_FAULT_HANDLED)
     return res;
@@ -102,14 +105,12 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
                       .writable = sp->writable,
                       .touched = true,
                       .slot = SWAP_NONE};
-  bool now = give == FORK_GIVE_COPY_NOW;
-  bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && !now;
+  bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && give != FORK_GIVE_WRITE;
   bool resident = sp->frame != NULL && !(give == FORK_GIVE_SLOT && np->slot != SWAP_NONE);
   spt_insert(&dst->spt, np);
   *copied = resident && !share;
   enum vm_fault_result res =
-      resident ? fork_give_frame(dst, np, sp, share, give == FORK_GIVE_SHARE_USED, now)
-               : VM_FAULT_HANDLED;
+      resident ? fork_give_frame(dst, np, sp, share, give) : VM_FAULT_HANDLED;
   if (res != VM_FAULT_HANDLED) {
     np->ops->destroy(np, NULL, false);
     space_forget_page(dst, np);

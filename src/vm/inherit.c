@@ -49,7 +49,7 @@ enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct pag
   struct page *sp = spt_find(&s->origin->spt, va);
   if (sp == NULL || !fork_owed(s, sp, true, &r))
     return FORK_TAKE_NONE;
-  enum fork_give give = write && sp->writable ? FORK_GIVE_COPY_NOW : FORK_GIVE_SHARE_USED;
+  enum fork_give give = write && sp->writable ? FORK_GIVE_WRITE : FORK_GIVE_READ;
   enum vm_fault_result res = s->lost ? VM_FAULT_OOM : fork_copy_page(s, r, sp, give, page, &copied);
   if (res != VM_FAULT_HANDLED)
     return res == VM_FAULT_BUSY ? FORK_TAKE_BUSY : FORK_TAKE_FAILED;

@@ -254,16 +254,17 @@ struct frame *swap_cache_find(uint32_t slot);
 void swap_cache_add(uint32_t slot, struct frame *);
 void swap_cache_remove(uint32_t slot, struct frame *);
 
-/* fork.c. How a new record gets SP's contents when SP is resident: share its frame (if
-   its type allows); copy it for a write that is coming, without waiting for a frame (a
-   fault, which can drop its locks and retry); or take SP's swap slot alone when SP holds
-   one (a push: the heir is not touching the page now, and the origin is about to write
-   it). _USED: shared and mapped as used, for the page a fault is about to read. */
-enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_SHARE_USED, FORK_GIVE_COPY_NOW, FORK_GIVE_SLOT };
+/* fork.c. How a new record gets SP's contents when SP is resident. SHARE: share its
+   frame if its type allows (else copy it). READ, WRITE: the same for the page a fault is
+   about to read, mapped as used; and for a write a copy at once; both without waiting for
+   a frame (the fault can drop its locks and retry). SLOT: take SP's swap slot alone when
+   SP holds one (a push: the heir is not touching the page now, and the origin is about to
+   write it). */
+enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_READ, FORK_GIVE_WRITE, FORK_GIVE_SLOT };
 /* Needs: DST and SP's space locked, no page at SP's address in DST, R DST's range there.
    Guarantees: on VM_FAULT_HANDLED, DST's own record of SP in *NEW, given SP's contents as
    GIVE says (a swap slot is always shared; *COPIED if the frame was copied); otherwise
-   (out of memory, or busy frames for FORK_GIVE_COPY_NOW) nothing left behind. */
+   (out of memory, or busy frames for READ and WRITE) nothing left behind. */
 enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
                                     enum fork_give give, struct page **new, bool *copied);
 
