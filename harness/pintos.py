@@ -192,6 +192,10 @@ def _sigterm(signum, frame):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, _sigterm)
+    # Ctrl-C (SIGINT) must stop the emulator and clean up even when the launcher was started
+    # with SIGINT ignored, as a shell does for a command run in the background: Python then
+    # keeps the inherited SIG_IGN instead of raising KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     saved_tty = None
     try:
         args, words = parse(argv)
