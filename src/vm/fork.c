@@ -108,7 +108,8 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
   bool share = sp->ops->copy(np, sp) && vm_fork_mode != VM_FORK_EAGER && give != FORK_GIVE_WRITE;
   bool resident = sp->frame != NULL && !(give == FORK_GIVE_SLOT && np->slot != SWAP_NONE);
   spt_insert(&dst->spt, np);
-  *copied = resident && !share;
+  if (copied != NULL)
+    *copied = resident && !share;
   enum vm_fault_result res =
       resident ? fork_give_frame(dst, np, sp, share, give) : VM_FAULT_HANDLED;
   if (res != VM_FAULT_HANDLED) {
@@ -116,7 +117,8 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
     space_forget_page(dst, np);
     return res;
   }
-  *new = np;
+  if (new != NULL)
+    *new = np;
   return res;
 }
 
@@ -133,9 +135,9 @@ static bool fork_copy_each(struct page *sp, void *aux)
   const struct vm_range *r = c->range;
   if (r == NULL || sp->va < r->start || sp->va >= r->end)
     c->range = r = space_find_range(c->dst, sp->va);
-  struct page *np;
   bool copied;
-  if (r == NULL || fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, &np, &copied) != VM_FAULT_HANDLED)
+  if (r == NULL ||
+      fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, NULL, &copied) != VM_FAULT_HANDLED)
     return false;
   if (copied)
     vm_count(c->proc, VM_FORK_COPIED);

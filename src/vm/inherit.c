@@ -32,12 +32,11 @@ static void fork_take_around(struct vm_space *s, uint64_t va)
   uint64_t first = va & ~(uint64_t)(FORK_AROUND * PGSIZE - 1);
   for (uint64_t a = first; a < first + FORK_AROUND * PGSIZE; a += PGSIZE) {
     const struct vm_range *r;
-    struct page *sp, *np;
-    bool copied;
+    struct page *sp;
     if (a == va || (sp = spt_find(&s->origin->spt, a)) == NULL || sp->frame == NULL ||
         sp->ops == &vm_file_ops || !fork_owed(s, sp, false, &r))
       continue;
-    if (fork_copy_page(s, r, sp, FORK_GIVE_SHARE, &np, &copied) != VM_FAULT_HANDLED)
+    if (fork_copy_page(s, r, sp, FORK_GIVE_SHARE, NULL, NULL) != VM_FAULT_HANDLED)
       return;
   }
 }
@@ -58,18 +57,23 @@ enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct pag
   return copied ? FORK_TAKE_COPIED : FORK_TAKE_DONE;
 }
 
+/* Needs: H an heir, its and its origin's locks held, SP a page of the origin. Gives H its
+   own record of SP (as GIVE says) if H is owed one; an heir that cannot get it is lost. */
+static void fork_give_owed(struct vm_space *h, struct page *sp, enum fork_give give)
+{
+  const struct vm_range *r;
+  if (!h->lost && fork_owed(h, sp, false, &r) &&
+      fork_copy_page(h, r, sp, give, NULL, NULL) != VM_FAULT_HANDLED)
+    h->lost = true;
+}
+
 void fork_push(struct page *sp)
 {
   struct vm_space *s = sp->space;
   for (struct list_elem *e = list_begin(&s->heirs); e != list_end(&s->heirs); e = list_next(e)) {
     struct vm_space *h = list_entry(e, struct vm_space, heir_elem);
-    const struct vm_range *r;
-    struct page *np;
-    bool copied;
     lock_acquire(&h->lock);
-    if (!h->lost && fork_owed(h, sp, false, &r) &&
-        fork_copy_page(h, r, sp, FORK_GIVE_SLOT, &np, &copied) != VM_FAULT_HANDLED)
-      h->lost = true;
+    fork_give_owed(h, sp, FORK_GIVE_SLOT);
     lock_release(&h->lock);
   }
   sp->pushed = s->fork_gen;
@@ -78,13 +82,7 @@ void fork_push(struct page *sp)
 /* Takes page SP of the origin into heir AUX if it is owed (spt_each callback). */
 static bool fork_settle_each(struct page *sp, void *aux)
 {
-  struct vm_space *h = aux;
-  const struct vm_range *r;
-  struct page *np;
-  bool copied;
-  if (!h->lost && fork_owed(h, sp, false, &r) &&
-      fork_copy_page(h, r, sp, FORK_GIVE_SHARE, &np, &copied) != VM_FAULT_HANDLED)
-    h->lost = true;
+  fork_give_owed(aux, sp, FORK_GIVE_SHARE);
   return true;
 }
 

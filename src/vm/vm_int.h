@@ -263,7 +263,8 @@ void swap_cache_remove(uint32_t slot, struct frame *);
 enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_READ, FORK_GIVE_WRITE, FORK_GIVE_SLOT };
 /* Needs: DST and SP's space locked, no page at SP's address in DST, R DST's range there.
    Guarantees: on VM_FAULT_HANDLED, DST's own record of SP in *NEW, given SP's contents as
-   GIVE says (a swap slot is always shared; *COPIED if the frame was copied); otherwise
+   GIVE says (a swap slot is always shared; *COPIED if the frame was copied; NEW and COPIED
+   may be NULL); otherwise
    (out of memory, or busy frames for READ and WRITE) nothing left behind. */
 enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
                                     enum fork_give give, struct page **new, bool *copied);
