@@ -192,6 +192,10 @@ def _sigterm(signum, frame):
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, _sigterm)
+    # The terminal going away (SIGHUP: an expect script or an ssh session that ended) must
+    # stop the emulator too: it runs in a session of its own and never gets the hangup, so
+    # dying of the default action would leave it running with no one to stop it.
+    signal.signal(signal.SIGHUP, _sigterm)
     # Ctrl-C (SIGINT) must stop the emulator and clean up even when the launcher was started
     # with SIGINT ignored, as a shell does for a command run in the background: Python then
     # keeps the inherited SIG_IGN instead of raising KeyboardInterrupt.

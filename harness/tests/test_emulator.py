@@ -131,6 +131,15 @@ class EmulatorTests(unittest.TestCase):
         self.assertIn("TIMEOUT", r.stderr.decode())
 
     def test_interrupt_cleans_up(self):
+        self.signal_cleans_up(signal.SIGINT)
+
+    def test_hangup_cleans_up(self):
+        """The terminal going away (SIGHUP) stops the emulator too: it runs in a session of
+        its own, so without the launcher's handler it kept running after the launcher died
+        (an expect script that timed out with a line half typed left QEMU behind)."""
+        self.signal_cleans_up(signal.SIGHUP)
+
+    def signal_cleans_up(self, sig):
         tmp = tempfile.mkdtemp(dir=self.tmp)
         env = dict(os.environ, KESTREL_TMP=tmp)
         p = subprocess.Popen([PY, "tools/pintos", "--batch", "-T", "60", "--", "-q", "run", "debug-loop"],
@@ -141,13 +150,13 @@ class EmulatorTests(unittest.TestCase):
         time.sleep(0.5)
         run_dirs = glob.glob(os.path.join(tmp, "kestrel-run-*"))
         self.assertEqual(len(run_dirs), 1)
-        p.send_signal(signal.SIGINT)
+        p.send_signal(sig)
         _, err = p.communicate(timeout=30)
         self.assertEqual(p.returncode, 130, err)
         self.assertEqual(os.listdir(tmp), [])
         for cwd in glob.glob("/proc/[0-9]*/cwd"):
             try:
-                self.assertNotEqual(os.readlink(cwd), run_dirs[0], "an emulator survived Ctrl-C")
+                self.assertNotEqual(os.readlink(cwd), run_dirs[0], "an emulator survived signal %d" % sig)
             except OSError:
                 pass
 
