@@ -1,4 +1,4 @@
-/* Host unit test of lazy fork (vm/fork.c) through the real fault path (vm/fault.c), spaces
+/* Host unit test of lazy fork (vm/fork.c, vm/inherit.c) through the real fault path (vm/fault.c, vm/page.c), spaces
    (vm/space.c), frame table, page types and swap (vm/swap.c on an in-memory disk), on the
    real palloc and page tables over fake RAM: after a lazy fork the child has no page record
    and the parent's user PTEs are read-only; a child read takes the parent's frame and its
@@ -35,6 +35,7 @@ void t_free(void *);
 #include "vm/fork.c"
 #include "vm/inherit.c"
 #include "vm/fault.c"
+#include "vm/page.c"
 #include "vm/frame.c"
 #include "vm/evict.c"
 #include "vm/policy.c"
@@ -275,7 +276,7 @@ static void test_lazy(void)
   CHECK(c->ranges.count == 3 && range_next(&c->ranges, NULL)->inherited);
   for (int i = 0; i < nhad; i++)
     CHECK(kva(p, PG(had[i])) == pk[had[i]] && !writable(p, PG(had[i])) &&
-          page_pending(rec(p, PG(had[i]))));
+          inherit_pending(rec(p, PG(had[i]))));
   CHECK(!writable(p, MAP1) && !writable(p, MAP2));
 
   /* A read takes page 2 and its resident block neighbours 0-5, in one fault. */
@@ -317,7 +318,7 @@ static void test_lazy(void)
   /* The child's own mapping at MAP1 (after munmapping the inherited one) reads its file. */
   vm_munmap(c, (void *)MAP1);
   CHECK(vm_mmap(c, (void *)MAP1, PGSIZE, false, &fb, 0) == (void *)MAP1);
-  CHECK(!space_find_range(c, MAP1)->inherited);
+  CHECK(!range_find_meeting(&c->ranges, MAP1, MAP1 + 1)->inherited);
   uint64_t file = counted[VM_PF_FILE];
   CHECK(fault(c, MAP1, false) == VM_FAULT_HANDLED && counted[VM_PF_FILE] == file + 1);
   CHECK(kva(c, MAP1) != kva(p, MAP1) && all(kva(c, MAP1), 'b'));
@@ -330,7 +331,7 @@ static void test_lazy(void)
   CHECK(rec(c, PG(40)) == NULL);
   CHECK(fault(p, PG(40), true) == VM_FAULT_HANDLED && writable(p, PG(40)));
   CHECK(c->spt.page_cnt == ccount + 1 && rec(c, PG(40)) != NULL);
-  CHECK(rec(c, PG(40))->frame == frame_of_kva(pk[40]) && !page_pending(rec(p, PG(40))));
+  CHECK(rec(c, PG(40))->frame == frame_of_kva(pk[40]) && !inherit_pending(rec(p, PG(40))));
   CHECK(kva(p, PG(40)) != pk[40]);
   memset(kva(p, PG(40)), 0xEE, PGSIZE);
   CHECK(all(pk[40], 41) && all(kva(p, PG(40)), 0xEE));
@@ -406,7 +407,7 @@ static void test_heir_exit(void)
   CHECK(vm_space_copy(c, p, NULL));
   CHECK(fault(c, PG(0), false) == VM_FAULT_HANDLED && kva(c, PG(0)) == k);
   vm_space_destroy(c);
-  CHECK(list_empty(&p->heirs) && !page_pending(rec(p, PG(0))) && !writable(p, PG(0)));
+  CHECK(list_empty(&p->heirs) && !inherit_pending(rec(p, PG(0))) && !writable(p, PG(0)));
   uint64_t reuse = counted[VM_PF_WP_REUSE];
   CHECK(fault(p, PG(0), true) == VM_FAULT_HANDLED && counted[VM_PF_WP_REUSE] == reuse + 1);
   CHECK(kva(p, PG(0)) == k && writable(p, PG(0)) && all(k, 1));
@@ -425,7 +426,7 @@ static void test_two_heirs(void)
   put(p, 1);
   CHECK(vm_space_copy(c2, p, NULL));
   CHECK(c1->origin_gen == 1 && c2->origin_gen == 2 && !writable(p, PG(1)));
-  CHECK(page_pending(rec(p, PG(1))) && list_size(&p->heirs) == 2);
+  CHECK(inherit_pending(rec(p, PG(1))) && list_size(&p->heirs) == 2);
   CHECK(fault(c1, PG(1), false) == VM_FAULT_HANDLED && all(kva(c1, PG(1)), 0));
   CHECK(kva(c1, PG(1)) != kva(p, PG(1)) && rec(c1, PG(0)) == NULL);
   CHECK(fault(c2, PG(1), false) == VM_FAULT_HANDLED && kva(c2, PG(1)) == kva(p, PG(1)));
@@ -475,7 +476,7 @@ static void test_swap(void)
   struct page *p0 = rec(p, PG(0)), *p1 = rec(p, PG(1));
   CHECK(counted[VM_EVICT_SWAP] == out + 2 && p0->frame == NULL && p1->frame == NULL);
   CHECK(p0->slot != SWAP_NONE && p1->slot != SWAP_NONE && swap_used() == 2);
-  CHECK(p0->ops == &vm_anon_ops && page_pending(p0));
+  CHECK(p0->ops == &vm_anon_ops && inherit_pending(p0));
   give_back(raw, n);
   vm_space_destroy(q);
 
@@ -562,9 +563,10 @@ int main(void)
   host_ram_setup(16);
   mmu_init();
   palloc_init(512);
-  frame_table_init();
+  frame_table_init(evict_one);
   swap_init();
   policy_init(policy_find("fifo"), 0);
+  page_set_hold(&inherit_hold);
   memset(file_a, 'a', PGSIZE);
   memset(file_b, 'b', PGSIZE);
   palloc_get_usage(&base);

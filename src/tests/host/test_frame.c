@@ -162,7 +162,7 @@ int main(void)
   host_ram_setup(8);
   mmu_init();
   palloc_init(64);
-  frame_table_init();
+  frame_table_init(evict_one);
   policy_init(policy_find("fifo"), 0);
   CHECK(policy_find("clock") != NULL && policy_find("2q") != NULL && policy_find("lru") == NULL);
   for (int s = 0; s < 3; s++) {
