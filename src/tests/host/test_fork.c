@@ -1,16 +1,17 @@
-/* Host unit test of lazy fork (vm/fork.c, vm/inherit.c) through the real fault path (vm/fault.c, vm/page.c), spaces
-   (vm/space.c), frame table, page types and swap (vm/swap.c on an in-memory disk), on the
-   real palloc and page tables over fake RAM: after a lazy fork the child has no page record
-   and the parent's user PTEs are read-only; a child read takes the parent's frame and its
-   resident neighbours of the 16-page block in one VM_PF_INHERIT fault, a child write takes a
-   copy; pages made after the fork (also between two forks) and ranges the child made itself
-   are not inherited; a parent write pushes the old contents to the heirs first, once; the
-   parent's exit hands every owed page to the child; an heir that forks is settled first; a
-   take that runs out of memory (heap or page table) leaves the page owed, a push that does
-   makes the heir lost (its faults on pages without a record fail, it cannot be copied); a
-   pending page keeps its swap slot and the push hands the heir that slot; the origin's
-   structure is freed when its last reference goes; nothing leaks (frames, page tables,
-   heap blocks, file handles, swap slots, locks). VM_FORK_SHARE is checked for comparison.
+/* Host unit test of lazy fork (vm/fork.c, vm/inherit.c) through the real fault path
+   (vm/fault.c, vm/page.c), spaces (vm/space.c), frame table, page types and swap (vm/swap.c
+   on an in-memory disk), on the real palloc and page tables over fake RAM: after a lazy
+   fork the child has no page record and the parent's user PTEs are read-only; a child read
+   takes the parent's frame and its resident neighbours of the 16-page block in one
+   VM_PF_INHERIT fault, a child write takes a copy; pages made after the fork (also between
+   two forks) and ranges the child made itself are not inherited; a parent write pushes the
+   old contents to the heirs first, once; the parent's exit hands every owed page to the
+   child; an heir that forks is settled first; a take that runs out of memory (heap or page
+   table) leaves the page owed, a push that does makes the heir lost (its faults on pages
+   without a record fail, it cannot be copied); a pending page keeps its swap slot and the
+   push hands the heir that slot; the origin's structure is freed when its last reference
+   goes; nothing leaks (frames, page tables, heap blocks, file handles, swap slots, locks).
+   VM_FORK_SHARE is checked for comparison.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_fork.c -o test_fork */
 #define off_t libc_off_t
 #include "tests/host/kernel_env.h"
