@@ -2,7 +2,6 @@
 #include <stddef.h>
 #include "lib/debug.h"
 #include "lib/stdio.h"
-#include "lib/kernel/console.h"
 #include "threads/gdt.h"
 #include "threads/io.h"
 #include "threads/thread.h"

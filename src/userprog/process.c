@@ -6,7 +6,6 @@
 #include "lib/debug.h"
 #include "lib/stdio.h"
 #include "lib/string.h"
-#include "threads/init.h"
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/palloc.h"
@@ -19,6 +18,8 @@ void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
 #define USER_CS     0x23
 #define USER_SS     0x1B
 #define USER_RFLAGS 0x202
+
+bool process_explain_kills;
 
 /* Guards every process_record (refs, status) and the children lists. */
 static struct lock process_lock;
@@ -415,7 +416,7 @@ int process_wait(tid_t tid)
 void process_kill(const struct intr_frame *f, uint64_t fault_addr)
 {
   struct process *p = process_current();
-  if (init_explain_kills && p != NULL) {
+  if (process_explain_kills && p != NULL) {
     if (f == NULL)
       printf("%s: killed: bad pointer, string or call number in a system call\n", p->name);
     else if (f->vec_no == 14) {

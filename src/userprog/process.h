@@ -88,6 +88,8 @@ void process_wait_all(void);
 
 /* Initialises the process lock and the kernel's child list. Called by syscall_init. */
 void process_init(void);
+/* Kernel option -v: print why a user process was killed before its exit line. */
+extern bool process_explain_kills;
 
 /* Current thread's process, or NULL for a kernel thread. */
 struct process *process_current(void);

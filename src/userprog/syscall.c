@@ -7,13 +7,12 @@
 #include <stdint.h>
 #include "devices/input.h"
 #include "filesys/filesys.h"
-#include "lib/kernel/console.h"
+#include "devices/console.h"
 #include "lib/string.h"
 #include "lib/syscall-nr.h"
 #include "threads/gdt.h"
 #include "threads/interrupt.h"
 #include "threads/palloc.h"
-#include "threads/shutdown.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
 #include "userprog/fdtable.h"
@@ -47,8 +46,11 @@ static void msr_write(uint32_t msr, uint64_t v)
 /* Programs SYSCALL/SYSRET (Intel SDM vol. 3, 5.8.8; vol. 2, SYSCALL): STAR[47:32] = kernel
    CS (SS = CS + 8), STAR[63:48] = base for SYSRET to 64-bit mode (CS = base + 16 = 0x23,
    SS = base + 8 = 0x1B, RPL forced to 3), LSTAR = entry point, SFMASK = flags to clear. */
-void syscall_init(void)
+static syscall_halt_fn syscall_halt;
+
+void syscall_init(syscall_halt_fn halt)
 {
+  syscall_halt = halt;
   process_init();
   msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
   msr_write(MSR_STAR, ((uint64_t)SEL_KDSEG << 48) | ((uint64_t)SEL_KCSEG << 32));
@@ -219,7 +221,7 @@ void syscall_handler(struct intr_frame *f)
   int64_t ret = 0;
   switch (f->R.rax) {
   case SYS_HALT:
-    shutdown_power_off();
+    syscall_halt();
   case SYS_EXIT:
     process_exit((int)a1);
   case SYS_FORK: {

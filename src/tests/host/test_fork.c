@@ -16,7 +16,7 @@
 #define off_t libc_off_t
 #include "tests/host/kernel_env.h"
 #undef off_t
-#include "lib/kernel/bitmap.c"
+#include "threads/bitmap.c"
 #include "lib/kernel/list.c"
 #include "threads/e820.c"
 #include "threads/palloc.c"

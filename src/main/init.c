@@ -1,4 +1,4 @@
-#include "threads/init.h"
+#include "main/init.h"
 #include <stdint.h>
 #include "devices/ata.h"
 #include "devices/block.h"
@@ -6,7 +6,7 @@
 #include "devices/timer.h"
 #include "filesys/filesys.h"
 #include "lib/debug.h"
-#include "lib/kernel/console.h"
+#include "devices/console.h"
 #include "lib/stdio.h"
 #include "lib/stdlib.h"
 #include "lib/string.h"
@@ -18,7 +18,7 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/palloc.h"
-#include "threads/shutdown.h"
+#include "main/shutdown.h"
 #include "threads/stats.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
@@ -33,7 +33,6 @@
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
 static struct vm_options vm_opts = {.evict = NULL, .fork = VM_FORK_COW};
-bool init_explain_kills;
 static unsigned long init_ips;
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;
@@ -101,7 +100,7 @@ static int cmdline_parse_options(void)
     if (!strcmp(w, "-q") || !strcmp(w, "-f"))
       continue;
     else if (!strcmp(w, "-v"))
-      init_explain_kills = true;
+      process_explain_kills = true;
     else if (option_value(w, "-ul", &v))
       init_user_page_limit = v;
     else if (option_value(w, "-seed", &v))
@@ -192,7 +191,7 @@ int main(void)
   }
   timer_init();
   exception_init();
-  syscall_init();
+  syscall_init(shutdown_power_off);
   thread_start();
   ata_init();
   filesys_init();
