@@ -285,6 +285,28 @@ static void process_run(void *aux)
   syscall_enter_user(&f);
 }
 
+/* Needs: P fully set up, not yet running. Puts P's record on CHILDREN (its parent's list)
+   and starts P's thread at process_run. Returns its tid, or TID_ERROR with P freed and its
+   record off the list. */
+static tid_t process_start(struct process *p, struct list *children)
+{
+  struct process_record *rec = p->record;
+  lock_acquire(&process_lock);
+  list_push_back(children, &rec->elem);
+  lock_release(&process_lock);
+  tid_t tid = thread_create(p->name, PRI_DEFAULT, process_run, p);
+  lock_acquire(&process_lock);
+  if (tid == TID_ERROR) {
+    list_remove(&rec->elem);
+    lock_release(&process_lock);
+    process_free_unstarted(p);
+    return TID_ERROR;
+  }
+  rec->tid = tid;
+  lock_release(&process_lock);
+  return tid;
+}
+
 tid_t process_create_initd(const char *cmdline)
 {
   if (strnlen(cmdline, PROCESS_CMDLINE_MAX + 1) > PROCESS_CMDLINE_MAX)
@@ -300,21 +322,7 @@ tid_t process_create_initd(const char *cmdline)
   }
   /* The command line waits in the bounce page until process_run loads it. */
   strlcpy((char *)p->bounce, cmdline, PGSIZE);
-  struct process_record *rec = p->record;
-  lock_acquire(&process_lock);
-  list_push_back(&kernel_children, &rec->elem);
-  lock_release(&process_lock);
-  tid_t tid = thread_create(name, PRI_DEFAULT, process_run, p);
-  lock_acquire(&process_lock);
-  if (tid == TID_ERROR) {
-    list_remove(&rec->elem);
-    lock_release(&process_lock);
-    process_free_unstarted(p);
-    return TID_ERROR;
-  }
-  rec->tid = tid;
-  lock_release(&process_lock);
-  return tid;
+  return process_start(p, &kernel_children);
 }
 
 tid_t process_fork(const char *name, const struct intr_frame *f)
@@ -341,22 +349,7 @@ tid_t process_fork(const char *name, const struct intr_frame *f)
   __asm__ volatile("fxsave %0" : "=m"(t->fpu_state));
   memcpy(c->fpu, t->fpu_state, sizeof c->fpu);
   c->fpu_valid = true;
-
-  struct process_record *rec = c->record;
-  lock_acquire(&process_lock);
-  list_push_back(&parent->children, &rec->elem);
-  lock_release(&process_lock);
-  tid_t tid = thread_create(c->name, PRI_DEFAULT, process_run, c);
-  lock_acquire(&process_lock);
-  if (tid == TID_ERROR) {
-    list_remove(&rec->elem);
-    lock_release(&process_lock);
-    process_free_unstarted(c);
-    return TID_ERROR;
-  }
-  rec->tid = tid;
-  lock_release(&process_lock);
-  return tid;
+  return process_start(c, &parent->children);
 }
 
 void process_exec(const char *cmdline, struct intr_frame *f)

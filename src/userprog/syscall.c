@@ -165,11 +165,10 @@ static int64_t sys_read(struct process *p, int fd, uint64_t ubuf, uint32_t n)
 static int64_t sys_mmap(struct process *p, uint64_t addr, uint64_t len, int writable, int fd,
                         int ofs)
 {
-  struct ofile *o = fdtable_get(p, fd);
-  if (o == NULL || o->kind != OFILE_FILE)
+  struct file *file = fdtable_get_file(p, fd);
+  if (file == NULL)
     return 0;
-  return (int64_t)(uint64_t)vm_mmap(p->space, (void *)addr, len, writable != 0, o->file,
-                                    (off_t)ofs);
+  return (int64_t)(uint64_t)vm_mmap(p->space, (void *)addr, len, writable != 0, file, (off_t)ofs);
 }
 
 /* pfstat (number 64): copies the caller's fault counters out. Kills on a bad pointer. */
@@ -254,8 +253,8 @@ void syscall_handler(struct intr_frame *f)
     break;
   }
   case SYS_FILESIZE: {
-    struct ofile *o = fdtable_get(p, (int)a1);
-    ret = o != NULL && o->kind == OFILE_FILE ? file_length(o->file) : -1;
+    struct file *file = fdtable_get_file(p, (int)a1);
+    ret = file != NULL ? file_length(file) : -1;
     break;
   }
   case SYS_READ:
@@ -265,14 +264,14 @@ void syscall_handler(struct intr_frame *f)
     ret = sys_write(p, (int)a1, a2, (uint32_t)a3);
     break;
   case SYS_SEEK: {
-    struct ofile *o = fdtable_get(p, (int)a1);
-    if (o != NULL && o->kind == OFILE_FILE)
-      file_seek(o->file, (uint32_t)a2 > 0x7fffffff ? 0x7fffffff : (off_t)(uint32_t)a2);
+    struct file *file = fdtable_get_file(p, (int)a1);
+    if (file != NULL)
+      file_seek(file, (uint32_t)a2 > 0x7fffffff ? 0x7fffffff : (off_t)(uint32_t)a2);
     break;
   }
   case SYS_TELL: {
-    struct ofile *o = fdtable_get(p, (int)a1);
-    ret = o != NULL && o->kind == OFILE_FILE ? file_tell(o->file) : -1;
+    struct file *file = fdtable_get_file(p, (int)a1);
+    ret = file != NULL ? file_tell(file) : -1;
     break;
   }
   case SYS_CLOSE:
