@@ -105,6 +105,14 @@ def cmd_merge(args):
                            % rel(out_dir))
     tests = testcfg.load_tests(args.tests_root) if args.tests_root else testcfg.load_tests()
     by_id = {t.id: t for t in tests}
+    summaries = []
+    for d in dirs:
+        try:
+            with open(os.path.join(d, "summary.json")) as f:
+                summaries.append(json.load(f))
+        except (OSError, ValueError) as e:
+            raise HarnessError("cannot read %s/summary.json: %s" % (rel(d), getattr(e, "strerror", None) or e))
+    check_shard_set(dirs, summaries)
     merged, seen, infos, grades = [], {}, [], []
     for d in dirs:
         outcomes, summary = load_outcomes(d, by_id)
@@ -119,7 +127,6 @@ def cmd_merge(args):
                                    % (o.item.label, rel(seen[key]), rel(d)))
             seen[key] = d
             merged.append((o, d))
-    check_shard_set(dirs, infos)
     for k in RUN_KEYS:
         values = {str(i.get(k)) for i in infos}
         if len(values) > 1:

@@ -86,12 +86,15 @@ FAIL_INJECT_RE = options.FAIL_INJECT_RE
 INT_DESTS = ("ips", "repeat", "jobs")
 
 
-def apply_make_values(args, values):
-    """Sets args from {dest: text} (options.make_values): the make variables of harness.mk."""
+def apply_make_values(args, values, parser):
+    """Sets args from {dest: text} (options.make_values): the make variables of harness.mk.
+    A flag given explicitly (still not its default) wins over the variable."""
     for dest, text in values.items():
         opt = options.BY_DEST[dest]
         if not hasattr(args, dest) and dest != "emulator":
             continue           # a make-only variable (CMDLINE, FUZZ_CALLS, ...)
+        if dest != "emulator" and getattr(args, dest) != parser.get_default(dest):
+            continue
         if dest == "emulator":
             args.emu = text
         elif opt.boolean:
@@ -128,12 +131,13 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, lambda s, f: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        args = make_parser().parse_args(argv)
+        parser = make_parser()
+        args = parser.parse_args(argv)
         if args.command == "help":
             print(options.help_text())
             return 0
         if args.make:
-            apply_make_values(args, options.make_values())
+            apply_make_values(args, options.make_values(), parser)
         if args.results is None:
             if args.command == "merge":
                 raise HarnessError("merge needs --results DIR, the directory to write (it never "
