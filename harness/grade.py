@@ -170,9 +170,11 @@ def print_grade(grade):
     for g in grade["unweighted"]:
         print("warning: group %s has no weight in the rubric; its tests count for nothing" % g)
     if grade.get("subset"):
-        print("TOTAL %.2f / %.2f (a subset: only the %d selected tests of the %d the rubric grades are "
+        n = grade["subset"]["selected"]
+        print("TOTAL %.2f / %.2f (a subset: only the %d selected test%s of the %d the rubric grades %s "
               "scored, each group with its rubric weight; the whole suite is out of 100)"
-              % (grade["total"], grade["max"], grade["subset"]["selected"], grade["subset"]["all"]))
+              % (grade["total"], grade["max"], n, "" if n == 1 else "s", grade["subset"]["all"],
+                 "is" if n == 1 else "are"))
     else:
         print("TOTAL %.2f / 100" % grade["total"])
 
@@ -265,7 +267,8 @@ def recorded_outcomes(args, selection):
             return None, "%s was written by an older harness (no %r)" % (rel(path), key)
         if summary[key] != want[key]:
             return None, "the results in %s ran with %s=%s, this grade needs %s" % (
-                rel(args.results), key, summary[key], want[key])
+                rel(args.results), key, "none" if summary[key] is None else summary[key],
+                "none" if want[key] is None else want[key])
     by_id = {it.id: it.test for it in selection.items}
     try:
         outcomes, _ = load_outcomes(args.results, by_id)

@@ -282,7 +282,7 @@ def main(argv):
             return 0
         raise HarnessError("usage: python3 -m harness.options check|help")
     except HarnessError as e:
-        die("make", e)
+        die("harness", e)
 
 
 if __name__ == "__main__":
