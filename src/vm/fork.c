@@ -5,9 +5,10 @@
    - share: each page record is copied at once; a resident page whose type is shareable is
      shared copy-on-write (both sides map the frame read-only, the first write faults:
      fault.c, fault_wp), other resident pages (mappings) are copied;
-   - lazy: no page is touched. The parent (the origin) is write-protected in bulk and the
-     child (an heir) takes each page it inherited on its first touch of it (inherit.c), by
-     the same per-page copy as share. Before the origin changes a page its heirs have not
+   - lazy (inherit.c, inherit_fork, with fork_copy_ranges from here): no page is touched.
+     The parent (the origin) is write-protected in bulk and the child (an heir) takes each
+     page it inherited on its first touch of it, by the same per-page copy as share
+     (fork_copy_page). Before the origin changes a page its heirs have not
      all taken (a write, munmap, exit), it gives them their copies first (inherit_push).
      Inherited pages are told from later ones by generation: a record made after the fork
      (born at or after the heir's origin_gen) or a range the heir made itself is not
@@ -41,8 +42,7 @@ bool vm_fork_mode_parse(const char *name, enum vm_fork_mode *mode)
   return false;
 }
 
-/* Copies every range of SRC into DST, marked INHERITED. */
-static bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, bool inherited)
+bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, bool inherited)
 {
   for (const struct vm_range *r = range_next(&src->ranges, NULL); r != NULL;
        r = range_next(&src->ranges, r)) {
@@ -151,18 +151,4 @@ bool fork_is_lazy(const struct vm_space *src)
 {
   return vm_fork_mode == VM_FORK_LAZY ||
          (vm_fork_mode == VM_FORK_COW && src->spt.page_cnt > FORK_LAZY_PAGES);
-}
-
-/* SRC's mappings are made read-only (and its TLB flushed by the caller) so that its next
-   write to any page faults and pushes the page to DST first. */
-bool fork_lazy(struct vm_space *dst, struct vm_space *src)
-{
-  if (!fork_copy_ranges(dst, src, true))
-    return false;
-  src->fork_gen++;
-  dst->origin = src;
-  dst->origin_gen = src->fork_gen;
-  list_push_back(&src->heirs, &dst->heir_elem);
-  mmu_protect_user(src->pml4);
-  return true;
 }

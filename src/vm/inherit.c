@@ -125,7 +125,32 @@ void inherit_push(struct page *sp)
   sp->pushed = s->fork_gen;
 }
 
-const struct page_hold inherit_hold = {.held = inherit_pending, .release = inherit_push};
+static const struct page_hold inherit_hold = {.held = inherit_pending, .release = inherit_push};
+
+/* SRC's mappings are made read-only (and its TLB flushed by the caller) so that its next
+   write to any page faults and pushes the page to DST first. */
+bool inherit_fork(struct vm_space *dst, struct vm_space *src)
+{
+  if (!fork_copy_ranges(dst, src, true))
+    return false;
+  src->fork_gen++;
+  src->hold = &inherit_hold;
+  dst->origin = src;
+  dst->origin_gen = src->fork_gen;
+  list_push_back(&src->heirs, &dst->heir_elem);
+  mmu_protect_user(src->pml4);
+  return true;
+}
+
+/* Needs: H an heir. H stops being one of its origin's heirs; an origin left with none holds
+   no page any more. */
+static void inherit_leave(struct vm_space *h)
+{
+  list_remove(&h->heir_elem);
+  if (list_empty(&h->origin->heirs))
+    h->origin->hold = NULL;
+  h->origin = NULL;
+}
 
 /* Takes page SP of the origin into heir AUX if it is owed (spt_each callback). */
 static bool inherit_settle_each(struct page *sp, void *aux)
@@ -137,20 +162,18 @@ static bool inherit_settle_each(struct page *sp, void *aux)
 void inherit_settle(struct vm_space *s)
 {
   spt_each(&s->origin->spt, inherit_settle_each, s);
-  list_remove(&s->heir_elem);
-  s->origin = NULL;
+  inherit_leave(s);
 }
 
 void inherit_detach(struct vm_space *s)
 {
-  if (s->origin != NULL) {
-    list_remove(&s->heir_elem);
-    s->origin = NULL;
-  }
+  if (s->origin != NULL)
+    inherit_leave(s);
   while (!list_empty(&s->heirs)) {
     struct vm_space *h = list_entry(list_pop_front(&s->heirs), struct vm_space, heir_elem);
     lock_acquire(&h->lock);
     h->origin = NULL;
     lock_release(&h->lock);
   }
+  s->hold = NULL;
 }

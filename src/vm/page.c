@@ -13,20 +13,17 @@
 
 uint64_t vm_pages_touched;
 
-static const struct page_hold *page_holder;
-
-void page_set_hold(const struct page_hold *hold) { page_holder = hold; }
-
 /* True if a layer above (lazy fork) needs PAGE's contents kept as they are. */
 static bool page_held(const struct page *page)
 {
-  return page_holder != NULL && page_holder->held(page);
+  const struct page_hold *hold = page->space->hold;
+  return hold != NULL && hold->held(page);
 }
 
 void page_will_change(struct page *page)
 {
   if (page_held(page))
-    page_holder->release(page);
+    page->space->hold->release(page);
 }
 
 struct page *page_create(struct vm_space *s, uint64_t va, const struct vm_range *r)

@@ -22,6 +22,7 @@ struct vm_space *vm_space_create(void)
   lock_init(&s->lock);
   range_tree_init(&s->ranges);
   s->exec_file = NULL;
+  s->hold = NULL;
   s->origin = NULL;
   s->origin_gen = s->fork_gen = 0;
   list_init(&s->heirs);
@@ -271,7 +272,7 @@ bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counter
   lock_acquire(&dst->lock);
   bool ok = !src->lost;
   if (ok && fork_is_lazy(src))
-    ok = fork_lazy(dst, src);
+    ok = inherit_fork(dst, src);
   else if (ok)
     ok = fork_copy_space(dst, src, proc);
   mmu_flush(src->pml4);

@@ -1,5 +1,5 @@
 /* The VM's entry points that tie its parts together: start-up (frame table, eviction
-   policy, swap, fork mode, the lazy-fork layer) and the power-off statistics (the
+   policy, swap, fork mode) and the power-off statistics (the
    counters with the frame and swap figures). Nothing in src/vm calls into this file. */
 
 #include "lib/stdio.h"
@@ -12,7 +12,6 @@ void vm_init(const struct vm_options *opt)
   policy_init(p != NULL ? p : policy_find("hotcold"), opt->seed);
   swap_init();
   vm_fork_mode = opt->fork;
-  page_set_hold(&inherit_hold);
 }
 
 void vm_print_stats(void)

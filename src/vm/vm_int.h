@@ -162,12 +162,22 @@ struct page *spt_any(const struct spt *);
    Stops early, returning false, if FN returns false. */
 bool spt_each(const struct spt *, bool (*fn)(struct page *, void *), void *aux);
 
+/* A layer that needs some pages of a space kept as they are for a while (lazy fork,
+   inherit.c) sets the space's HOLD: HELD says whether PAGE must not change (it is then
+   mapped read-only and keeps the swap slot it was read from: page.c), RELEASE gives PAGE
+   up so that it may change. */
+struct page_hold {
+  bool (*held)(const struct page *page);
+  void (*release)(struct page *page);
+};
+
 struct vm_space {
   struct lock lock; /* fault path, fork copy, mmap/munmap, destroy, evictor (tried) */
   uint64_t *pml4;
   struct spt spt;
   struct range_tree ranges;
   struct file *exec_file;
+  const struct page_hold *hold; /* NULL, or the layer holding some of its pages */
   /* Lazy fork (fork.c). A space is an heir (ORIGIN set: it takes the pages it inherited
      from ORIGIN on first touch), an origin (HEIRS not empty), or neither; never both. */
   struct vm_space *origin;
@@ -211,15 +221,6 @@ bool page_map(struct page *page);
 /* To be called before PAGE's contents change or it goes: whoever holds it (page_hold) is
    given what it is owed first. */
 void page_will_change(struct page *page);
-/* A layer that needs some pages' contents kept as they are for a while (lazy fork,
-   inherit.c) installs itself here: HELD says whether PAGE must not change (it is then
-   mapped read-only and keeps the swap slot it was read from), RELEASE gives PAGE up so it
-   may change. */
-struct page_hold {
-  bool (*held)(const struct page *page);
-  void (*release)(struct page *page);
-};
-void page_set_hold(const struct page_hold *hold);
 
 /* frame.c */
 struct frame {
@@ -317,8 +318,9 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
 /* Needs: DST fresh, both locked. Copies SRC's ranges and pages into DST (share or eager);
    PROC counts frames copied. False if out of memory. */
 bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc);
-/* Needs: DST fresh, both locked. Makes DST an heir of SRC (lazy fork). */
-bool fork_lazy(struct vm_space *dst, struct vm_space *src);
+/* Copies every range of SRC into DST, marked INHERITED (lazy fork). False if out of
+   memory. */
+bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, bool inherited);
 /* True if a fork of SRC under the current mode is lazy. */
 bool fork_is_lazy(const struct vm_space *src);
 
@@ -345,7 +347,9 @@ bool inherit_pending(const struct page *page);
    had not taken it has its own record now (an heir that cannot get one is marked lost);
    PAGE is no longer pending and may change (page_hold's RELEASE). */
 void inherit_push(struct page *page);
-extern const struct page_hold inherit_hold;
+/* Needs: DST fresh, both locked. Makes DST an heir of SRC (a lazy fork): DST gets the
+   ranges; SRC's pages are held (write-protected in bulk) until DST has taken them. */
+bool inherit_fork(struct vm_space *dst, struct vm_space *src);
 /* Needs: S an heir, S's and its origin's locks held. Guarantees: S owns a record of every
    page it inherited (or is lost) and is no longer an heir. */
 void inherit_settle(struct vm_space *s);

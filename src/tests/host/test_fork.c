@@ -567,7 +567,6 @@ int main(void)
   frame_table_init(evict_one);
   swap_init();
   policy_init(policy_find("fifo"), 0);
-  page_set_hold(&inherit_hold);
   memset(file_a, 'a', PGSIZE);
   memset(file_b, 'b', PGSIZE);
   palloc_get_usage(&base);
