@@ -237,6 +237,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
     return false;
   struct file *file = filesys_open(argv[0]);
   if (file == NULL) {
+    printf("load: %s: open failed\n", argv[0]); /* ABI 4: the reason, before the exit line */
     vm_space_destroy(s);
     return false;
   }
@@ -244,6 +245,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
   vm_space_set_exec(s, file);
   uint64_t entry, argv_u;
   if (!elf_load(s, file, p->bounce, &entry)) {
+    printf("load: %s: error loading executable\n", argv[0]);
     vm_space_destroy(s);
     return false;
   }

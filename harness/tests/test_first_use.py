@@ -1,0 +1,85 @@
+"""Self-tests of a newcomer's first commands (make harness-test): the disk of `make run`
+after `make clean`, and the reason shown for a program that did not load."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from harness import pintos
+from harness.common import BUILD, ROOT
+
+PY = sys.executable
+HAVE_BOCHS = os.path.exists(os.path.join(BUILD, "boot.img")) and shutil.which("bochs")
+PROGRAMS = sorted(f[:-2] for f in os.listdir(os.path.join(ROOT, "src", "programs")) if f.endswith(".c"))
+
+
+class RunTargetDisk(unittest.TestCase):
+    """make run, run-qemu, debug and debug-bochs put every program on the disk even when
+    build/programs does not exist yet (a clean checkout): make -n shows the launcher's
+    command line without building anything."""
+
+    def test_programs_listed_before_they_are_built(self):
+        empty = tempfile.mkdtemp(prefix="kestrel-empty-build-")
+        try:
+            for target in ("run", "run-qemu", "debug", "debug-bochs"):
+                r = subprocess.run(["make", "-n", target, "BUILD=" + empty], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, timeout=60)
+                out = r.stdout.decode()
+                launch = [l for l in out.splitlines() if "tools/pintos" in l]
+                self.assertEqual(len(launch), 1, out)
+                for p in PROGRAMS:
+                    self.assertIn("-p %s/programs/%s " % (empty, p), launch[0] + " ", target)
+        finally:
+            shutil.rmtree(empty, ignore_errors=True)
+
+
+class LoadHintOffline(unittest.TestCase):
+    BOOT = "Boot complete.\nExecuting '%s':\n"
+
+    def test_run_action_that_did_not_load(self):
+        text = self.BOOT % "alarm-multiple" + "load: alarm-multiple: open failed\nalarm-multiple: exit(-1)\n"
+        self.assertEqual(pintos.unloaded_programs(text), [("alarm-multiple", "open failed")])
+        text = self.BOOT % "plain a b" + "load: plain: error loading executable\nplain: exit(-1)\n"
+        self.assertEqual(pintos.unloaded_programs(text), [("plain", "error loading executable")])
+
+    def test_failed_exec_inside_a_test_is_not_reported(self):
+        text = (self.BOOT % "exec-missing" + "(exec-missing) begin\nload: no-such-prog: open failed\n"
+                "exec-missing: exit(-1)\n")
+        self.assertEqual(pintos.unloaded_programs(text), [])
+
+    def test_hint_names_the_put_option(self):
+        hint = pintos.load_hint("args-none", "open failed")
+        if os.path.exists(os.path.join(BUILD, "tests", "userprog", "args-none")):
+            self.assertEqual(hint, "args-none is not on the file-system disk; put it there with "
+                                   "-p build/tests/userprog/args-none")
+        hint = pintos.load_hint("alarm-multiple", "open failed")
+        self.assertIn("alarm-multiple is not on the file-system disk", hint)
+        self.assertIn("no build/programs/alarm-multiple", hint)
+
+
+@unittest.skipUnless(HAVE_BOCHS, "needs build/boot.img and bochs (run make)")
+class LoadFailureRuns(unittest.TestCase):
+    def pintos(self, *args):
+        r = subprocess.run([PY, os.path.join(ROOT, "tools", "pintos"), "--batch"] + list(args),
+                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+    def test_missing_program_says_why_and_how(self):
+        code, out, err = self.pintos("--", "-q", "run", "args-none")
+        self.assertIn("Executing 'args-none':\nload: args-none: open failed\nargs-none: exit(-1)\n", out)
+        self.assertIn("pintos: args-none is not on the file-system disk; put it there with "
+                      "-p build/tests/userprog/args-none\n", err)
+        self.assertEqual(code, 2, err)
+
+    def test_non_elf_program_says_so(self):
+        code, out, err = self.pintos("-p", "README.md:readme", "--", "-q", "run", "readme")
+        self.assertIn("load: readme: error loading executable\nreadme: exit(-1)\n", out)
+        self.assertIn("pintos: readme on the file-system disk is not an executable", err)
+        self.assertEqual(code, 2, err)
+
+
+if __name__ == "__main__":
+    unittest.main()
