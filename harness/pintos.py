@@ -12,7 +12,7 @@ from harness.common import (BUILD, DEFAULT_FS_MB, DEFAULT_MEM_MB, DEFAULT_QUIET,
                             EXIT_EMULATOR, EXIT_INTERRUPTED, EXIT_PANIC, EXIT_POWEROFF,
                             EXIT_TIMEOUT, EXIT_TRIPLE, EXIT_USAGE, HarnessError, die, rel)
 
-STATUS_EXIT = {"poweroff": EXIT_POWEROFF, "panic": EXIT_PANIC, "triple": EXIT_TRIPLE,
+STATUS_EXIT = {"poweroff": EXIT_POWEROFF, "quit": EXIT_POWEROFF, "panic": EXIT_PANIC, "triple": EXIT_TRIPLE,
                "timeout": EXIT_TIMEOUT, "error": EXIT_EMULATOR}
 
 USAGE = "pintos [OPTIONS] -- KERNEL-COMMAND-LINE"
@@ -232,7 +232,9 @@ def main(argv=None):
             sys.stdout.flush()
     except BrokenPipeError:
         sys.stdout = None     # the reader went away; the status still tells the outcome
-    if res.status != "poweroff":
+    if res.status == "quit":
+        sys.stderr.write("pintos: you quit Bochs's debugger before the kernel powered off\n")
+    elif res.status != "poweroff":
         sys.stderr.write("pintos: %s%s\n" % ({"panic": "kernel panic", "triple": "triple fault/reboot",
                                                "timeout": "TIMEOUT", "error": "emulator failure"}
                                               [res.status], ": " + res.detail if res.detail else ""))

@@ -83,3 +83,31 @@ class LoadFailureRuns(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(HAVE_BOCHS, "needs build/boot.img and bochs (run make)")
+class BochsDebuggerQuit(unittest.TestCase):
+    """`q` at the Bochs debugger's prompt, as docs/debugging.md says, ends make debug-bochs
+    with status 0 and one line saying so; Bochs's start-up chatter (plugins, sound library)
+    stays in the run directory."""
+
+    def test_quit_is_not_a_failure(self):
+        r = subprocess.run(["make", "-s", "debug-bochs"], cwd=ROOT, input=b"q\n",
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        out, err = r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+        self.assertEqual(r.returncode, 0, out + err)
+        self.assertIn("pintos: you quit Bochs's debugger before the kernel powered off\n", err)
+        self.assertNotIn("emulator failure", err)
+        for noise in ("ALSA lib", "[PLUGIN]", "lt_dlhandle", "LTDL_LIBRARY_PATH"):
+            self.assertNotIn(noise, out + err)
+        self.assertIn("<bochs:1>", out)
+
+    def test_bochs_failure_names_its_complaint(self):
+        from harness import debug
+        with tempfile.NamedTemporaryFile("w", suffix=".err") as f:
+            f.write("00000000000i[      ] reading configuration from bochsrc\n"
+                    "ALSA lib pcm.c:2666:(snd_pcm_open_noupdate) Unknown PCM default\n"
+                    "00000000000p[      ] >>PANIC<< bochsrc:3: cpu directive malformed.\n")
+            f.flush()
+            self.assertEqual(debug.bochs_complaint(f.name),
+                             ": 00000000000p[      ] >>PANIC<< bochsrc:3: cpu directive malformed.")
