@@ -111,3 +111,62 @@ class BochsDebuggerQuit(unittest.TestCase):
             f.flush()
             self.assertEqual(debug.bochs_complaint(f.name),
                              ": 00000000000p[      ] >>PANIC<< bochsrc:3: cpu directive malformed.")
+
+
+HAVE_GDB = (os.path.exists(os.path.join(BUILD, "boot.img")) and shutil.which("qemu-system-x86_64")
+            and shutil.which("gdb"))
+
+
+@unittest.skipUnless(HAVE_GDB, "needs build/boot.img, qemu-system-x86_64 and gdb")
+class GdbHelpers(unittest.TestCase):
+    """The gdb session of docs/debugging.md: the read-only commands show the thread, its
+    process, page records and frames, and the kernel then runs on to a clean power-off
+    (p *thread_current()->process, which runs kernel code, panicked it)."""
+
+    def test_documented_session_leaves_the_kernel_running(self):
+        import socket
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        machine = subprocess.Popen([PY, os.path.join(ROOT, "tools", "pintos"), "--gdb",
+                                    "--gdb-port=%d" % port, "-p", os.path.join(BUILD, "tests", "userprog", "args-none"),
+                                    "--", "-q", "run", "args-none"],
+                                   cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        try:
+            machine.stderr.readline()
+            machine.stderr.readline()
+            steps = ["target remote 127.0.0.1:%d" % port, "break syscall_handler", "continue",
+                     "kthread", "kthreads", "kprocess", "kpages", "kframes",
+                     "p $kthread()->process->name", "p $kthread()->tid", "kprocess 1",
+                     "delete", "continue"]
+            cmd = ["gdb", "-q", "-batch", "-nx", "-x", "tools/gdbinit"]
+            for step in steps:
+                cmd += ["-ex", step]
+            gdb = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL, timeout=120)
+            out = gdb.stdout.decode("utf-8", "replace")
+            console, err = machine.communicate(timeout=120)
+        finally:
+            if machine.poll() is None:
+                machine.kill()
+                machine.wait()
+        console = console.decode("utf-8", "replace")
+        self.assertNotIn("Python Exception", out)
+        self.assertRegex(out, r"\n +(\d+)  args-none +running  0x8[0-9a-f]+  process args-none\n")
+        self.assertRegex(out, r"\n\*  +\d+  args-none +running ")
+        self.assertRegex(out, r"\n +1  main +blocked ")
+        self.assertIn("process args-none (struct process *)0x", out)
+        self.assertIn("open fds: 0:console in 1:console out", out)
+        self.assertRegex(out, r"\d+ page records of args-none ")
+        self.assertRegex(out, r"\n  0x0000000000401000  exec +r- +frame \d+ ")
+        self.assertRegex(out, r"\n  0x000000004747f000  stack +rw +frame \d+ ")
+        self.assertRegex(out, r"\n +\d+  0x0*8[0-9a-f]+ +0  args-none:0x4747f000\n")
+        self.assertRegex(out, r"\d+ of \d+ frames in use")
+        self.assertIn('= "args-none"', out)
+        self.assertIn("thread 1 (main) is a kernel thread: no process", out)
+        self.assertNotIn("PANIC", console)
+        self.assertIn("args-none: exit(0)\n", console)
+        self.assertTrue(console.rstrip().endswith("Powering off..."), console[-500:])
+        self.assertEqual(machine.returncode, 0, err.decode())
