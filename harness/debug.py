@@ -140,6 +140,37 @@ def bochs_complaint(path):
     return ": " + bad[-1] if bad else ""
 
 
+CTRL_C = b"\x03"
+STOP_KEY = b"\x1d"      # Ctrl-]
+
+
+def terminal_keys(machine, console, data):
+    """Terminal input DATA as it goes to the console. Ctrl-C is the kernel's (it ends the
+    running program, docs/abi.md); a second Ctrl-C with no console output since the first
+    (nothing in the machine took it), or Ctrl-] at any time, stops the machine as SIGINT
+    does (KeyboardInterrupt)."""
+    if STOP_KEY in data:
+        raise KeyboardInterrupt
+    if CTRL_C in data:
+        if getattr(machine, "ctrl_c_mark", None) == console.size:
+            raise KeyboardInterrupt
+        machine.ctrl_c_mark = console.size
+    return data
+
+
+def terminal_raw_keys(fd):
+    """Puts terminal FD in cbreak mode without signal keys, so Ctrl-C reaches the kernel as
+    a byte (terminal_keys); returns the settings to restore."""
+    import termios
+    import tty
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+    attrs = termios.tcgetattr(fd)
+    attrs[3] &= ~termios.ISIG
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    return saved
+
+
 def input_wanted(console):
     """True once the kernel takes console input: after `Boot complete.`. Bytes sent earlier
     can be lost while the UART is set up (QEMU drops the first); until then they wait in

@@ -206,10 +206,10 @@ def main(argv=None):
         args, words = parse(argv)
         spec = spec_from_args(args, words)
         if spec.interactive and sys.stdin.isatty():
-            import termios
-            import tty
-            saved_tty = termios.tcgetattr(0)
-            tty.setcbreak(0)
+            saved_tty = debug.terminal_raw_keys(0)
+            sys.stderr.write("pintos: Ctrl-C stops the running program; Ctrl-] (or Ctrl-C "
+                             "twice when nothing answers) stops the machine\n")
+            sys.stderr.flush()
         if spec.gdb_port:
             sys.stderr.write("pintos: QEMU waits for gdb on 127.0.0.1:%d; attach with:\n    %s\n"
                              % (spec.gdb_port, debug.gdb_attach_command(spec.gdb_port)))

@@ -170,3 +170,47 @@ class GdbHelpers(unittest.TestCase):
         self.assertIn("args-none: exit(0)\n", console)
         self.assertTrue(console.rstrip().endswith("Powering off..."), console[-500:])
         self.assertEqual(machine.returncode, 0, err.decode())
+
+
+@unittest.skipUnless(HAVE_BOCHS and shutil.which("expect"), "needs build/boot.img, bochs and expect")
+class TerminalKeys(unittest.TestCase):
+    """On a terminal, Ctrl-C goes to the kernel (it ends the running program: the shell's
+    expect tests); Ctrl-] stops the machine, and so does a second Ctrl-C that nothing in
+    the machine answered (a kernel test computing silently)."""
+
+    def expect(self, script):
+        r = subprocess.run(["expect", "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=300)
+        return r.returncode, r.stdout.decode("utf-8", "replace")
+
+    SPAWN = "set timeout 60; spawn %s tools/pintos %s; "
+    WAIT = "catch wait result; exit [lindex $result 3]"
+
+    def test_stop_key_stops_the_machine(self):
+        code, out = self.expect(self.SPAWN % (PY, "-p build/programs/shell -- -q run shell") +
+                                'expect "kestrel> "; send "\\x1d"; expect eof; ' + self.WAIT)
+        self.assertEqual(code, 130, out)
+        self.assertIn("pintos: Ctrl-C stops the running program; Ctrl-] (or Ctrl-C twice when "
+                      "nothing answers) stops the machine", out)
+        self.assertIn("pintos: interrupted; emulator stopped", out)
+
+    def test_unanswered_ctrl_c_twice_stops_the_machine(self):
+        code, out = self.expect(self.SPAWN % (PY, "-- -q run debug-loop") +
+                                'expect "Executing"; sleep 0.5; send "\\x03"; sleep 1; send "\\x03"; '
+                                'expect eof; ' + self.WAIT)
+        self.assertEqual(code, 130, out)
+        self.assertIn("pintos: interrupted; emulator stopped", out)
+
+
+class Plural(unittest.TestCase):
+    @unittest.skipUnless(HAVE_BOCHS, "needs build/boot.img and bochs (run make)")
+    def test_one_test_is_singular(self):
+        results = tempfile.mkdtemp(prefix="kestrel-plural-")
+        try:
+            r = subprocess.run([PY, "-m", "harness", "check", "--tests", "threads/sleep-zero",
+                                "--results", results, "--no-unit"], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=300)
+        finally:
+            shutil.rmtree(results, ignore_errors=True)
+        out = r.stdout.decode()
+        self.assertTrue(out.startswith("Running 1 test on bochs"), out)

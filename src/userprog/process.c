@@ -87,6 +87,7 @@ static struct process *process_alloc(const char *name)
   p->record->tid = TID_ERROR;
   p->record->status = -1;
   p->record->refs = 2;
+  p->record->waited_by_user = p->record->interrupted = false;
   sema_init(&p->record->exited, 0);
   enum intr_level old = intr_disable();
   live_cnt++;
@@ -390,6 +391,7 @@ int process_wait(tid_t tid)
     struct process_record *r = list_entry(e, struct process_record, elem);
     if (r->tid == tid && tid != TID_ERROR) {
       rec = r;
+      rec->waited_by_user = p != NULL;
       list_remove(e);
       break;
     }
