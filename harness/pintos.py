@@ -12,13 +12,14 @@ from harness.common import (BUILD, DEFAULT_FS_MB, DEFAULT_MEM_MB, DEFAULT_QUIET,
                             EXIT_EMULATOR, EXIT_INTERRUPTED, EXIT_PANIC, EXIT_POWEROFF,
                             EXIT_TIMEOUT, EXIT_TRIPLE, EXIT_USAGE, HarnessError, die, rel)
 
-STATUS_EXIT = {"poweroff": EXIT_POWEROFF, "quit": EXIT_POWEROFF, "panic": EXIT_PANIC, "triple": EXIT_TRIPLE,
-               "timeout": EXIT_TIMEOUT, "error": EXIT_EMULATOR}
+STATUS_EXIT = {"poweroff": EXIT_POWEROFF, "quit": EXIT_POWEROFF, "panic": EXIT_PANIC,
+               "triple": EXIT_TRIPLE, "timeout": EXIT_TIMEOUT, "error": EXIT_EMULATOR}
 
 USAGE = "pintos [OPTIONS] -- KERNEL-COMMAND-LINE"
-EPILOG = """exit status: 0 powered off, 2 bad usage (also: the kernel rejected an option or
-action of its command line, or the program of a `run' action did not load), 3 kernel panic, 4 triple fault or reboot, 5 timeout,
-6 emulator failure, 130 interrupted.
+EPILOG = """exit status: 0 powered off (or you quit Bochs's debugger), 2 bad usage (also: the
+kernel rejected an option or action of its command line, or the program of a `run' action
+did not load), 3 kernel panic, 4 triple fault or reboot, 5 timeout, 6 emulator failure,
+130 interrupted (Ctrl-], or a Ctrl-C nothing answered twice, on a terminal).
 Pintos habits: -v, -k, --kill-on-failure, --filesys-size=MB, --swap-size=MB, --gdb and the
 kernel option -f are accepted, so a Pintos-KAIST test command line runs unchanged, e.g.
   tools/pintos -v -k -T 60 --qemu --fs-disk=10 -p build/tests/userprog/args-none:args-none -- -q -f run args-none
