@@ -144,17 +144,26 @@ CTRL_C = b"\x03"
 STOP_KEY = b"\x1d"      # Ctrl-]
 
 
+CTRL_C_PATIENCE = 1.0   # seconds an unanswered Ctrl-C is given before a second one stops
+
+
 def terminal_keys(machine, console, data):
     """Terminal input DATA as it goes to the console. Ctrl-C is the kernel's (it ends the
-    running program, docs/abi.md); a second Ctrl-C with no console output since the first
-    (nothing in the machine took it), or Ctrl-] at any time, stops the machine as SIGINT
-    does (KeyboardInterrupt)."""
+    running program, docs/abi.md); a second Ctrl-C at least CTRL_C_PATIENCE seconds after
+    the first with no console output in between (nothing in the machine took it), or Ctrl-]
+    at any time, stops the machine as SIGINT does (KeyboardInterrupt). A quick double
+    Ctrl-C goes to the kernel twice: the echo of the first may still be on its way."""
     if STOP_KEY in data:
         raise KeyboardInterrupt
     if CTRL_C in data:
-        if getattr(machine, "ctrl_c_mark", None) == console.size:
-            raise KeyboardInterrupt
-        machine.ctrl_c_mark = console.size
+        import time
+        now = time.monotonic()
+        mark = getattr(machine, "ctrl_c_mark", None)
+        if mark is not None and mark[0] == console.size:
+            if now - mark[1] >= CTRL_C_PATIENCE:
+                raise KeyboardInterrupt
+            return data
+        machine.ctrl_c_mark = (console.size, now)
     return data
 
 

@@ -196,7 +196,7 @@ class TerminalKeys(unittest.TestCase):
 
     def test_unanswered_ctrl_c_twice_stops_the_machine(self):
         code, out = self.expect(self.SPAWN % (PY, "-- -q run debug-loop") +
-                                'expect "Executing"; sleep 0.5; send "\\x03"; sleep 1; send "\\x03"; '
+                                'expect "Executing"; sleep 0.5; send "\\x03"; sleep 1.5; send "\\x03"; '
                                 'expect eof; ' + self.WAIT)
         self.assertEqual(code, 130, out)
         self.assertIn("pintos: interrupted; emulator stopped", out)
