@@ -52,8 +52,11 @@ harness-test: all
 	@$(PYTHON) -m unittest discover -s tools/tests $(if $(V),-v)
 
 # make run: every program of build/programs on the fs disk, console on this terminal.
+# The list comes from the sources, not from $(wildcard) on build/programs: make reads a
+# directory once, before the programs are built, so after `make clean` the first run would
+# get an empty disk.
 CMDLINE ?= run shell
-RUN_FILES = $(foreach p,$(wildcard $(BUILD)/programs/*),-p $(p))
+RUN_FILES = $(foreach p,$(patsubst src/%.c,$(BUILD)/%,$(USER_PROG_SRC)),-p $(p))
 run: all
 	@$(PYTHON) tools/pintos $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 

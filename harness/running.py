@@ -374,7 +374,7 @@ def run_selection(args, items, before_judge=None, selected=None):
         if not os.path.exists(os.path.join(BUILD, "boot.img")):
             raise HarnessError("build/boot.img does not exist (run make first)")
     machine.run_dir_base()
-    desc = "%d tests" % len(items)
+    desc = "%d test%s" % (len(items), "" if len(items) == 1 else "s")
     for flag, text in ((args.seeds, "seeds %s"), (args.ips, "ips %s"), (args.evict, "evict %s"),
                        (args.fork, "fork %s"), (args.shard, "shard %s")):
         if flag:

@@ -22,6 +22,7 @@
 #include "threads/stats.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
+#include "userprog/console_interrupt.h"
 #include "userprog/exception.h"
 #include "userprog/process.h"
 #include "userprog/syscall.h"
@@ -192,6 +193,8 @@ int main(void)
   timer_init();
   exception_init();
   syscall_init(shutdown_power_off);
+  intr_set_user_return(console_interrupt_check);
+  serial_set_interrupt_key(CONSOLE_INTERRUPT_KEY, console_interrupt_key);
   thread_start();
   ata_init();
   filesys_init();
