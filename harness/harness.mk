@@ -14,7 +14,8 @@ HARNESS_ARGS = $(if $(TESTS),--tests '$(TESTS)') $(if $(SEEDS),--seeds '$(SEEDS)
 	$(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)') \
 	$(if $(FAULTS),--faults '$(FAULTS)') $(if $(EXPECTED),--expected '$(EXPECTED)') \
 	$(if $(RESULTS),--results '$(RESULTS)') \
-	$(if $(FAIL_INJECT),--fail-inject '$(FAIL_INJECT)')
+	$(if $(FAIL_INJECT),--fail-inject '$(FAIL_INJECT)') \
+	$(if $(TRACE),--trace) $(if $(VIEW),--view)
 
 check: all
 	@$(HARNESS) check $(HARNESS_ARGS)
@@ -35,6 +36,13 @@ bench: all
 
 unit:
 	@$(HARNESS) unit $(HARNESS_ARGS)
+
+# The VM page of one test (harness/view.py): runs it with the kernel's VM trace and writes
+# build/results/SUITE/NAME.html; `make check VIEW=1` writes one for every test of a run.
+view: all
+	@$(if $(TEST),,echo "make view needs TEST=suite/name (make check VIEW=1 pages a whole run)"; exit 2)
+	@$(HARNESS) check --no-unit --view $(filter-out --tests%,$(HARNESS_ARGS)) --tests '$(TEST)'; \
+	  st=$$?; for f in $(or $(RESULTS),build/results)/$(TEST).html; do [ -f "$$f" ] && echo "view: $$f"; done; exit $$st
 
 # System-call fuzzer, long runs (harness/fuzz.py): QEMU unless EMU=bochs.
 fuzz: all
@@ -59,7 +67,7 @@ run: all
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
-.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings view
 
 # make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
 # make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.

@@ -36,7 +36,7 @@ class RunConfig:
 
     def __init__(self, ips=None, emulator="bochs", evict=None, fork=None, repeat=1,
                  expected=None, faults="check", command="check", before_judge=None,
-                 fail_inject=None):
+                 fail_inject=None, trace=False):
         self.ips = ips
         self.emulator = emulator
         self.evict = evict
@@ -47,6 +47,7 @@ class RunConfig:
         self.command = command
         self.before_judge = before_judge     # f(test, RunResult), called before each verdict
         self.fail_inject = fail_inject       # kernel -fail=SPEC: output may differ, no panic/leak
+        self.trace = trace                   # kernel -trace: the VM trace into <test>.trace
 
     def kernel_options(self):
         """Kernel options for the policies chosen (before the test's own)."""
@@ -57,6 +58,8 @@ class RunConfig:
             opts.append("-fork=%s" % self.fork)
         if self.fail_inject:
             opts.append("-fail=%s" % self.fail_inject)
+        if self.trace:
+            opts.append("-trace")
         return opts
 
     def fault_mode(self, seed):
@@ -84,6 +87,8 @@ class RunConfig:
             parts.append("FORK=%s" % self.fork)
         if self.fail_inject:
             parts.append("FAIL_INJECT=%s" % self.fail_inject)
+        if self.trace:
+            parts.append("TRACE=1")
         return parts
 
 
@@ -93,7 +98,8 @@ def spec_for_test(test, seed=0, config=None):
     return machine.RunSpec(test.kernel_words(seed, config.ips, config.kernel_options()),
                            mem=test.mem, ips=config.ips, put_files=test.put_files(),
                            fs_mb=test.fs_disk, swap_mb=test.swap, scratch_mb=test.scratch,
-                           timeout=test.timeout, quiet=test.quiet, emulator=config.emulator)
+                           timeout=test.timeout, quiet=test.quiet, emulator=config.emulator,
+                           trace=config.trace)
 
 
 def run_test(test, seed=0, config=None):
@@ -362,7 +368,8 @@ def config_from_args(args):
     return RunConfig(ips=args.ips, emulator="qemu" if args.qemu else "bochs", evict=args.evict,
                      fork=args.fork, repeat=args.repeat, expected=args.expected,
                      faults=args.faults or "check", command=args.command,
-                     fail_inject=getattr(args, "fail_inject", None) or None)
+                     fail_inject=getattr(args, "fail_inject", None) or None,
+                     trace=bool(getattr(args, "trace", False) or getattr(args, "view", False)))
 
 
 def run_selection(args, items, before_judge=None):
@@ -396,4 +403,7 @@ def run_selection(args, items, before_judge=None):
             "emulator": config.emulator, "repeat": config.repeat, "shard": args.shard,
             "evict": config.evict, "fork": config.fork, "command": args.command}
     counts = write_summary(args.results, outcomes, records, info)
+    if getattr(args, "view", False):
+        from harness.view import write_views
+        write_views(args.results, outcomes)
     return Session(config, jobs, args.results, outcomes, records, counts, wall)

@@ -9,6 +9,7 @@
 #include "threads/mmu.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 uint64_t vm_pages_touched;
@@ -275,6 +276,8 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
   struct thread *t = thread_current();
   uint64_t start = rdtsc(), off_start = t->offcpu_cycles;
   enum vm_fault_result r = VM_FAULT_BUSY;
+  struct vm_trace_fault tf;
+  VM_TRACE(vm_trace_fault_begin(&tf, proc));
   vm_count(proc, VM_PF_TOTAL);
   for (unsigned round = 0; r == VM_FAULT_BUSY; round++) {
     if (round == FAULT_BUSY_ROUNDS) {
@@ -292,5 +295,6 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
     space_unlock(s, origin);
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
+  VM_TRACE(vm_trace_fault_end(&tf, s, f, proc, r));
   return r;
 }
