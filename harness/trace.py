@@ -6,6 +6,10 @@ Each record is 40 bytes, little-endian:
     8 u64 tsc  16 u64 va    24 u32 a    28 u32 b
    32 u32 user-pool pages in use   36 u32 swap slots in use
 
+A fault record (type 2) is followed by 11 u32: the faulting process's counters after the
+fault (FAULT_COUNTERS). A process's faults are resolved one after another (one thread per
+process), so what moved since its previous fault record is this fault's kind and cost.
+
 decode() turns the bytes into a list of dicts (one per record, with "n", its index, and
 "line", a one-line text form); counts() sums the faults by kind as the STATS line does.
 
@@ -17,12 +21,12 @@ import sys
 
 REC = struct.Struct("<BBHIQQIIII")
 assert REC.size == 40
+FAULT_COUNTERS = ["file", "zero", "stack", "swap-in", "write-protect", "invalid", "inherit",
+                  "major", "minor", "cow-copy", "cow-reuse"]
+FAULT_EXTRA = struct.Struct("<%dI" % len(FAULT_COUNTERS))
 
 TYPES = {1: "start", 2: "fault", 3: "evict", 4: "swap-out", 5: "swap-in", 6: "fork",
          7: "exec", 8: "exit", 9: "segment", 10: "stack", 11: "mmap", 12: "munmap"}
-# enum vm_stat (src/vm/vm.h) values that name a fault kind, and their STATS keys.
-KINDS = {0: "other", 1: "file", 2: "zero", 3: "stack", 4: "swap-in", 5: "write-protect",
-         6: "invalid", 12: "inherit"}
 KIND_KEYS = {"file": "pf_file", "zero": "pf_zero", "stack": "pf_stack", "swap-in": "pf_swapin",
              "write-protect": "pf_wp", "invalid": "pf_invalid", "inherit": "pf_inherit"}
 COSTS = ["major", "minor", "cow-copy", "cow-reuse"]      # bits of the fault's cost byte
@@ -44,25 +48,39 @@ def _name(raw):
 
 def decode(data):
     """The records of a trace (bytes) as dicts; TraceError if it is not one."""
-    if len(data) % REC.size:
-        raise TraceError("trace is %d bytes, not a whole number of %d-byte records"
-                         % (len(data), REC.size))
     out = []
-    for n in range(len(data) // REC.size):
-        typ, flags, tid, space, tsc, va, a, b, frames, swap = REC.unpack_from(data, n * REC.size)
+    last = {}           # tid (None: global counters) -> counters after its previous fault
+    pos = 0
+    while pos < len(data):
+        if pos + REC.size > len(data):
+            raise TraceError("trace ends inside a record (%d bytes after record %d)"
+                             % (len(data) - pos, len(out)))
+        typ, flags, tid, space, tsc, va, a, b, frames, swap = REC.unpack_from(data, pos)
+        pos += REC.size
+        n = len(out)
         r = {"n": n, "type": TYPES.get(typ, "unknown-%d" % typ), "tid": tid, "space": space,
              "tsc": tsc, "frames": frames, "swap": swap}
         t = r["type"]
+        if t.startswith("unknown"):
+            raise TraceError("record %d has unknown type %d" % (n, typ))
         if t == "start":
             if va.to_bytes(8, "little") != b"KVMTRACE":
-                raise TraceError("record 0 is not a trace header")
+                raise TraceError("record %d is not a trace header" % n)
             r.update(frame_table=a, user_pool=b)
         elif t == "fault":
+            if pos + FAULT_EXTRA.size > len(data):
+                raise TraceError("trace ends inside fault record %d" % n)
+            now = FAULT_EXTRA.unpack_from(data, pos)
+            pos += FAULT_EXTRA.size
+            key = None if flags & 8 else tid
+            before = last.get(key, (0,) * len(FAULT_COUNTERS))
+            last[key] = now
+            moved = [c for c, x, y in zip(FAULT_COUNTERS, now, before) if x != y]
+            kinds = [c for c in moved if c in KIND_KEYS]
             r.update(va=va, write=bool(flags & 1), user=bool(flags & 2), present=not flags & 4,
-                     kind=KINDS.get(a & 0xFF, "other"),
-                     cost=[c for i, c in enumerate(COSTS) if a >> 8 & (1 << i)],
-                     result=RESULTS.get(a >> 16 & 0xFF, "?"),
-                     frame=None if b == NO_FRAME else b)
+                     kind=kinds[-1] if kinds else "other",
+                     cost=[c for c in COSTS if c in moved],
+                     result=RESULTS.get(a, "?"), frame=None if b == NO_FRAME else b)
         elif t == "evict":
             slot = a >> 8
             r.update(va=va, how=EVICTS.get(a & 0xFF, "?"), frame=b, first=bool(flags & 1),

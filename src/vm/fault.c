@@ -276,8 +276,6 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
   struct thread *t = thread_current();
   uint64_t start = rdtsc(), off_start = t->offcpu_cycles;
   enum vm_fault_result r = VM_FAULT_BUSY;
-  struct vm_trace_fault tf;
-  VM_TRACE(vm_trace_fault_begin(&tf, proc));
   vm_count(proc, VM_PF_TOTAL);
   for (unsigned round = 0; r == VM_FAULT_BUSY; round++) {
     if (round == FAULT_BUSY_ROUNDS) {
@@ -295,6 +293,6 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
     space_unlock(s, origin);
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
-  VM_TRACE(vm_trace_fault_end(&tf, s, f, proc, r));
+  VM_TRACE(vm_trace_fault(s, f, proc, r, start));
   return r;
 }

@@ -220,7 +220,8 @@ bool vm_space_add_stack(struct vm_space *s, uint64_t stack_top, const void *cont
   else if (p != NULL)
     space_forget_page(s, p);
   lock_release(&s->lock);
-  VM_TRACE(vm_trace_range(s, VM_TRACE_STACK, stack_top - USER_STACK_LIMIT, USER_STACK_LIMIT, 0, true));
+  VM_TRACE(
+      vm_trace_range(s, VM_TRACE_STACK, stack_top - USER_STACK_LIMIT, USER_STACK_LIMIT, 0, true));
   return ok;
 }
 

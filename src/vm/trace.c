@@ -1,5 +1,5 @@
-/* The VM trace (trace.h): fixed 40-byte little-endian records on LPT1. Layout, shared
-   with harness/trace.py:
+/* The VM trace (trace.h): 40-byte little-endian records on LPT1 (a fault record is
+   followed by 11 u32 counters). Layout, shared with harness/trace.py:
 
      0 u8 type   1 u8 flags   2 u16 tid   4 u32 space (low half of its address)
      8 u64 tsc  16 u64 va    24 u32 a    28 u32 b
@@ -53,20 +53,27 @@ struct trace_rec {
 
 _Static_assert(sizeof(struct trace_rec) == 40, "trace record layout");
 
-/* Strobes each byte of R out of LPT1 with interrupts off. */
-static void trace_emit(struct trace_rec *r)
+/* Strobes the bytes of BUF out of LPT1. */
+static void trace_out(const void *buf, unsigned len)
+{
+  const uint8_t *b = buf;
+  for (unsigned i = 0; i < len; i++) {
+    outb(LPT_DATA, b[i]);
+    outb(LPT_CTRL, 0x0D);
+    outb(LPT_CTRL, 0x0C);
+  }
+}
+
+/* Writes R and then its LEN bytes of EXTRA (a fault's counters) with interrupts off. */
+static void trace_emit(struct trace_rec *r, const void *extra, unsigned len)
 {
   struct palloc_usage u;
   palloc_get_usage(&u);
   r->frames = (uint32_t)u.user_used;
   r->swap = (uint32_t)swap_used();
   enum intr_level old = intr_disable();
-  const uint8_t *b = (const uint8_t *)r;
-  for (unsigned i = 0; i < sizeof *r; i++) {
-    outb(LPT_DATA, b[i]);
-    outb(LPT_CTRL, 0x0D);
-    outb(LPT_CTRL, 0x0C);
-  }
+  trace_out(r, sizeof *r);
+  trace_out(extra, len);
   intr_set_level(old);
 }
 
@@ -96,38 +103,29 @@ void vm_trace_start(void)
   memcpy(&r.va, "KVMTRACE", 8);
   r.a = (uint32_t)frame_table_size();
   r.b = (uint32_t)u.user_total;
-  trace_emit(&r);
+  trace_emit(&r, NULL, 0);
 }
 
-void vm_trace_fault_begin(struct vm_trace_fault *tf, const struct vm_counters *proc)
-{
-  for (unsigned k = 0; k < VM_PROC_CNT; k++)
-    tf->n[k] = proc != NULL ? proc->n[k] : vm_stats[k];
-  tf->tsc = rdtsc();
-}
+/* The counters a fault record carries, in this order (harness/trace.py FAULT_COUNTERS). */
+static const enum vm_stat fault_counters[] = {
+    VM_PF_FILE,    VM_PF_ZERO,  VM_PF_STACK, VM_PF_SWAPIN,  VM_PF_WP,      VM_PF_INVALID,
+    VM_PF_INHERIT, VM_PF_MAJOR, VM_PF_MINOR, VM_PF_WP_COPY, VM_PF_WP_REUSE};
+#define FAULT_COUNTER_CNT (sizeof fault_counters / sizeof *fault_counters)
 
-void vm_trace_fault_end(const struct vm_trace_fault *tf, struct vm_space *s,
-                        const struct vm_fault *f, const struct vm_counters *proc,
-                        enum vm_fault_result res)
+void vm_trace_fault(struct vm_space *s, const struct vm_fault *f, const struct vm_counters *proc,
+                    enum vm_fault_result res, uint64_t start)
 {
-  static const enum vm_stat kinds[] = {VM_PF_FILE, VM_PF_ZERO,    VM_PF_STACK,  VM_PF_SWAPIN,
-                                       VM_PF_WP,   VM_PF_INVALID, VM_PF_INHERIT};
-  static const enum vm_stat costs[] = {VM_PF_MAJOR, VM_PF_MINOR, VM_PF_WP_COPY, VM_PF_WP_REUSE};
   struct trace_rec r;
+  uint32_t n[FAULT_COUNTER_CNT];
   trace_init(&r, TR_FAULT, s);
-  r.tsc = tf->tsc;
+  r.tsc = start;
   r.va = f->addr;
-  r.flags = (uint8_t)(f->write | f->user << 1 | f->not_present << 2);
-  unsigned kind = VM_PF_TOTAL, cost = 0;
-  for (unsigned i = 0; i < sizeof kinds / sizeof *kinds; i++)
-    if ((proc != NULL ? proc->n[kinds[i]] : vm_stats[kinds[i]]) != tf->n[kinds[i]])
-      kind = kinds[i];
-  for (unsigned i = 0; i < sizeof costs / sizeof *costs; i++)
-    if ((proc != NULL ? proc->n[costs[i]] : vm_stats[costs[i]]) != tf->n[costs[i]])
-      cost |= 1u << i;
-  r.a = kind | cost << 8 | (unsigned)res << 16;
+  r.flags = (uint8_t)(f->write | f->user << 1 | f->not_present << 2 | (proc == NULL) << 3);
+  r.a = (unsigned)res;
   r.b = trace_frame_no(res == VM_FAULT_HANDLED ? mmu_lookup_page(s->pml4, (void *)f->addr) : NULL);
-  trace_emit(&r);
+  for (unsigned i = 0; i < FAULT_COUNTER_CNT; i++)
+    n[i] = (uint32_t)(proc != NULL ? proc->n[fault_counters[i]] : vm_stats[fault_counters[i]]);
+  trace_emit(&r, n, sizeof n);
 }
 
 void vm_trace_evict(const struct frame *f, int kind)
@@ -139,7 +137,7 @@ void vm_trace_evict(const struct frame *f, int kind)
     r.a = (uint32_t)kind | (p->slot & 0xFFFFFF) << 8;
     r.b = trace_frame_no(frame_kva(f));
     r.flags = p == f->rmap; /* the first page of its frame: one eviction */
-    trace_emit(&r);
+    trace_emit(&r, NULL, 0);
   }
 }
 
@@ -149,7 +147,7 @@ void vm_trace_swap(bool out, uint32_t slot, const void *kva)
   trace_init(&r, out ? TR_SWAP_OUT : TR_SWAP_IN, NULL);
   r.a = slot;
   r.b = trace_frame_no(kva);
-  trace_emit(&r);
+  trace_emit(&r, NULL, 0);
 }
 
 void vm_trace_fork(int parent_tid, const struct vm_space *ps, int child_tid,
@@ -161,7 +159,7 @@ void vm_trace_fork(int parent_tid, const struct vm_space *ps, int child_tid,
   r.a = (uint32_t)child_tid;
   r.b = (uint32_t)(uintptr_t)cs;
   r.flags = (uint8_t)vm_fork_mode;
-  trace_emit(&r);
+  trace_emit(&r, NULL, 0);
 }
 
 void vm_trace_exec(const struct vm_space *s, const char *name)
@@ -173,7 +171,7 @@ void vm_trace_exec(const struct vm_space *s, const char *name)
   memcpy(&r.va, n, 8);
   memcpy(&r.a, n + 8, 4);
   memcpy(&r.b, n + 12, 4);
-  trace_emit(&r);
+  trace_emit(&r, NULL, 0);
 }
 
 void vm_trace_exit(const struct vm_space *s, int status)
@@ -181,7 +179,7 @@ void vm_trace_exit(const struct vm_space *s, int status)
   struct trace_rec r;
   trace_init(&r, TR_EXIT, s);
   r.a = (uint32_t)status;
-  trace_emit(&r);
+  trace_emit(&r, NULL, 0);
 }
 
 void vm_trace_range(const struct vm_space *s, enum vm_trace_range what, uint64_t start,
@@ -197,5 +195,5 @@ void vm_trace_range(const struct vm_space *s, enum vm_trace_range what, uint64_t
   r.a = (uint32_t)len;
   r.b = (uint32_t)filesz;
   r.flags = writable;
-  trace_emit(&r);
+  trace_emit(&r, NULL, 0);
 }

@@ -25,20 +25,14 @@ struct page;
 struct frame;
 struct vm_space;
 
-/* Counters of one fault before it is resolved (vm_fault_resolve's local). */
-struct vm_trace_fault {
-  uint64_t tsc;
-  uint64_t n[VM_PROC_CNT];
-};
-
 /* The header record: frame-table size, user-pool size. Once, after vm_init. */
 void vm_trace_start(void);
-/* Fault F in S starts now: remembers the time and PROC's counters (global ones if NULL). */
-void vm_trace_fault_begin(struct vm_trace_fault *, const struct vm_counters *proc);
-/* Fault F in S ended with R: one record with its kind and cost (from the counters that
-   moved since vm_trace_fault_begin) and the frame mapped at its address now. */
-void vm_trace_fault_end(const struct vm_trace_fault *, struct vm_space *s, const struct vm_fault *f,
-                        const struct vm_counters *proc, enum vm_fault_result r);
+/* Fault F in S, begun at TSC START, ended with R: one record with the frame mapped at its
+   address now and PROC's fault counters after it (the global ones if PROC is NULL); the
+   decoder takes the fault's kind and cost from what moved since the thread's previous
+   fault record, so the fault path needs one hook only. */
+void vm_trace_fault(struct vm_space *s, const struct vm_fault *f, const struct vm_counters *proc,
+                    enum vm_fault_result r, uint64_t start);
 /* Frame F was just emptied by eviction (KIND: enum evict_kind): one record per page on
    its reverse map (still attached). */
 void vm_trace_evict(const struct frame *f, int kind);
