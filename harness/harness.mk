@@ -67,7 +67,13 @@ run: all
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
-.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings view
+# Two results directories compared test by test (harness/compare.py): Markdown on stdout;
+# COMPARE_ARGS='--html FILE --fail-faults 5' etc. Exit 1 when a verdict got worse.
+compare:
+	@$(if $(and $(OLD),$(NEW)),,echo "make compare needs OLD=DIR NEW=DIR (two results directories)"; exit 2)
+	@$(HARNESS) compare '$(OLD)' '$(NEW)' $(COMPARE_ARGS)
+
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings view compare
 
 # make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
 # make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.

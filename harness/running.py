@@ -242,7 +242,8 @@ class Runner:
         return out
 
     def run_selftest(self, item):
-        return self.run_script(item, [sys.executable, "-m", "unittest", "-q", "harness.tests.test_offline"],
+        return self.run_script(item, [sys.executable, "-m", "unittest", "-q", "harness.tests.test_offline",
+                                "harness.tests.test_vmview"],
                                "harness self-tests", "python3")
 
     def run_expect(self, item):
