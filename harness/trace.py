@@ -26,7 +26,7 @@ FAULT_COUNTERS = ["file", "zero", "stack", "swap-in", "write-protect", "invalid"
 FAULT_EXTRA = struct.Struct("<%dI" % len(FAULT_COUNTERS))
 
 TYPES = {1: "start", 2: "fault", 3: "evict", 4: "swap-out", 5: "swap-in", 6: "fork",
-         7: "exec", 8: "exit", 9: "segment", 10: "stack", 11: "mmap", 12: "munmap"}
+         7: "exec", 8: "exit", 9: "segment", 10: "stack", 11: "mmap", 12: "munmap", 13: "destroy"}
 KIND_KEYS = {"file": "pf_file", "zero": "pf_zero", "stack": "pf_stack", "swap-in": "pf_swapin",
              "write-protect": "pf_wp", "invalid": "pf_invalid", "inherit": "pf_inherit"}
 COSTS = ["major", "minor", "cow-copy", "cow-reuse"]      # bits of the fault's cost byte
@@ -127,6 +127,8 @@ def line(r):
         return "%s space=%#x %s" % (head, r["space"], r["name"])
     if t == "exit":
         return "%s exit(%d)" % (head, r["status"])
+    if t == "destroy":
+        return "%s space=%#x destroyed" % (head, r["space"])
     if t in ("segment", "stack", "mmap", "munmap"):
         return "%s space=%#x %#x+%#x%s%s" % (head, r["space"], r["va"], r["len"],
                                              " filesz=%#x" % r["filesz"] if t == "segment" else "",

@@ -1,6 +1,6 @@
 """The VM page of a test: one self-contained HTML file drawn from its VM trace.
 
-    python3 -m harness view RESULTS/SUITE/NAME.trace [-o OUT.html]
+    python3 -m harness view RESULTS/SUITE/NAME.trace [-o OUT.html] [--console FILE]
     make view TEST=vm/page-linear        (runs the test with the trace, writes the page)
     make check VIEW=1                    (a page for every emulated test of the run)
 
@@ -92,6 +92,8 @@ def main(argv):
                                 description="the VM page of a traced test (make view TEST=...)")
     p.add_argument("trace", help="RESULTS/SUITE/NAME.trace (make check TRACE=1 writes them)")
     p.add_argument("-o", "--output", help="HTML file (default: the trace's path with .html)")
+    p.add_argument("--console", metavar="FILE",
+                   help="the run's console, for its STATS line (default: RESULTS/SUITE/NAME.json)")
     args = p.parse_args(argv)
     base = os.path.splitext(args.trace)[0]
     out = args.output or base + ".html"
@@ -102,6 +104,14 @@ def main(argv):
             stats, test, ips = rec.get("stats") or {}, rec.get("test"), rec.get("ips")
     except (OSError, ValueError):
         pass
+    if args.console:
+        from harness.verdict import parse_stats
+        try:
+            with open(args.console, errors="replace") as f:
+                stats = parse_stats(f.read()) or {}
+        except OSError as e:
+            sys.stderr.write("view: cannot read %s: %s\n" % (args.console, e.strerror))
+            return 2
     try:
         data = write_view(args.trace, out, test, stats, ips)
     except OSError as e:

@@ -162,6 +162,7 @@ void vm_space_destroy(struct vm_space *s)
 {
   if (s == NULL)
     return;
+  VM_TRACE(vm_trace_destroy(s));
   struct vm_space *o = space_lock(s);
   spt_each(&s->spt, space_discard_page, NULL);
   struct vm_range *r;

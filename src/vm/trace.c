@@ -40,6 +40,7 @@ enum trace_type {
   TR_STACK,
   TR_MMAP,
   TR_MUNMAP,
+  TR_DESTROY,
 };
 
 struct trace_rec {
@@ -171,6 +172,13 @@ void vm_trace_exec(const struct vm_space *s, const char *name)
   memcpy(&r.va, n, 8);
   memcpy(&r.a, n + 8, 4);
   memcpy(&r.b, n + 12, 4);
+  trace_emit(&r, NULL, 0);
+}
+
+void vm_trace_destroy(const struct vm_space *s)
+{
+  struct trace_rec r;
+  trace_init(&r, TR_DESTROY, s);
   trace_emit(&r, NULL, 0);
 }
 

@@ -47,6 +47,8 @@ void vm_trace_fork(int parent_tid, const struct vm_space *ps, int child_tid,
                    const struct vm_space *cs);
 /* The current thread loaded NAME into S (its ranges were traced as they were added). */
 void vm_trace_exec(const struct vm_space *s, const char *name);
+/* Space S is being destroyed (exit, exec replacing it, a failed load or fork). */
+void vm_trace_destroy(const struct vm_space *s);
 /* The current process exits with STATUS; S is its space. */
 void vm_trace_exit(const struct vm_space *s, int status);
 /* Range [START, START + LEN) of S: an ELF segment (FILESZ bytes from the file, WRITABLE),
