@@ -87,6 +87,7 @@ class Row:
         self.old = metrics(old)
         self.new = metrics(new)
         self.worse = self.old_v == "PASS" and self.new_v != "PASS"
+        self.reason = (new or {}).get("reason") or ""
         self.better = self.old_v not in (None, "PASS") and self.new_v == "PASS"
 
     def delta(self, key):
@@ -113,13 +114,19 @@ class Row:
         return s[0] > 0 or s[1] > 0 or s[2] > 0
 
 
+def fmt_pct(o, n):
+    p = pct(o, n)
+    if p == float("inf"):
+        return "new"
+    return "%+.2f%%" % p if abs(p) < 1 else "%+.1f%%" % p
+
+
 def fmt_delta(o, n, cycles=False):
     if o == n:
         return "%s" % format(n, ",")
-    p = pct(o, n)
-    ps = "new" if p == float("inf") else "%+.1f%%" % p
-    return "%s → %s (%+d, %s)" % (format(o, ","), format(n, ","), n - o, ps) if cycles else \
-        "%d → %d (%+d)" % (o, n, n - o)
+    if cycles:
+        return "%s → %s (%s, %s)" % (format(o, ","), format(n, ","), format(n - o, "+,"), fmt_pct(o, n))
+    return "%d → %d (%+d)" % (o, n, n - o)
 
 
 def verdict_cell(r):
@@ -155,9 +162,8 @@ def markdown(rows, old_path, new_path, min_cycles, failures):
     same = len(rows) - len(changed)
     out.append("%d tests unchanged (verdict and every count equal; cycles within %g%%)."
                % (same, min_cycles))
-    for f in failures:
-        out.append("")
-        out.append("**Fails:** %s" % f)
+    if failures:
+        out += ["", "**Fails** (exit status 1):", ""] + ["- %s" % f for f in failures]
     return "\n".join(out) + "\n"
 
 
@@ -170,7 +176,7 @@ def svg_plot(r):
     if not items:
         return ""
     h = 18 * len(items) + 6
-    parts = ['<svg width="460" height="%d" xmlns="http://www.w3.org/2000/svg" font-size="11">' % h]
+    parts = ['<svg width="560" height="%d" xmlns="http://www.w3.org/2000/svg" font-size="11">' % h]
     for i, (lbl, o, n) in enumerate(items):
         m = max(o, n, 1)
         y = 4 + 18 * i
@@ -179,7 +185,7 @@ def svg_plot(r):
         parts.append('<rect x="120" y="%d" width="%.1f" height="7" fill="%s"/>'
                      % (y + 7, 250.0 * n / m, "#c0392b" if n > o else "#2e86de"))
         parts.append('<text x="376" y="%d">%s</text>' % (y + 11, html.escape(
-            "%+d (%s)" % (n - o, "new" if pct(o, n) == float("inf") else "%+.1f%%" % pct(o, n)))))
+            "%s (%s)" % (format(n - o, "+,"), fmt_pct(o, n)))))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -195,7 +201,7 @@ def html_page(rows, old_path, new_path, min_cycles, failures):
             % (html.escape(old_path), html.escape(new_path), len(rows), len(changed)),
             "<p>Grey bar: before; blue: after, lower; red: after, higher.</p>"]
     for f in failures:
-        body.append("<p class='worse'><b>Fails:</b> %s</p>" % html.escape(f))
+        body.append("<p class='worse'><b>Fails:</b> %s</p>" % html.escape(f.replace("`", "")))
     body.append("<table><tr><th>test</th><th>verdict</th><th>changes</th><th>plot</th></tr>")
     for r in changed:
         cls = " class='worse'" if r.worse else " class='better'" if r.better else ""
@@ -218,7 +224,8 @@ def compare(old, new, fail_faults=None, fail_cycles=None, min_cycles=1.0):
     failures = []
     for r in rows:
         if r.worse:
-            failures.append("`%s` verdict %s → %s" % (r.test, r.old_v, r.new_v or "(absent)"))
+            failures.append("`%s` verdict %s → %s%s" % (r.test, r.old_v, r.new_v or "(absent)",
+                                                      ": " + r.reason if r.reason else ""))
         if fail_faults is not None:
             for k, lbl, o, n in r.count_changes():
                 if k.startswith("pf_") and pct(o, n) > fail_faults:

@@ -123,7 +123,7 @@ class CompareTests(unittest.TestCase):
                          ["vm/c", "vm/d", "vm/b", "vm/a"])
         self.assertIn("PASS → FAIL **worse**", rows[0])
         self.assertIn("100 → 150 (+50)", rows[2])
-        self.assertIn("**Fails:** `vm/c` verdict PASS → FAIL", out)
+        self.assertIn("- `vm/c` verdict PASS → FAIL", out)
         with open(os.path.join(self.tmp, "c.html")) as f:
             self.assertEqual(f.read().count("<svg"), 2)   # a and b changed counts
 
