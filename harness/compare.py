@@ -242,6 +242,7 @@ def main(argv):
                                 description="compare two results directories test by test")
     p.add_argument("old")
     p.add_argument("new")
+    p.add_argument("--make", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--markdown", metavar="FILE", help="also write the Markdown to FILE")
     p.add_argument("--html", metavar="FILE", help="write the HTML report (a plot per changed test)")
     p.add_argument("--fail-faults", type=float, metavar="PCT",
@@ -250,6 +251,9 @@ def main(argv):
                    help="fail when a test's cycles after kernel entry grow by more than PCT%%")
     p.add_argument("--min-cycles", type=float, default=1.0, metavar="PCT",
                    help="cycle changes below PCT%% do not make a test 'changed' (default 1)")
+    if argv[:1] == ["--make"] and (len(argv) < 3 or not argv[1] or not argv[2]):
+        sys.stderr.write("make compare needs OLD=DIR NEW=DIR (two results directories)\n")
+        return 2
     try:
         args = p.parse_args(argv)
     except SystemExit as e:

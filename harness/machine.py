@@ -94,7 +94,8 @@ class Ending:
 
     kind: shutdown (the guest asked for power-off), triple (the CPU could not deliver an
     exception, or the machine reset), fatal (the emulator gave up: detail says why),
-    exit (it exited for no reason it stated), timeout (a limit of this harness; detail).
+    exit (it exited for no reason it stated), timeout (a limit of this harness; detail),
+    quit (the user quit Bochs's debugger before power-off: status quit, not an error).
     """
 
     def __init__(self, kind, detail=""):
@@ -125,6 +126,8 @@ def classify(text, ending):
                          "last output was lost" % POWER_OFF_LINE)
     if ending.kind == "fatal":
         return "error", "the emulator stopped: %s" % ending.detail
+    if ending.kind == "quit":
+        return "quit", ""
     return "error", "the emulator exited without powering off%s" % (
         ": " + ending.detail if ending.detail else "")
 
@@ -251,7 +254,8 @@ class BochsBackend(Backend):
         self.write_bochsrc(slots, com1)
         if s.bochs_debugger:
             debug.run_bochs_debugger(m, res)
-            return Ending("shutdown" if res.status == "poweroff" else "exit", res.detail or "")
+            kind = {"poweroff": "shutdown", "quit": "quit"}.get(res.status, "exit")
+            return Ending(kind, res.detail or "")
         fifo = os.path.join(wd, "debugger.fifo")
         os.mkfifo(fifo, 0o600)
         # Read-write, so that neither side waits for the other to open it; what is written
@@ -636,8 +640,10 @@ class Machine:
                 self.stdin_open = False
                 self.input_ended = True
             else:
+                if os.isatty(0):
+                    data = debug.terminal_keys(self, console, data.replace(b"\n", b"\r"))
                 try:
-                    self.conn.sendall(data.replace(b"\n", b"\r") if os.isatty(0) else data)
+                    self.conn.sendall(data)
                 except OSError:
                     pass
         return ready

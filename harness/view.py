@@ -11,6 +11,7 @@ browser test can compare what the page computed with the STATS line.
 """
 
 import argparse
+import glob
 import json
 import os
 import sys
@@ -87,7 +88,27 @@ def write_views(results_dir, outcomes):
             sys.stderr.write("view: %s: %s\n" % (o.item.id, e))
 
 
+def run_one(test):
+    """make view TEST=...: runs test with the trace (make check VIEW=1 for it alone) and
+    names the page; the exit status of the check."""
+    if not test:
+        sys.stderr.write("make view needs TEST=suite/name (make check VIEW=1 pages a whole run)\n")
+        return 2
+    from harness import runner
+    results = os.environ.get("RESULTS") or os.path.join("build", "results")
+    status = runner.main(["check", "--no-unit", "--view", "--tests", test, "--results", results])
+    pages = sorted(glob.glob(os.path.join(results, test + ".html")))
+    for page in pages:
+        print("view: %s" % page)
+    if status == 0 and not pages:
+        sys.stderr.write("view: %s has no page (not an emulated test?)\n" % test)
+        return 1
+    return status
+
+
 def main(argv):
+    if argv[:1] == ["--run"]:
+        return run_one(argv[1] if len(argv) > 1 else "")
     p = argparse.ArgumentParser(prog="python3 -m harness view",
                                 description="the VM page of a traced test (make view TEST=...)")
     p.add_argument("trace", help="RESULTS/SUITE/NAME.trace (make check TRACE=1 writes them)")
@@ -131,3 +152,7 @@ def main(argv):
 
 PAGE = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "view_page.html")).read() \
     if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), "view_page.html")) else ""
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
