@@ -50,7 +50,7 @@ class RunSpec:
     def __init__(self, words, boot_img=None, mem=DEFAULT_MEM_MB, ips=None, put_files=(),
                  get_files=(), fs_mb=None, swap_mb=0, scratch_mb=0, timeout=60, quiet=30,
                  emulator="bochs", keep=False, interactive=False, echo=None, gdb_port=None,
-                 bochs_debugger=False):
+                 bochs_debugger=False, trace=False):
         self.words = list(words)
         self.boot_img = boot_img or os.path.join(BUILD, "boot.img")
         self.mem = mem
@@ -68,6 +68,7 @@ class RunSpec:
         self.echo = echo
         self.gdb_port = gdb_port              # QEMU: gdb stub on this port, CPU stopped
         self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
+        self.trace = trace                    # LPT1 to trace.out (kernel -trace): RunResult.trace
 
 
 class RunResult:
@@ -82,6 +83,7 @@ class RunResult:
         self.workdir = None
         self.got = {}
         self.emulator = None
+        self.trace = None       # bytes the kernel wrote to LPT1 (spec.trace), else None
 
     def text(self):
         return self.console.decode("utf-8", "replace")
@@ -237,6 +239,8 @@ class BochsBackend(Backend):
         with open(os.path.join(self.m.workdir, "bochsrc"), "w") as f:
             f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
                                              DISKS="\n".join(disk_lines), COM1=com1))
+            if s.trace:
+                f.write('parport1: enabled=1, file="trace.out"\n')
 
     def run(self, slots, res, console):
         """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""
@@ -418,6 +422,8 @@ class QemuBackend(Backend):
             cmd += ["-serial", "tcp:127.0.0.1:%d" % m.listen()]
         else:
             cmd += ["-serial", "file:console.out"]
+        if s.trace:
+            cmd += ["-parallel", "file:trace.out"]
         if s.gdb_port:
             cmd += debug.qemu_gdb_args(s.gdb_port)
         return cmd
@@ -468,6 +474,15 @@ class QemuBackend(Backend):
 
 
 BACKENDS = {"bochs": BochsBackend, "qemu": QemuBackend}
+
+
+def read_trace(workdir):
+    """The bytes of the run's trace.out (the VM trace on LPT1), b"" if none was written."""
+    try:
+        with open(os.path.join(workdir, "trace.out"), "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 class Machine:
@@ -560,6 +575,8 @@ class Machine:
                 self.kill()
             console.finish()
             res.console = console.data
+            if self.spec.trace:
+                res.trace = read_trace(self.workdir)
             res.status, res.detail = classify(res.text(), ending)
             if res.status == "poweroff":
                 for guest, host in self.spec.get_files:

@@ -7,6 +7,7 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 struct vm_space *vm_space_create(void)
@@ -130,6 +131,7 @@ void vm_space_destroy(struct vm_space *s)
 {
   if (s == NULL)
     return;
+  VM_TRACE(vm_trace_destroy(s));
   struct vm_space *o = space_lock(s);
   spt_each(&s->spt, space_discard_page, NULL);
   struct vm_range *r;
@@ -171,6 +173,7 @@ bool vm_space_add_segment(struct vm_space *s, uint64_t vaddr, uint64_t memsz, ui
   r->seg.vaddr = vaddr;
   r->seg.filesz = filesz;
   r->seg.file_ofs = file_ofs;
+  VM_TRACE(vm_trace_range(s, VM_TRACE_SEGMENT, vaddr, memsz, filesz, writable));
   return true;
 }
 
@@ -187,6 +190,8 @@ bool vm_space_add_stack(struct vm_space *s, uint64_t stack_top, const void *cont
   else if (p != NULL)
     page_forget(p);
   lock_release(&s->lock);
+  VM_TRACE(
+      vm_trace_range(s, VM_TRACE_STACK, stack_top - USER_STACK_LIMIT, USER_STACK_LIMIT, 0, true));
   return ok;
 }
 
@@ -211,6 +216,7 @@ void *vm_mmap(struct vm_space *s, void *addr, size_t len, bool writable, struct 
       r->map.ofs = ofs;
       r->map.flen = flen;
       result = addr;
+      VM_TRACE(vm_trace_range(s, VM_TRACE_MMAP, a, len, 0, writable));
     } else
       file_close(own);
   }
@@ -252,6 +258,7 @@ void vm_munmap(struct vm_space *s, void *addr)
   struct vm_range *r =
       (struct vm_range *)range_find_meeting(&s->ranges, (uint64_t)addr, (uint64_t)addr + 1);
   if (r != NULL && r->ops->unmappable && r->start == (uint64_t)addr) {
+    VM_TRACE(vm_trace_range(s, VM_TRACE_MUNMAP, r->start, r->end - r->start, 0, r->writable));
     space_discard_range(s, r);
     space_free_range(s, r);
   }

@@ -3,6 +3,7 @@
    counters with the frame and swap figures). Nothing in src/vm calls into this file. */
 
 #include "lib/stdio.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 void vm_init(const struct vm_options *opt)
@@ -12,6 +13,7 @@ void vm_init(const struct vm_options *opt)
   policy_init(p != NULL ? p : policy_find("hotcold"), opt->seed);
   swap_init();
   vm_fork_mode = opt->fork;
+  VM_TRACE(vm_trace_start());
 }
 
 void vm_print_stats(void)
