@@ -43,7 +43,10 @@ class BochsBackend(Backend):
             raise HarnessError("Bochs' term display is missing; install it with: " + APT_BOCHS)
 
     def write_bochsrc(self, slots, com1):
-        """The run's bochsrc: the top-level template with memory, ips, disks and COM1."""
+        """The run's bochsrc: the top-level template with memory, ips, disks and COM1. The
+        fast machine (the default) has the BIOS's fastboot option and an empty CD-ROM in the
+        free place of a channel with one disk; the classic machine (spec.machine) has
+        neither: the BIOS waits for a boot-menu key and POST polls the empty place."""
         s = self.m.spec
         disk_lines = []
         if any(slot.startswith("ata1") for slot, _ in slots):
@@ -51,6 +54,11 @@ class BochsBackend(Backend):
         for slot, path in slots:
             disk_lines.append("%s: type=disk, path=%s, mode=flat, cylinders=%d, heads=16, spt=63"
                               % (slot, os.path.basename(path), disks.cylinders(path)))
+        fast = s.machine == "fast"
+        used = set(slot for slot, _ in slots)
+        for slot in ("ata1-master", "ata1-slave"):
+            if fast and slot not in used and any(u.startswith("ata1") for u in used):
+                disk_lines.append("%s: type=cdrom, status=ejected" % slot)
         try:
             with open(os.path.join(ROOT, "bochsrc")) as f:
                 template = string.Template(f.read())
@@ -58,6 +66,7 @@ class BochsBackend(Backend):
             raise HarnessError("cannot read bochsrc: %s" % e.strerror)
         with open(os.path.join(self.m.workdir, "bochsrc"), "w") as f:
             f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
+                                             BIOS_OPTIONS=", options=fastboot" if fast else "",
                                              DISKS="\n".join(disk_lines), COM1=com1))
 
     def run(self, slots, res, console):
