@@ -75,7 +75,7 @@ class BochsBackend(Backend):
         s = m.spec
         wd = m.workdir
         if s.interactive:
-            com1 = "mode=socket-client, dev=127.0.0.1:%d" % m.link.listen()
+            com1 = "mode=term, dev=%s" % m.link.open_pty()
         else:
             com1 = "mode=file, dev=console.out"
         self.write_bochsrc(slots, com1)

@@ -65,16 +65,64 @@ class Console:
             self.f = None
 
 
+class PtyConn:
+    """The harness's end (master) of a pseudo-terminal that an emulator uses as its serial
+    line, with the calls Link makes on a socket (fileno, recv, sendall, close). The harness
+    keeps the emulator's end (slave) open too, so reading never sees a hang-up: what the
+    emulator wrote before it exited stays readable."""
+
+    def __init__(self):
+        import tty          # interactive runs only
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)          # no echo, no line editing, bytes as they are
+        os.set_blocking(self.master, False)
+        self.path = os.ttyname(self.slave)
+
+    def fileno(self):
+        return self.master
+
+    def recv(self, size):
+        try:
+            return os.read(self.master, size)
+        except BlockingIOError:
+            raise
+        except OSError:
+            return b""
+
+    def sendall(self, data):
+        while data:
+            try:
+                data = data[os.write(self.master, data):]
+            except BlockingIOError:
+                select.select([], [self.master], [], 1.0)
+
+    def close(self):
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 class Link:
     """The waits of a run: for the emulator's output, and in an interactive run for the
-    console socket (the emulator connects to listen()'s port) and the terminal's input,
-    which it relays to the guest."""
+    console (a pseudo-terminal, or a socket the emulator connects to) and the terminal's
+    input, which it relays to the guest."""
 
     def __init__(self, stdin_open):
         self.listener = None
         self.conn = None
         self.stdin_open = stdin_open
         self.input_ended = False
+
+    def open_pty(self):
+        """A pseudo-terminal for an interactive console; returns the path of the emulator's
+        end. Bochs uses it (its serial `term` mode): a byte Bochs has written is in the
+        pseudo-terminal at once, while over TCP the last bytes could still wait in Bochs's
+        socket (small writes held for an acknowledgement) when it exited, and input it had
+        not read yet (the end-of-input Ctrl-D) made that exit a reset that discarded them."""
+        self.conn = PtyConn()
+        return self.conn.path
 
     def listen(self):
         """A listening socket on 127.0.0.1 for an interactive console; returns its port."""
