@@ -170,7 +170,7 @@ class BochsBackend(Backend):
                     else:
                         os.write(self.commands, b"c\n")
                         want = None
-                data = self.read_output(out_fd, console, 0.03)
+                data = self.read_output(out_fd, console, 0.1)
                 if data == b"":
                     break
                 if data:
