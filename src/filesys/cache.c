@@ -27,8 +27,8 @@ struct cache_slot {
 static struct block *cache_dev;
 /* Bounce buffers of clustered transfers, under cache_lock: a load's read may evict (write
    back) slots before its data is in place, so reads and writes have one each. */
-static uint8_t cache_read_buf[CACHE_CLUSTER * BLOCK_SECTOR_SIZE];
-static uint8_t cache_write_buf[CACHE_CLUSTER * BLOCK_SECTOR_SIZE];
+static uint8_t *cache_read_buf;  /* CACHE_CLUSTER sectors, after the slots' pages */
+static uint8_t *cache_write_buf; /* the same */
 static struct lock cache_lock;
 static struct cache_slot cache_slots[CACHE_SLOTS];
 static int16_t cache_buckets[CACHE_BUCKETS]; /* first valid slot per bucket */
@@ -58,9 +58,12 @@ static void cache_hash_remove(int16_t index)
 
 bool cache_init(struct block *dev)
 {
-  uint8_t *pages = palloc_get_multiple(0, CACHE_PAGES);
+  size_t buf_pages = CACHE_CLUSTER * BLOCK_SECTOR_SIZE / PGSIZE;
+  uint8_t *pages = palloc_get_multiple(0, CACHE_PAGES + 2 * buf_pages);
   if (pages == NULL)
     return false;
+  cache_read_buf = pages + CACHE_PAGES * PGSIZE;
+  cache_write_buf = cache_read_buf + buf_pages * PGSIZE;
   lock_init(&cache_lock);
   cache_dev = dev;
   cache_hand = 0;
