@@ -81,7 +81,8 @@ class BochsBackend(Backend):
         self.write_bochsrc(slots, com1)
         if s.bochs_debugger:
             debug.run_bochs_debugger(m, res)
-            return Ending("shutdown" if res.status == "poweroff" else "exit", res.detail or "")
+            kind = {"poweroff": "shutdown", "quit": "quit"}.get(res.status, "exit")
+            return Ending(kind, res.detail or "")
         fifo = os.path.join(wd, "debugger.fifo")
         os.mkfifo(fifo, 0o600)
         # Read-write, so that neither side waits for the other to open it; what is written

@@ -173,8 +173,10 @@ class Link:
                 self.stdin_open = False
                 self.input_ended = True
             else:
+                if os.isatty(0):
+                    data = debug.terminal_keys(self, console, data.replace(b"\n", b"\r"))
                 try:
-                    self.conn.sendall(data.replace(b"\n", b"\r") if os.isatty(0) else data)
+                    self.conn.sendall(data)
                 except OSError:
                     pass
         return ready

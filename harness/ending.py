@@ -8,7 +8,8 @@ class Ending:
 
     kind: shutdown (the guest asked for power-off), triple (the CPU could not deliver an
     exception, or the machine reset), fatal (the emulator gave up: detail says why),
-    exit (it exited for no reason it stated), timeout (a limit of this harness; detail).
+    exit (it exited for no reason it stated), timeout (a limit of this harness; detail),
+    quit (the user quit Bochs's debugger before power-off: status quit, not an error).
     """
 
     def __init__(self, kind, detail=""):
@@ -39,5 +40,7 @@ def classify(text, ending):
                          "last output was lost" % POWER_OFF_LINE)
     if ending.kind == "fatal":
         return "error", "the emulator stopped: %s" % ending.detail
+    if ending.kind == "quit":
+        return "quit", ""
     return "error", "the emulator exited without powering off%s" % (
         ": " + ending.detail if ending.detail else "")

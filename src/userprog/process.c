@@ -87,6 +87,7 @@ static struct process *process_alloc(const char *name)
   p->record->tid = TID_ERROR;
   p->record->status = -1;
   p->record->refs = 2;
+  p->record->waited_by_user = p->record->interrupted = false;
   sema_init(&p->record->exited, 0);
   enum intr_level old = intr_disable();
   live_cnt++;
@@ -237,6 +238,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
     return false;
   struct file *file = filesys_open(argv[0]);
   if (file == NULL) {
+    printf("load: %s: open failed\n", argv[0]); /* ABI 4: the reason, before the exit line */
     vm_space_destroy(s);
     return false;
   }
@@ -244,6 +246,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
   vm_space_set_exec(s, file);
   uint64_t entry, argv_u;
   if (!elf_load(s, file, p->bounce, &entry)) {
+    printf("load: %s: error loading executable\n", argv[0]);
     vm_space_destroy(s);
     return false;
   }
@@ -388,6 +391,7 @@ int process_wait(tid_t tid)
     struct process_record *r = list_entry(e, struct process_record, elem);
     if (r->tid == tid && tid != TID_ERROR) {
       rec = r;
+      rec->waited_by_user = p != NULL;
       list_remove(e);
       break;
     }
