@@ -68,6 +68,8 @@ class BochsBackend(Backend):
             f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
                                              BIOS_OPTIONS=", options=fastboot" if fast else "",
                                              DISKS="\n".join(disk_lines), COM1=com1))
+            if s.trace:
+                f.write('parport1: enabled=1, file="trace.out"\n')
 
     def run(self, slots, res, console):
         """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""

@@ -37,6 +37,11 @@ bench: all
 unit:
 	@$(HARNESS) unit $(HARNESS_ARGS)
 
+# The VM page of one test (harness/view.py): runs it with the kernel's VM trace and writes
+# build/results/SUITE/NAME.html; `make check VIEW=1` writes one for every test of a run.
+view: all
+	@$(PYTHON) -m harness.view --run '$(TEST)'
+
 # System-call fuzzer, long runs (harness/fuzz.py): QEMU unless EMU=bochs.
 fuzz: all
 	@$(CHECK_VARS)
@@ -65,6 +70,11 @@ run: all
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
+# Two results directories compared test by test (harness/compare.py): Markdown on stdout;
+# COMPARE_ARGS='--html FILE --fail-faults 5' etc. Exit 1 when a verdict got worse.
+compare:
+	@$(PYTHON) -m harness.compare --make '$(OLD)' '$(NEW)' $(COMPARE_ARGS)
+
 # make help: every target and variable; make list: the tests a selection would run.
 help:
 	@$(PYTHON) -m harness.options help
@@ -78,7 +88,7 @@ $(BUILD)/tests/%.result $(BUILD)/tests/%.output: all FORCE
 	@$(HARNESS) check $(HARNESS_ARGS) --tests '$*' --no-unit
 
 FORCE:
-.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings help list FORCE
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings help list FORCE view compare
 
 # make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
 # make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.

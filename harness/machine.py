@@ -38,7 +38,7 @@ class RunSpec:
     def __init__(self, words, boot_img=None, mem=DEFAULT_MEM_MB, ips=None, put_files=(),
                  get_files=(), fs_mb=None, swap_mb=0, scratch_mb=0, timeout=60, quiet=30,
                  emulator="bochs", keep=False, interactive=False, echo=None, gdb_port=None,
-                 bochs_debugger=False, machine="fast"):
+                 bochs_debugger=False, machine="fast", trace=False):
         self.words = list(words)
         self.boot_img = boot_img or os.path.join(BUILD, "boot.img")
         self.mem = mem
@@ -57,6 +57,7 @@ class RunSpec:
         self.gdb_port = gdb_port              # QEMU: gdb stub on this port, CPU stopped
         self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
         self.machine = machine                # Bochs: fast, or classic (MACHINES)
+        self.trace = trace                    # LPT1 to trace.out (kernel -trace): RunResult.trace
 
 
 class RunResult:
@@ -71,9 +72,19 @@ class RunResult:
         self.workdir = None
         self.got = {}
         self.emulator = None
+        self.trace = None       # bytes the kernel wrote to LPT1 (spec.trace), else None
 
     def text(self):
         return self.console.decode("utf-8", "replace")
+
+
+def read_trace(workdir):
+    """The bytes of the run's trace.out (the VM trace on LPT1), b"" if none was written."""
+    try:
+        with open(os.path.join(workdir, "trace.out"), "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 def run_dir_base():
@@ -197,6 +208,8 @@ class Machine:
                 self.kill()
             console.finish()
             res.console = console.data
+            if self.spec.trace:
+                res.trace = read_trace(self.workdir)
             res.status, res.detail = classify(res.text(), ending)
             if res.status == "poweroff":
                 for guest, host in self.spec.get_files:

@@ -96,6 +96,9 @@ def make_parser():
     p.add_argument("--explain-kills", action="store_true",
                    help="kernel option -v: print why a user process was killed (fault address, "
                         "access kind, rip) before its exit line")
+    p.add_argument("--trace", metavar="FILE",
+                   help="kernel option -trace: write the VM trace to FILE (python3 -m harness.trace FILE "
+                        "prints it; python3 -m harness view FILE draws it)")
     p.add_argument("--evict", metavar="NAME", help="kernel option -evict=NAME (eviction policy)")
     p.add_argument("--fork", metavar="NAME", help="kernel option -fork=NAME (fork strategy)")
     p.add_argument("--boot-img", metavar="PATH", help="boot disk (default build/boot.img)")
@@ -127,6 +130,8 @@ def kernel_words(args, words):
     pre = []
     if args.explain_kills:
         pre.append("-v")
+    if args.trace:
+        pre.append("-trace")
     for option in ("evict", "fork"):
         value = getattr(args, option)
         if value is not None:
@@ -188,7 +193,8 @@ def spec_from_args(args, words):
                            timeout=timeout, quiet=quiet, emulator=args.emulator, keep=args.keep,
                            interactive=interactive, echo=sys.stdout.buffer,
                            gdb_port=args.gdb_port if args.gdb else None,
-                           bochs_debugger=args.bochs_debugger, machine=args.machine)
+                           bochs_debugger=args.bochs_debugger, machine=args.machine,
+                           trace=bool(args.trace))
 
 
 def _sigterm(signum, frame):
@@ -220,6 +226,12 @@ def main(argv=None):
                              % (spec.gdb_port, debug.gdb_attach_command(spec.gdb_port)))
             sys.stderr.flush()
         res = machine.Machine(spec).run()
+        if args.trace:
+            try:
+                with open(args.trace, "wb") as f:
+                    f.write(res.trace or b"")
+            except OSError as e:
+                raise HarnessError("cannot write the trace to %s: %s" % (args.trace, e.strerror))
     except HarnessError as e:
         die("pintos", e)
     except KeyboardInterrupt:

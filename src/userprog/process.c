@@ -12,6 +12,7 @@
 #include "threads/palloc.h"
 #include "threads/vaddr.h"
 #include "userprog/fdtable.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
@@ -257,6 +258,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
     vm_space_destroy(s);
     return false;
   }
+  VM_TRACE(vm_trace_exec(s, argv[0]));
   f->R.rdi = (uint64_t)argc;
   f->R.rsi = argv_u;
   f->rip = entry;
@@ -358,6 +360,7 @@ tid_t process_fork(const char *name, const struct intr_frame *f)
   }
   rec->tid = tid;
   lock_release(&process_lock);
+  VM_TRACE(vm_trace_fork(thread_current()->tid, parent->space, tid, c->space));
   return tid;
 }
 
@@ -445,6 +448,7 @@ void process_exit(int status)
   ASSERT(p != NULL);
   printf("%s: exit(%d)\n", p->name, status);
 
+  VM_TRACE(vm_trace_exit(p->space, status));
   fdtable_close_all(p);
   t->pml4 = NULL;
   mmu_activate(NULL);

@@ -11,6 +11,7 @@
 #include "threads/io.h"
 #include "threads/malloc.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 #define SECTORS_PER_SLOT (PGSIZE / BLOCK_SECTOR_SIZE)
@@ -83,6 +84,7 @@ void swap_write(uint32_t slot, const void *kva)
   uint64_t start = rdtsc();
   block_write_sectors(swap_disk, slot * SECTORS_PER_SLOT, SECTORS_PER_SLOT, kva);
   vm_count(NULL, VM_SWAP_OUT);
+  VM_TRACE(vm_trace_swap(true, slot, kva));
   swap_write_cycles += rdtsc() - start;
 }
 
@@ -91,6 +93,7 @@ void swap_read(uint32_t slot, void *kva)
   uint64_t start = rdtsc();
   block_read_sectors(swap_disk, slot * SECTORS_PER_SLOT, SECTORS_PER_SLOT, kva);
   vm_count(NULL, VM_SWAP_IN);
+  VM_TRACE(vm_trace_swap(false, slot, kva));
   swap_read_cycles += rdtsc() - start;
 }
 
