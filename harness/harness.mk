@@ -26,11 +26,13 @@ accept: all
 
 # VM workloads (python3 -m harness.vmbench: memory pressure against simulated policies, swap
 # cost, fork eager against copy-on-write), then ticks and cycles of the selected tests
-# against the accepted baselines. With TESTS, only the latter.
+# against the accepted baselines, then those tests against their floor on the fast and the
+# classic Bochs machine (python3 -m harness.floor). With TESTS, only the last two.
 bench: all
 	@$(CHECK_VARS)
 	@if [ -z "$(TESTS)" ]; then $(PYTHON) -m harness.vmbench $(if $(JOBS),-j $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
 	@$(HARNESS) bench --no-unit $(HARNESS_ARGS)
+	@$(PYTHON) -m harness.floor $(if $(TESTS),--tests '$(TESTS)') $(if $(JOBS),-j $(JOBS))
 
 unit:
 	@$(HARNESS) unit $(HARNESS_ARGS)

@@ -22,7 +22,8 @@ import subprocess
 import sys
 import time
 
-from harness import machine, testcfg, verdict
+from harness import bochs, machine, testcfg, verdict
+from harness.console import POWER_OFF_LINE
 from harness.common import ROOT, HarnessError, die
 from harness.running import spec_for_test
 
@@ -43,7 +44,7 @@ def bare_dir(test):
     """A kept run directory for test with its bochsrc and a `c` command file."""
     m = machine.Machine(spec_for_test(test))
     slots = m.prepare()
-    machine.BochsBackend(m).write_bochsrc(slots, "mode=file, dev=console.out")
+    bochs.BochsBackend(m).write_bochsrc(slots, "mode=file, dev=console.out")
     with open(os.path.join(m.workdir, "cont.rc"), "w") as f:
         f.write("c\n")
     return m
@@ -56,7 +57,7 @@ def run_bare(m):
     wall, cpu = timed(["bochs", "-q", "-f", "bochsrc", "-rc", "cont.rc"], cwd=m.workdir,
                       env=dict(os.environ, TERM="vt100"))
     with open(path, "rb") as f:
-        if not f.read().rstrip().endswith(b"Powering off..."):
+        if not f.read().rstrip().endswith(POWER_OFF_LINE.encode()):
             raise HarnessError("the bare Bochs run of %s did not power off" % m.workdir)
     return wall, cpu
 

@@ -102,6 +102,10 @@ def make_parser():
     p.add_argument("--evict", metavar="NAME", help="kernel option -evict=NAME (eviction policy)")
     p.add_argument("--fork", metavar="NAME", help="kernel option -fork=NAME (fork strategy)")
     p.add_argument("--boot-img", metavar="PATH", help="boot disk (default build/boot.img)")
+    p.add_argument("--machine", choices=machine.MACHINES, default="fast",
+                   help="Bochs machine: fast (default; the BIOS boots at once) or classic (the "
+                        "BIOS waits about 3 emulated seconds for a boot-menu key, POST polls "
+                        "empty disk places; for comparisons)")
     inter = p.add_mutually_exclusive_group()
     inter.add_argument("-i", "--interactive", dest="interactive", action="store_true",
                        default=None, help="relay stdin to the console (default when stdin is a terminal, a pipe or a "
@@ -189,7 +193,8 @@ def spec_from_args(args, words):
                            timeout=timeout, quiet=quiet, emulator=args.emulator, keep=args.keep,
                            interactive=interactive, echo=sys.stdout.buffer,
                            gdb_port=args.gdb_port if args.gdb else None,
-                           bochs_debugger=args.bochs_debugger, trace=bool(args.trace))
+                           bochs_debugger=args.bochs_debugger, machine=args.machine,
+                           trace=bool(args.trace))
 
 
 def _sigterm(signum, frame):

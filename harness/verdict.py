@@ -4,9 +4,9 @@ import os
 import re
 
 from harness.common import EXPECTED, ROOT
+from harness.console import BANNER_FORM, BANNER_RE, BOOT_DONE_LINE, POWER_OFF_LINE
 
 EXIT_LINE_RE = re.compile(r"^\S+: exit\(-?\d+\)$")
-BANNER_RE = re.compile(r"^Kestrel booting with \d+ kB RAM\.\.\.$")
 TIMER_RE = re.compile(r"^Timer: \d+ ticks$")
 
 # STATS keys of the page-fault counters, with the names used in messages and .faults files.
@@ -191,14 +191,14 @@ def judge(test, res, expected_dir, check_faults, symbolize=None, diff_ok=False):
 
     # Global invariants of every run.
     if not any(BANNER_RE.match(l) for l in lines):
-        v.fail("FAIL", "no boot banner `Kestrel booting with N kB RAM...`")
-    if "Boot complete." not in lines:
+        v.fail("FAIL", "no boot banner `%s`" % BANNER_FORM)
+    if BOOT_DONE_LINE not in lines:
         rejected = [l for l in lines if l.startswith("Unknown option")]
         v.fail("FAIL", "the kernel rejected its command line: %s" % rejected[0] if rejected
-               else "no `Boot complete.` line")
+               else "no `%s` line" % BOOT_DONE_LINE)
     tail = [l for l in lines if l.strip()]
-    if not tail or tail[-1] != "Powering off...":
-        v.fail("FAIL", "the last line is not `Powering off...`")
+    if not tail or tail[-1] != POWER_OFF_LINE:
+        v.fail("FAIL", "the last line is not `%s`" % POWER_OFF_LINE)
     if not v.stats:
         v.fail("FAIL", "no `STATS ...` line at power-off")
     else:

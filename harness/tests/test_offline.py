@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 
 from harness import runner, testcfg, verdict
 from harness.common import HarnessError, ROOT
-from harness.machine import Ending, RunResult, classify
+from harness.ending import Ending, classify
+from harness.machine import RunResult
 
 PY = sys.executable
 STATS = ("STATS ticks=10 idle_ticks=0 kernel_ticks=10 user_ticks=0 tsc=1000 boot_tsc=10 "

@@ -12,7 +12,10 @@
 /* PIO driver for the two legacy ATA channels. Register layout and protocols follow
    ATA/ATAPI-6 (T13/1410D): command block registers (section 7), PIO data-in and data-out
    protocols (section 9.5, 9.6), IDENTIFY DEVICE (section 8.15), READ SECTORS (8.27),
-   WRITE SECTORS (8.48). One sector per command, LBA28 addressing. */
+   WRITE SECTORS (8.48), READ MULTIPLE (8.24), WRITE MULTIPLE (8.44), SET MULTIPLE MODE
+   (8.39). LBA28 addressing; data moved 32 bits at a time. A transfer of several sectors
+   (up to a page) is one READ/WRITE MULTIPLE command with the multiple count set to a page,
+   so it is one DRQ data block and one interrupt; a single sector is READ/WRITE SECTORS. */
 
 /* Command block registers, offsets from the channel's base port (section 7.1). */
 #define ATA_DATA    0
@@ -41,9 +44,15 @@
 /* Device control register (section 7.8): nIEN masks INTRQ. */
 #define CTL_NIEN 0x02
 
-#define CMD_IDENTIFY      0xEC
-#define CMD_READ_SECTORS  0x20
-#define CMD_WRITE_SECTORS 0x30
+#define CMD_IDENTIFY       0xEC
+#define CMD_READ_SECTORS   0x20
+#define CMD_WRITE_SECTORS  0x30
+#define CMD_READ_MULTIPLE  0xC4
+#define CMD_WRITE_MULTIPLE 0xC5
+#define CMD_SET_MULTIPLE   0xC6
+
+/* 32-bit transfers per sector. */
+#define SECTOR_DWORDS (BLOCK_SECTOR_SIZE / 4)
 
 /* Emulated devices answer at once; a real one that stays busy this long is given up on. */
 #define ATA_POLL_LIMIT 1000000
@@ -54,6 +63,7 @@ struct ata_disk {
   char name[8];
   struct ata_channel *channel;
   uint8_t dev_bit; /* 0 or DEV_SLAVE */
+  bool multiple;   /* SET MULTIPLE MODE accepted BLOCK_MAX_SECTORS sectors per block */
 };
 
 struct ata_channel {
@@ -99,8 +109,9 @@ static uint8_t ata_wait_not_busy(const struct ata_channel *c)
 /* Probes device DEV_BIT of channel C with IDENTIFY DEVICE (interrupts masked with nIEN) and
    returns its LBA28 sector count (IDENTIFY words 60-61), or 0 if there is no ATA disk:
    status 0x00/0xFF after selection (nothing there), a command that never raises DRQ, or an
-   abort (ATAPI devices abort IDENTIFY DEVICE). */
-static uint32_t ata_identify(struct ata_channel *c, uint8_t dev_bit)
+   abort (ATAPI devices abort IDENTIFY DEVICE). *MAX_MULTIPLE: the most sectors per DRQ
+   block of READ/WRITE MULTIPLE (word 47, bits 7:0; 0: not supported). */
+static uint32_t ata_identify(struct ata_channel *c, uint8_t dev_bit, unsigned *max_multiple)
 {
   uint16_t id[256];
   uint8_t status;
@@ -117,17 +128,32 @@ static uint32_t ata_identify(struct ata_channel *c, uint8_t dev_bit)
   status = ata_wait_not_busy(c);
   if ((status & (STA_BSY | STA_ERR | STA_DF)) || !(status & STA_DRQ))
     return 0;
-  insw(c->base + ATA_DATA, id, 256);
+  insl(c->base + ATA_DATA, id, sizeof id / 4);
   (void)inb(c->base + ATA_STATUS);
+  *max_multiple = id[47] & 0xFF;
   return (uint32_t)id[60] | ((uint32_t)id[61] << 16);
+}
+
+/* Sets the multiple count of disk DEV_BIT on C to BLOCK_MAX_SECTORS with SET MULTIPLE MODE
+   (interrupts masked with nIEN, polled); true if the device accepted it. */
+static bool ata_set_multiple(struct ata_channel *c, uint8_t dev_bit)
+{
+  outb(c->base + ATA_DEVICE, DEV_BASE | dev_bit);
+  ata_delay_400ns(c);
+  if (ata_wait_not_busy(c) & STA_BSY)
+    return false;
+  outb(c->base + ATA_NSECT, BLOCK_MAX_SECTORS);
+  outb(c->base + ATA_COMMAND, CMD_SET_MULTIPLE);
+  ata_delay_400ns(c);
+  return (ata_wait_not_busy(c) & (STA_BSY | STA_ERR | STA_DF)) == 0;
 }
 
 /* Interrupt handler for both channels: reads Status (which deasserts INTRQ) and wakes the
    waiting caller, if any. A caller that was asleep runs as soon as the interrupt returns
    (one still on the CPU, its command done at once, just goes on): left at the tail of the
-   ready list it would wait a CPU-bound thread's whole time slice after every sector, so a
-   swap-in (8 sectors) cost 8 slices and a process paging beside a computing one made no
-   progress. Other interrupts are dropped. */
+   ready list it would wait a CPU-bound thread's whole time slice after every command, and
+   a process paging beside a computing one would make no progress. Other interrupts are
+   dropped. */
 static void ata_interrupt(struct intr_frame *f)
 {
   struct ata_channel *c = &channels[f->vec_no == channels[0].vec ? 0 : 1];
@@ -154,63 +180,76 @@ static uint8_t ata_wait_completion(struct ata_channel *c)
   return ata_wait_not_busy(c);
 }
 
-/* Selects D and loads the task-file registers for a one-sector command on SECTOR. The
-   caller holds the channel lock. */
-static void ata_select_sector(struct ata_disk *d, block_sector_t sector)
+/* Selects D and loads the task-file registers for a command on COUNT sectors from SECTOR.
+   The caller holds the channel lock. */
+static void ata_select_sectors(struct ata_disk *d, block_sector_t sector, unsigned count)
 {
   struct ata_channel *c = d->channel;
 
-  ASSERT(sector < (1u << 28));
+  ASSERT(sector < (1u << 28) && count >= 1 && count <= BLOCK_MAX_SECTORS);
   outb(c->base + ATA_DEVICE, DEV_BASE | DEV_LBA | d->dev_bit | ((sector >> 24) & 0x0F));
   ata_delay_400ns(c);
   if (ata_wait_not_busy(c) & STA_BSY)
     PANIC("%s: device stays busy", d->name);
-  outb(c->base + ATA_NSECT, 1);
+  outb(c->base + ATA_NSECT, count);
   outb(c->base + ATA_LBA_LO, sector & 0xFF);
   outb(c->base + ATA_LBA_MID, (sector >> 8) & 0xFF);
   outb(c->base + ATA_LBA_HI, (sector >> 16) & 0xFF);
 }
 
-/* Reads SECTOR into BUF with READ SECTORS (PIO data-in: the device interrupts once the
-   sector is in its buffer and DRQ is set, then the host transfers 256 words). */
-static void ata_read(void *aux, block_sector_t sector, void *buf)
+/* Reads COUNT sectors from SECTOR into BUF (PIO data-in: the device interrupts once the
+   data block is in its buffer and DRQ is set, then the host transfers it). Several
+   sectors are one READ MULTIPLE data block (COUNT <= the multiple count); a disk that
+   refused the multiple count reads them one READ SECTORS command each. */
+static void ata_read(void *aux, block_sector_t sector, unsigned count, void *buf)
 {
   struct ata_disk *d = aux;
   struct ata_channel *c = d->channel;
   uint8_t status;
 
+  if (count > 1 && !d->multiple) {
+    for (unsigned i = 0; i < count; i++)
+      ata_read(aux, sector + i, 1, (uint8_t *)buf + i * BLOCK_SECTOR_SIZE);
+    return;
+  }
   lock_acquire(&c->lock);
-  ata_select_sector(d, sector);
+  ata_select_sectors(d, sector, count);
   c->expecting = true;
-  outb(c->base + ATA_COMMAND, CMD_READ_SECTORS);
+  outb(c->base + ATA_COMMAND, count > 1 ? CMD_READ_MULTIPLE : CMD_READ_SECTORS);
   status = ata_wait_completion(c);
   if ((status & (STA_ERR | STA_DF)) || !(status & STA_DRQ))
-    PANIC("%s: read of sector %u failed (status 0x%02x, error 0x%02x)", d->name, sector, status,
-          inb(c->base + ATA_ERROR));
-  insw(c->base + ATA_DATA, buf, BLOCK_SECTOR_SIZE / 2);
+    PANIC("%s: read of %u sectors at %u failed (status 0x%02x, error 0x%02x)", d->name, count,
+          sector, status, inb(c->base + ATA_ERROR));
+  insl(c->base + ATA_DATA, buf, count * SECTOR_DWORDS);
   lock_release(&c->lock);
 }
 
-/* Writes BUF to SECTOR with WRITE SECTORS (PIO data-out: the device raises DRQ without an
-   interrupt, the host transfers 256 words, the device interrupts when done). */
-static void ata_write(void *aux, block_sector_t sector, const void *buf)
+/* Writes COUNT sectors of BUF to SECTOR (PIO data-out: the device raises DRQ without an
+   interrupt, the host transfers the data block, the device interrupts when done). Several
+   sectors are one WRITE MULTIPLE data block; as ata_read when the disk refused it. */
+static void ata_write(void *aux, block_sector_t sector, unsigned count, const void *buf)
 {
   struct ata_disk *d = aux;
   struct ata_channel *c = d->channel;
   uint8_t status;
 
+  if (count > 1 && !d->multiple) {
+    for (unsigned i = 0; i < count; i++)
+      ata_write(aux, sector + i, 1, (const uint8_t *)buf + i * BLOCK_SECTOR_SIZE);
+    return;
+  }
   lock_acquire(&c->lock);
-  ata_select_sector(d, sector);
-  outb(c->base + ATA_COMMAND, CMD_WRITE_SECTORS);
+  ata_select_sectors(d, sector, count);
+  outb(c->base + ATA_COMMAND, count > 1 ? CMD_WRITE_MULTIPLE : CMD_WRITE_SECTORS);
   ata_delay_400ns(c);
   status = ata_wait_not_busy(c);
   if ((status & (STA_BSY | STA_ERR | STA_DF)) || !(status & STA_DRQ))
-    PANIC("%s: write of sector %u refused (status 0x%02x)", d->name, sector, status);
+    PANIC("%s: write of %u sectors at %u refused (status 0x%02x)", d->name, count, sector, status);
   c->expecting = true;
-  outsw(c->base + ATA_DATA, buf, BLOCK_SECTOR_SIZE / 2);
+  outsl(c->base + ATA_DATA, buf, count * SECTOR_DWORDS);
   status = ata_wait_completion(c);
   if (status & (STA_BSY | STA_ERR | STA_DF))
-    PANIC("%s: write of sector %u failed (status 0x%02x)", d->name, sector, status);
+    PANIC("%s: write of %u sectors at %u failed (status 0x%02x)", d->name, count, sector, status);
   lock_release(&c->lock);
 }
 
@@ -219,8 +258,9 @@ static const struct block_operations ata_ops = {
     .write = ata_write,
 };
 
-/* Probes both channels, registers every disk found under its role and prints one line per
-   disk. A missing channel reads 0xFF from its status port and costs one port read. */
+/* Probes both channels, registers every disk found under its role (with its multiple
+   count set to a page when it supports that) and prints one line per disk. A missing channel reads
+   0xFF from its status port and costs one port read. */
 void ata_init(void)
 {
   unsigned ci, di;
@@ -236,12 +276,14 @@ void ata_init(void)
     for (di = 0; di < 2; di++) {
       struct ata_disk *d = &c->disks[di];
       uint32_t sectors;
+      unsigned max_multiple;
       snprintf(d->name, sizeof d->name, "hd%u:%u", ci, di);
       d->channel = c;
       d->dev_bit = di ? DEV_SLAVE : 0;
-      sectors = ata_identify(c, d->dev_bit);
+      sectors = ata_identify(c, d->dev_bit, &max_multiple);
       if (sectors == 0)
         continue;
+      d->multiple = max_multiple >= BLOCK_MAX_SECTORS && ata_set_multiple(c, d->dev_bit);
       block_register(d->name, disk_roles[ci][di], sectors, &ata_ops, d);
       if (sectors >= 2048)
         printf("%s: %u sectors (%u MB)\n", d->name, sectors, sectors / 2048);

@@ -29,30 +29,58 @@ block_sector_t block_size(struct block *b) { return b->size; }
 
 const char *block_name(struct block *b) { return b->name; }
 
-/* Reads SECTOR of B into BUF (512 bytes) through the driver, which serialises callers.
-   Under fault injection (threads/failinject.h) a read of a disk other than the boot disk
-   may fail: the block layer has no error path, so the sector then reads as zeros, as a
-   drive returning garbage would; callers must survive any sector contents. */
+/* Reads SECTOR of B into BUF (512 bytes): block_read_sectors of one sector. */
 void block_read(struct block *b, block_sector_t sector, void *buf)
 {
-  ASSERT(sector < b->size);
-  if (b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DREAD)) {
-    memset(buf, 0, BLOCK_SECTOR_SIZE);
-    return;
-  }
-  b->ops->read(b->aux, sector, buf);
-  __atomic_fetch_add(&b->read_cnt, 1, __ATOMIC_RELAXED);
+  block_read_sectors(b, sector, 1, buf);
 }
 
-/* Writes BUF (512 bytes) to SECTOR of B through the driver. Under fault injection a write
-   to a disk other than the boot disk may be lost (the sector keeps its old contents). */
+/* Writes BUF (512 bytes) to SECTOR of B: block_write_sectors of one sector. */
 void block_write(struct block *b, block_sector_t sector, const void *buf)
 {
-  ASSERT(sector < b->size);
-  if (b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DWRITE))
-    return;
-  b->ops->write(b->aux, sector, buf);
-  __atomic_fetch_add(&b->write_cnt, 1, __ATOMIC_RELAXED);
+  block_write_sectors(b, sector, 1, buf);
+}
+
+/* Reads COUNT sectors from SECTOR of B into BUF with one driver call, which serialises
+   callers. Under fault injection (threads/failinject.h) each sector of a disk other than
+   the boot disk may fail on its own, asked in sector order as one-sector reads did: the
+   block layer has no error path, so a failed sector reads as zeros, as a drive returning
+   garbage would; callers must survive any sector contents. */
+void block_read_sectors(struct block *b, block_sector_t sector, unsigned count, void *buf)
+{
+  ASSERT(count >= 1 && count <= BLOCK_MAX_SECTORS && sector < b->size && count <= b->size - sector);
+  bool failed[BLOCK_MAX_SECTORS];
+  unsigned i, good = 0;
+  for (i = 0; i < count; i++) {
+    failed[i] = b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DREAD);
+    good += !failed[i];
+  }
+  if (good > 0)
+    b->ops->read(b->aux, sector, count, buf);
+  for (i = 0; i < count; i++)
+    if (failed[i])
+      memset((uint8_t *)buf + i * BLOCK_SECTOR_SIZE, 0, BLOCK_SECTOR_SIZE);
+  __atomic_fetch_add(&b->read_cnt, good, __ATOMIC_RELAXED);
+}
+
+/* Writes COUNT sectors of BUF to SECTOR of B, each maximal run of sectors in one driver
+   call. Under fault injection the write of each sector of a disk other than the boot disk
+   may be lost on its own (that sector keeps its old contents), asked in sector order. */
+void block_write_sectors(struct block *b, block_sector_t sector, unsigned count, const void *buf)
+{
+  ASSERT(count >= 1 && count <= BLOCK_MAX_SECTORS && sector < b->size && count <= b->size - sector);
+  bool failed[BLOCK_MAX_SECTORS];
+  unsigned i, run;
+  for (i = 0; i < count; i++)
+    failed[i] = b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DWRITE);
+  for (i = 0; i < count; i += run) {
+    for (run = 1; i + run < count && failed[i + run] == failed[i]; run++)
+      continue;
+    if (failed[i])
+      continue;
+    b->ops->write(b->aux, sector + i, run, (const uint8_t *)buf + i * BLOCK_SECTOR_SIZE);
+    __atomic_fetch_add(&b->write_cnt, run, __ATOMIC_RELAXED);
+  }
 }
 
 /* Records a device of SIZE sectors named NAME serving ROLE; OPS and AUX stay owned by the
@@ -74,7 +102,8 @@ struct block *block_register(const char *name, enum block_role role, block_secto
   return b;
 }
 
-/* One line "hd0:0: N reads, N writes" per device, in registration order. */
+/* One line "hd0:0: N reads, N writes" per device (sectors read and written), in
+   registration order. */
 void block_print_stats(void)
 {
   size_t i;

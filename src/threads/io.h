@@ -46,6 +46,16 @@ static inline void outsw(uint16_t port, const void *buf, size_t count)
   __asm__ volatile("rep outsw" : "+S"(buf), "+c"(count) : "d"(port));
 }
 
+/* Doubleword string I/O: COUNT 32-bit transfers between PORT and BUF. */
+static inline void insl(uint16_t port, void *buf, size_t count)
+{
+  __asm__ volatile("rep insl" : "+D"(buf), "+c"(count) : "d"(port) : "memory");
+}
+static inline void outsl(uint16_t port, const void *buf, size_t count)
+{
+  __asm__ volatile("rep outsl" : "+S"(buf), "+c"(count) : "d"(port));
+}
+
 static inline uint64_t rdtsc(void)
 {
   uint32_t lo, hi;

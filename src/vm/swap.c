@@ -81,9 +81,7 @@ uint64_t swap_write_cycles, swap_read_cycles;
 void swap_write(uint32_t slot, const void *kva)
 {
   uint64_t start = rdtsc();
-  for (unsigned i = 0; i < SECTORS_PER_SLOT; i++)
-    block_write(swap_disk, slot * SECTORS_PER_SLOT + i,
-                (const uint8_t *)kva + i * BLOCK_SECTOR_SIZE);
+  block_write_sectors(swap_disk, slot * SECTORS_PER_SLOT, SECTORS_PER_SLOT, kva);
   vm_count(NULL, VM_SWAP_OUT);
   swap_write_cycles += rdtsc() - start;
 }
@@ -91,8 +89,7 @@ void swap_write(uint32_t slot, const void *kva)
 void swap_read(uint32_t slot, void *kva)
 {
   uint64_t start = rdtsc();
-  for (unsigned i = 0; i < SECTORS_PER_SLOT; i++)
-    block_read(swap_disk, slot * SECTORS_PER_SLOT + i, (uint8_t *)kva + i * BLOCK_SECTOR_SIZE);
+  block_read_sectors(swap_disk, slot * SECTORS_PER_SLOT, SECTORS_PER_SLOT, kva);
   vm_count(NULL, VM_SWAP_IN);
   swap_read_cycles += rdtsc() - start;
 }

@@ -133,6 +133,16 @@ void block_write(struct block *b, block_sector_t sec, const void *buf)
 {
   memcpy(swap_bytes + sec * BLOCK_SECTOR_SIZE, buf, BLOCK_SECTOR_SIZE);
 }
+void block_read_sectors(struct block *b, block_sector_t sec, unsigned count, void *buf)
+{
+  ASSERT(count >= 1 && count <= BLOCK_MAX_SECTORS);
+  memcpy(buf, swap_bytes + sec * BLOCK_SECTOR_SIZE, count * BLOCK_SECTOR_SIZE);
+}
+void block_write_sectors(struct block *b, block_sector_t sec, unsigned count, const void *buf)
+{
+  ASSERT(count >= 1 && count <= BLOCK_MAX_SECTORS);
+  memcpy(swap_bytes + sec * BLOCK_SECTOR_SIZE, buf, count * BLOCK_SECTOR_SIZE);
+}
 
 static uint64_t counted[VM_STAT_CNT];
 uint64_t vm_fault_cycles;

@@ -109,6 +109,28 @@ void block_write(struct block *b, block_sector_t sector, const void *buf)
   pthread_mutex_unlock(&host_io_mutex);
 }
 
+/* The block layer's multi-sector calls, sector by sector (the cache clusters its transfers:
+   a run must stay inside the disk and within BLOCK_MAX_SECTORS). */
+void block_read_sectors(struct block *b, block_sector_t sector, unsigned count, void *buf)
+{
+  if (count < 1 || count > BLOCK_MAX_SECTORS) {
+    fprintf(stderr, "block_read_sectors of %u sectors\n", count);
+    abort();
+  }
+  for (unsigned i = 0; i < count; i++)
+    block_read(b, sector + i, (uint8_t *)buf + i * BLOCK_SECTOR_SIZE);
+}
+
+void block_write_sectors(struct block *b, block_sector_t sector, unsigned count, const void *buf)
+{
+  if (count < 1 || count > BLOCK_MAX_SECTORS) {
+    fprintf(stderr, "block_write_sectors of %u sectors\n", count);
+    abort();
+  }
+  for (unsigned i = 0; i < count; i++)
+    block_write(b, sector + i, (const uint8_t *)buf + i * BLOCK_SECTOR_SIZE);
+}
+
 /* ---- synchronisation: every semaphore shares one mutex and condition variable ---- */
 
 static pthread_mutex_t host_sync_mutex = PTHREAD_MUTEX_INITIALIZER;
