@@ -50,7 +50,7 @@ class RunSpec:
     def __init__(self, words, boot_img=None, mem=DEFAULT_MEM_MB, ips=None, put_files=(),
                  get_files=(), fs_mb=None, swap_mb=0, scratch_mb=0, timeout=60, quiet=30,
                  emulator="bochs", keep=False, interactive=False, echo=None, gdb_port=None,
-                 bochs_debugger=False):
+                 bochs_debugger=False, bochs_setup=b""):
         self.words = list(words)
         self.boot_img = boot_img or os.path.join(BUILD, "boot.img")
         self.mem = mem
@@ -68,6 +68,7 @@ class RunSpec:
         self.echo = echo
         self.gdb_port = gdb_port              # QEMU: gdb stub on this port, CPU stopped
         self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
+        self.bochs_setup = bochs_setup        # Bochs: debugger commands before the first `c`
 
 
 class RunResult:
@@ -253,6 +254,8 @@ class BochsBackend(Backend):
         # Read-write, so that neither side waits for the other to open it; what is written
         # before Bochs opens it stays in the FIFO.
         self.commands = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+        if s.bochs_setup:       # e.g. `show dbg_all`: the emulator's own exception trace
+            os.write(self.commands, s.bochs_setup)
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
             # The FIFO has no writer once the run is over: the kept command leaves it out,

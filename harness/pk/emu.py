@@ -203,8 +203,8 @@ def drive(r, proc, cmds, setup, ips, timeout, wd):
     out_log = open(os.path.join(wd, "bochs.out"), "wb")
     fd = proc.stdout.fileno()
     buf = b""
-    stops = 0           # breakpoints Bochs has reported (each ends with `Next at t=`)
-    want = 1
+    stops = 0           # `Next at t=` lines: one when the debugger starts, one per stop
+    want = 2
     now = 0
     start = None        # tick of the first stop that saw console output
     phase = "boot"      # boot | run | drain | dying
