@@ -40,6 +40,8 @@ def make_parser():
     p.add_argument("-j", "--jobs", type=int, default=None)
     p.add_argument("--results", default=None, help="results directory (default build/pintos/<project>)")
     p.add_argument("--ips", type=int, default=DEFAULT_IPS, help="Bochs instructions per emulated second")
+    p.add_argument("--timeout", type=float, default=None, metavar="S",
+                   help="emulated seconds each test may run (default: its Makefile's -T)")
     p.add_argument("--variants", type=int, default=1, metavar="N",
                    help="flake certificate: run each test under N deterministic machine variants")
     p.add_argument("--variant", type=int, default=None, metavar="K", help="run only variant K (a replay)")
@@ -139,6 +141,8 @@ class Grader:
             cmd += ["--ips", str(self.args.ips)]
         if self.args.rename:
             cmd += ["--rename"]
+        if self.args.timeout is not None:
+            cmd += ["--timeout", "%g" % self.args.timeout]
         return "cd %s && %s" % (shlex.quote(ROOT), " ".join(shlex.quote(c) for c in cmd))
 
     def vdir(self, variant):
@@ -149,7 +153,7 @@ class Grader:
         ips = variant_ips(self.args.ips, variant)
         t, alias = renamed(test) if self.args.rename else (test, None)
         r = emu.run(t, os.path.join(self.kernel, "os.dsk"), spin=self.spin, ips=ips,
-                    count_faults=not self.args.no_faults, keep=self.args.keep)
+                    count_faults=not self.args.no_faults, keep=self.args.keep, timeout=self.args.timeout)
         console = r.console
         if alias:
             console = console.replace(alias.encode(), test.program.encode())
@@ -246,6 +250,15 @@ def grade_kernel(kernel_build, trusted_src, results, args, stream=sys.stdout, pr
     if not trusted_src:
         stream.write("note: no --tree: checkers and test programs come from the kernel's own tree (untrusted)\n")
     os.makedirs(results, exist_ok=True)
+    # The checkers turn a panic's call stack into lines with utils/backtrace, which reads
+    # kernel.o in the directory they run in: the submission's kernel.
+    for d in set(g.vdir(v) for v in variants):
+        link = os.path.join(d, "kernel.o")
+        os.makedirs(d, exist_ok=True)
+        if os.path.lexists(link):
+            os.unlink(link)
+        if os.path.exists(os.path.join(kernel_build, "kernel.o")):
+            os.symlink(os.path.join(kernel_build, "kernel.o"), link)
     jobs = args.jobs or default_jobs()
     work = [(t, v) for v in variants for t in tests]
     records = []
