@@ -3,7 +3,9 @@
 The machine is Kestrel's (the repository's bochsrc template: fixed clock, instruction-
 counted time) with one change: the ROM BIOS is BIOS-bochs-legacy, whose memory map has no
 ACPI region above the usable RAM (Pintos-KAIST's palloc.c asserts that the last usable
-range ends its user pool, which BIOS-bochs-latest's map breaks at boot).
+range ends its user pool, which BIOS-bochs-latest's map breaks at boot). As on Kestrel's
+fast machine, the BIOS has `options=fastboot` (no 3-second boot-menu wait) and an empty
+place of a channel in use holds an ejected CD-ROM (POST does not poll for a missing drive).
 
 Bochs runs under its debugger, reading commands from a FIFO, as in harness/machine.py:
 time breakpoints (`sb`) stop it at exact emulated instants where the harness looks at the
@@ -91,6 +93,13 @@ def write_bochsrc(path, mem, ips, slots):
         disks.append("ata1: enabled=1, ioaddr1=0x170, ioaddr2=0x370, irq=15")
     for slot, name, cyl in slots:
         disks.append("%s: type=disk, path=%s, mode=flat, cylinders=%d, heads=16, spt=63" % (slot, name, cyl))
+    # The BIOS's POST polls an empty place of a channel in use until it times out: an
+    # ejected CD-ROM there answers at once (Pintos-KAIST's disk driver skips non-ATA devices).
+    used = set(s for s, _, _ in slots)
+    for chan in ("ata0", "ata1"):
+        pair = {chan + "-master", chan + "-slave"}
+        if len(pair & used) == 1:
+            disks.append("%s: type=cdrom, status=ejected" % (pair - used).pop())
     values = {"MEGS": str(int(mem)), "IPS": str(int(ips)), "DISKS": "\n".join(disks),
               "COM1": "mode=file, dev=console.out"}
     out = []
@@ -99,7 +108,7 @@ def write_bochsrc(path, mem, ips, slots):
         if "${" in line:
             continue                  # a template field this machine does not use
         if line.startswith("romimage:"):
-            line = "romimage: file=%s" % BIOS
+            line = "romimage: file=%s, options=fastboot" % BIOS     # no boot-menu wait
         out.append(line)
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
