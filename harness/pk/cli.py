@@ -263,7 +263,8 @@ def grade_kernel(kernel_build, trusted_src, results, args, stream=sys.stdout, pr
     work = [(t, v) for v in variants for t in tests]
     records = []
     done = 0
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+    ex = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
         futs = {ex.submit(g.run_one, t, v): (t, v) for t, v in work}
         for fut in concurrent.futures.as_completed(futs):
             rec = fut.result()
@@ -274,6 +275,12 @@ def grade_kernel(kernel_build, trusted_src, results, args, stream=sys.stdout, pr
             elif args.verbose:
                 stream.write("pass %s\n" % rec["test"])
             stream.flush()
+    except BaseException:
+        # Ctrl-C or SIGTERM: no new machine starts, running ones are killed, then wait.
+        emu.abort_all()
+        ex.shutdown(wait=True, cancel_futures=True)
+        raise
+    ex.shutdown(wait=True)
     order = {(t.name, v): i for i, (t, v) in enumerate(work)}
     records.sort(key=lambda r: order[(r["test"], r["variant"])])
     base = [r for r in records if r["variant"] == variants[0]]

@@ -44,6 +44,7 @@ SLOTS = ("ata0-master", "ata0-slave", "ata1-master", "ata1-slave")
 
 _live = set()
 _live_lock = threading.Lock()
+_aborting = threading.Event()
 
 
 class PkRun:
@@ -71,7 +72,8 @@ def check_bochs():
 
 
 def abort_all():
-    """Kills every Bochs this process started (Ctrl-C)."""
+    """Kills every Bochs this process started (Ctrl-C); none starts afterwards."""
+    _aborting.set()
     with _live_lock:
         procs = list(_live)
     for p in procs:
@@ -143,6 +145,8 @@ def run(test, os_dsk, spin=None, ips=None, count_faults=True, keep=False, timeou
     the kernel's power-off loop (None: the run ends by its time limit). timeout: emulated
     seconds after the first console byte (default: the test's own -T, else 60)."""
     check_bochs()
+    if _aborting.is_set():
+        raise KeyboardInterrupt
     r = PkRun()
     ips = int(ips or DEFAULT_IPS)
     t0 = time.monotonic()
@@ -174,6 +178,8 @@ def run(test, os_dsk, spin=None, ips=None, count_faults=True, keep=False, timeou
                                 env=dict(os.environ, TERM="vt100"))
         with _live_lock:
             _live.add(proc)
+        if _aborting.is_set():
+            raise KeyboardInterrupt
         try:
             drive(r, proc, cmds, setup, ips, timeout if timeout is not None else (test.timeout or 60), wd)
         finally:
