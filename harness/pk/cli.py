@@ -205,6 +205,18 @@ def write_junit(path, records, wall):
         f.write("</testsuite>\n")
 
 
+def write_gradescope(path, records, score):
+    """Gradescope's results.json: the make-grade total as the score (out of 100), and one
+    entry per test with its .result text. (A minimal writer of this package's own.)"""
+    data = {"score": score if score is not None else 0.0, "max_score": 100.0,
+            "tests": [{"name": r["test"], "status": "passed" if r["verdict"] == "PASS" else "failed",
+                       "output": "\n".join(r["result"][1:] + ["rerun: " + r["rerun"]])
+                       if r["verdict"] != "PASS" else ""} for r in records]}
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+
+
 def certificate(records, variants):
     """Per test: pass-all, fail-all, or flaky with the failing variants and their replays."""
     by = {}
@@ -317,6 +329,7 @@ def grade_kernel(kernel_build, trusted_src, results, args, stream=sys.stdout, pr
         json.dump(summary, f, indent=1, sort_keys=True)
         f.write("\n")
     write_junit(os.path.join(results, "junit.xml"), records, wall)
+    write_gradescope(os.path.join(results, "gradescope.json"), base, score)
     nf = sum(1 for r in base if r["faults"] and r["faults"]["user"] + r["faults"]["kernel"])
     stream.write("score %s%% (%s/grade); page faults counted on %d tests; results in %s\n"
                  % ("%.1f" % score if score is not None else "?", results, nf, results))
