@@ -21,7 +21,7 @@ USER_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Isrc
 	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -DUSERPROG -MMD -MP
 USER_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none
 
-KERNEL_DIRS := src/threads src/devices src/lib src/lib/kernel src/userprog src/filesys src/vm src/tests/threads
+KERNEL_DIRS := src/main src/threads src/devices src/lib src/lib/kernel src/userprog src/filesys src/vm src/tests/threads
 KERNEL_C := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S := src/boot/start.S $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
 KERNEL_OBJ := $(patsubst src/%,$(BUILD)/kernel/%,$(KERNEL_C:.c=.o) $(KERNEL_S:.S=.asm.o))

@@ -35,6 +35,11 @@ bench: all
 unit:
 	@$(HARNESS) unit $(HARNESS_ARGS)
 
+# The VM page of one test (harness/view.py): runs it with the kernel's VM trace and writes
+# build/results/SUITE/NAME.html; `make check VIEW=1` writes one for every test of a run.
+view: all
+	@$(PYTHON) -m harness.view --run '$(TEST)'
+
 # System-call fuzzer, long runs (harness/fuzz.py): QEMU unless EMU=bochs.
 fuzz: all
 	@$(CHECK_VARS)
@@ -52,13 +57,21 @@ harness-test: all
 	@$(PYTHON) -m unittest discover -s tools/tests $(if $(V),-v)
 
 # make run: every program of build/programs on the fs disk, console on this terminal.
+# The list comes from the sources, not from $(wildcard) on build/programs: make reads a
+# directory once, before the programs are built, so after `make clean` the first run would
+# get an empty disk.
 CMDLINE ?= run shell
-RUN_FILES = $(foreach p,$(wildcard $(BUILD)/programs/*),-p $(p))
+RUN_FILES = $(foreach p,$(patsubst src/%.c,$(BUILD)/%,$(USER_PROG_SRC)),-p $(p))
 run: all
 	@$(PYTHON) tools/pintos $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
+
+# Two results directories compared test by test (harness/compare.py): Markdown on stdout;
+# COMPARE_ARGS='--html FILE --fail-faults 5' etc. Exit 1 when a verdict got worse.
+compare:
+	@$(PYTHON) -m harness.compare --make '$(OLD)' '$(NEW)' $(COMPARE_ARGS)
 
 # make help: every target and variable; make list: the tests a selection would run.
 help:
@@ -73,7 +86,7 @@ $(BUILD)/tests/%.result $(BUILD)/tests/%.output: all FORCE
 	@$(HARNESS) check $(HARNESS_ARGS) --tests '$*' --no-unit
 
 FORCE:
-.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings help list FORCE
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings help list FORCE view compare
 
 # make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
 # make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.

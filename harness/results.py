@@ -71,6 +71,10 @@ def save(results_dir, out, ips):
     if out.console:
         with open(result_path(results_dir, out.item, ".console"), "wb") as f:
             f.write(out.console)
+    trace = getattr(out.result, "trace", None)
+    if trace is not None:
+        with open(result_path(results_dir, out.item, ".trace"), "wb") as f:
+            f.write(trace)
     return data
 
 

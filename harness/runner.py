@@ -78,6 +78,10 @@ def make_parser():
     p.add_argument("--no-unit", action="store_true", help="leave out host unit tests")
     p.add_argument("--with-output", action="store_true",
                    help="accept: also write a missing expected .out from the actual output")
+    p.add_argument("--trace", action="store_true",
+                   help="kernel -trace: each test's VM trace into RESULTS/SUITE/NAME.trace")
+    p.add_argument("--view", action="store_true",
+                   help="--trace, and each test's VM page RESULTS/SUITE/NAME.html")
     p.add_argument("--verbose", "-v", action="store_true")
     return p
 
@@ -134,6 +138,9 @@ def main(argv=None):
         from harness.pk.cli import main as pintos_main
         return pintos_main(argv[1:])
     signal.signal(signal.SIGTERM, lambda s, f: (_ for _ in ()).throw(KeyboardInterrupt()))
+    if argv[:1] in (["compare"], ["view"]):
+        import importlib
+        return importlib.import_module("harness." + argv[0]).main(argv[1:])
     try:
         parser = make_parser()
         args = parser.parse_args(argv)

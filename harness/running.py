@@ -36,7 +36,7 @@ class RunConfig:
 
     def __init__(self, ips=None, emulator="bochs", evict=None, fork=None, repeat=1,
                  expected=None, faults="check", command="check", before_judge=None,
-                 fail_inject=None):
+                 fail_inject=None, trace=False):
         self.ips = ips
         self.emulator = emulator
         self.evict = evict
@@ -47,6 +47,7 @@ class RunConfig:
         self.command = command
         self.before_judge = before_judge     # f(test, RunResult), called before each verdict
         self.fail_inject = fail_inject       # kernel -fail=SPEC: output may differ, no panic/leak
+        self.trace = trace                   # kernel -trace: the VM trace into <test>.trace
 
     def values(self):
         """{dest: value} of the run options in harness/options.py's table."""
@@ -56,7 +57,7 @@ class RunConfig:
     def kernel_options(self):
         """Kernel options for the policies chosen (before the test's own): the table's
         kernel words (harness/options.py)."""
-        return options.kernel_options(self.values())
+        return options.kernel_options(self.values()) + (["-trace"] if self.trace else [])
 
     def fault_mode(self, seed):
         """Page-fault baselines hold for the reference machine only: Bochs, default seed,
@@ -68,7 +69,8 @@ class RunConfig:
 
     def make_args(self, seed=0):
         """The make variables that reproduce this configuration (for rerun lines)."""
-        return (["SEEDS=%d" % seed] if seed else []) + options.make_args(self.values())
+        return ((["SEEDS=%d" % seed] if seed else []) + options.make_args(self.values())
+                + (["TRACE=1"] if self.trace else []))
 
 
 def spec_for_test(test, seed=0, config=None):
@@ -77,7 +79,8 @@ def spec_for_test(test, seed=0, config=None):
     return machine.RunSpec(test.kernel_words(seed, config.ips, config.kernel_options()),
                            mem=test.mem, ips=config.ips, put_files=test.put_files(),
                            fs_mb=test.fs_disk, swap_mb=test.swap, scratch_mb=test.scratch,
-                           timeout=test.timeout, quiet=test.quiet, emulator=config.emulator)
+                           timeout=test.timeout, quiet=test.quiet, emulator=config.emulator,
+                           trace=config.trace)
 
 
 def run_test(test, seed=0, config=None):
@@ -220,11 +223,12 @@ class Runner:
         return out
 
     def run_selftest(self, item):
-        module = item.source or "harness.tests.test_offline"
-        # The Pintos-KAIST slice builds two trees before it boots anything: more time.
-        return self.run_script(item, [sys.executable, "-m", "unittest", "-q", module],
-                               "harness self-tests (%s)" % module, "python3",
-                               1800 if module.startswith("harness.tests.pk_") else SCRIPT_TIMEOUT)
+        # test_offline and test_vmview by default; the Pintos-KAIST items name their module
+        # (they build two trees before they boot anything: more time).
+        modules = [item.source] if item.source else ["harness.tests.test_offline", "harness.tests.test_vmview"]
+        return self.run_script(item, [sys.executable, "-m", "unittest", "-q"] + modules,
+                               "harness self-tests" + (" (%s)" % item.source if item.source else ""), "python3",
+                               1800 if item.source and item.source.startswith("harness.tests.pk_") else SCRIPT_TIMEOUT)
 
     def run_expect(self, item):
         """An expect script gets the launcher options of this configuration (emulator,
@@ -349,7 +353,8 @@ def config_from_args(args):
     return RunConfig(ips=args.ips, emulator="qemu" if args.qemu else "bochs", evict=args.evict,
                      fork=args.fork, repeat=args.repeat, expected=args.expected,
                      faults=args.faults or "check", command=args.command,
-                     fail_inject=getattr(args, "fail_inject", None) or None)
+                     fail_inject=getattr(args, "fail_inject", None) or None,
+                     trace=bool(getattr(args, "trace", False) or getattr(args, "view", False)))
 
 
 def run_info(args, config, selected=None):
@@ -377,7 +382,7 @@ def run_selection(args, items, before_judge=None, selected=None):
         if not os.path.exists(os.path.join(BUILD, "boot.img")):
             raise HarnessError("build/boot.img does not exist (run make first)")
     machine.run_dir_base()
-    desc = "%d tests" % len(items)
+    desc = "%d test%s" % (len(items), "" if len(items) == 1 else "s")
     for flag, text in ((args.seeds, "seeds %s"), (args.ips, "ips %s"), (args.evict, "evict %s"),
                        (args.fork, "fork %s"), (args.shard, "shard %s")):
         if flag:
@@ -393,4 +398,7 @@ def run_selection(args, items, before_judge=None, selected=None):
     records = [save(args.results, o, config.ips) for o in outcomes]
     info = dict(run_info(args, config, selected), wall_seconds=round(wall, 2), jobs=jobs)
     counts = write_summary(args.results, outcomes, records, info)
+    if getattr(args, "view", False):
+        from harness.view import write_views
+        write_views(args.results, outcomes)
     return Session(config, jobs, args.results, outcomes, records, counts, wall)

@@ -416,7 +416,7 @@ class BootingTests(unittest.TestCase):
         code, out, err = run(["make", "-s", "--no-print-directory", "build/tests/threads/sleep-zero.result"],
                              env=make_env())
         self.assertEqual(code, 0, out + err)
-        self.assertIn("Running 1 tests", out)
+        self.assertIn("Running 1 test on ", out)
         with open(path) as f:
             self.assertEqual(f.read(), "PASS\n")
         with open(path[:-len(".result")] + ".output") as f:

@@ -39,6 +39,16 @@ static uint8_t ier;
 
 static size_t tx_count(void) { return tx_tail - tx_head; }
 
+/* The byte that calls INTR_KEY_FN (serial_set_interrupt_key). */
+static uint8_t intr_key;
+static bool (*intr_key_fn)(void);
+
+void serial_set_interrupt_key(uint8_t key, bool (*fn)(void))
+{
+  intr_key = key;
+  intr_key_fn = fn;
+}
+
 static void serial_interrupt(struct intr_frame *f UNUSED);
 
 /* Programs 115200 baud 8N1 with FIFOs on, all UART interrupts off. */
@@ -132,6 +142,10 @@ static void serial_interrupt(struct intr_frame *f UNUSED)
   uint8_t lsr;
   while ((lsr = inb(REG_LSR)) & LSR_DR) {
     uint8_t c = inb(REG_DATA);
+    /* Ctrl-C that ended foreground programs is input only for one of them blocked reading
+       the console (it wakes, then dies on its way back to user mode). */
+    if (c == intr_key && intr_key_fn != NULL && intr_key_fn() && list_empty(&rx_ready.waiters))
+      continue;
     if (rx_tail - rx_head < RX_SIZE) {
       rx_buf[rx_tail++ % RX_SIZE] = c;
       sema_up(&rx_ready);

@@ -293,31 +293,40 @@ static off_t inode_grow_partial(struct inode *inode, off_t old_length, off_t ofs
   return old_length;
 }
 
-off_t inode_read_at(struct inode *inode, void *buf_, off_t size, off_t ofs)
+/* Needs: [OFS, OFS + SIZE) within INODE's allocated sectors (nothing to do if SIZE <= 0).
+   Copies those bytes sector by sector through the buffer cache: from BUF into the file
+   when WRITE, else from the file into BUF. Returns the bytes copied (SIZE, or 0). */
+static off_t inode_copy(struct inode *inode, uint8_t *buf, off_t ofs, off_t size, bool write)
 {
-  uint8_t *buf = buf_;
-  off_t length = (off_t)__atomic_load_n(&inode->disk.length, __ATOMIC_ACQUIRE);
   off_t done = 0;
-  if (ofs < 0 || size <= 0 || ofs >= length)
-    return 0;
-  if (size > length - ofs)
-    size = length - ofs;
   while (done < size) {
     off_t pos = ofs + done;
     size_t sector_ofs = (size_t)pos % KFS_SECTOR_SIZE;
     size_t chunk = KFS_SECTOR_SIZE - sector_ofs;
     if (chunk > (size_t)(size - done))
       chunk = (size_t)(size - done);
-    cache_read_bytes(inode_map_offset(&inode->disk, pos), buf + done, sector_ofs, chunk);
+    if (write)
+      cache_write_bytes(inode_map_offset(&inode->disk, pos), buf + done, sector_ofs, chunk);
+    else
+      cache_read_bytes(inode_map_offset(&inode->disk, pos), buf + done, sector_ofs, chunk);
     done += (off_t)chunk;
   }
   return done;
 }
 
+off_t inode_read_at(struct inode *inode, void *buf_, off_t size, off_t ofs)
+{
+  uint8_t *buf = buf_;
+  off_t length = (off_t)__atomic_load_n(&inode->disk.length, __ATOMIC_ACQUIRE);
+  if (ofs < 0 || size <= 0 || ofs >= length)
+    return 0;
+  if (size > length - ofs)
+    size = length - ofs;
+  return inode_copy(inode, buf, ofs, size, false);
+}
+
 off_t inode_write_at(struct inode *inode, const void *buf_, off_t size, off_t ofs)
 {
-  const uint8_t *buf = buf_;
-  off_t done = 0;
   if (ofs < 0 || size <= 0)
     return 0;
   if (size > INT32_MAX - ofs)
@@ -331,15 +340,7 @@ off_t inode_write_at(struct inode *inode, const void *buf_, off_t size, off_t of
   }
   if (end > length && !inode_grow(inode, length, ofs, end))
     end = inode_grow_partial(inode, length, ofs, end);
-  while (ofs + done < end) {
-    off_t pos = ofs + done;
-    size_t sector_ofs = (size_t)pos % KFS_SECTOR_SIZE;
-    size_t chunk = KFS_SECTOR_SIZE - sector_ofs;
-    if (chunk > (size_t)(end - pos))
-      chunk = (size_t)(end - pos);
-    cache_write_bytes(inode_map_offset(&inode->disk, pos), buf + done, sector_ofs, chunk);
-    done += (off_t)chunk;
-  }
+  off_t done = inode_copy(inode, (uint8_t *)buf_, ofs, end - ofs, true);
   if (end > length) {
     __atomic_store_n(&inode->disk.length, (uint32_t)end, __ATOMIC_RELEASE);
     cache_write_bytes(inode->sector, &inode->disk, 0, KFS_SECTOR_SIZE);

@@ -10,6 +10,10 @@
 void debug_panic(const char *file, int line, const char *function, const char *message, ...)
     PRINTF_FORMAT(4, 5) NO_RETURN;
 void debug_backtrace(void);
+/* Kernel only (devices/console.c): from now on the console takes no lock and writes
+   synchronously, so a report printed before a panic cannot wait for a lock the failing
+   thread holds. */
+void console_panic(void);
 
 #define PANIC(...) debug_panic(__FILE__, __LINE__, __func__, __VA_ARGS__)
 

@@ -42,6 +42,9 @@ void intr_register_int(uint8_t vec, int dpl, enum intr_level level, intr_handler
                        const char *name);
 bool intr_context(void);
 void intr_yield_on_return(void);
+/* FN runs at the end of every interrupt or exception taken from user mode, on the way back
+   to it, outside any external interrupt (start-up gives userprog's Ctrl-C check). */
+void intr_set_user_return(void (*fn)(void));
 const char *intr_name(uint8_t vec);
 void intr_dump_frame(const struct intr_frame *);
 

@@ -1,7 +1,7 @@
 #include "threads/palloc.h"
 #include <stdbool.h>
 #include "lib/debug.h"
-#include "lib/kernel/bitmap.h"
+#include "threads/bitmap.h"
 #include "threads/e820.h"
 #include "threads/failinject.h"
 #include "threads/interrupt.h"

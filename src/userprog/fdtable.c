@@ -72,6 +72,12 @@ struct ofile *fdtable_get(struct process *p, int fd)
   return fd >= 0 && fd < PROCESS_FD_MAX ? p->fds[fd] : NULL;
 }
 
+struct file *fdtable_get_file(struct process *p, int fd)
+{
+  struct ofile *o = fdtable_get(p, fd);
+  return o != NULL && o->kind == OFILE_FILE ? o->file : NULL;
+}
+
 int fdtable_install(struct process *p, struct file *file)
 {
   for (int fd = 0; fd < PROCESS_FD_MAX; fd++)

@@ -18,6 +18,8 @@ void fdtable_close_all(struct process *p);
 
 /* Open file at FD, or NULL if FD is out of range or closed. */
 struct ofile *fdtable_get(struct process *p, int fd);
+/* The file-system file open at FD, or NULL if FD is not open or is the console. */
+struct file *fdtable_get_file(struct process *p, int fd);
 /* Installs FILE at the lowest free fd; returns it, or -1 (FILE is then closed) if the table
    is full or memory is short. */
 int fdtable_install(struct process *p, struct file *file);

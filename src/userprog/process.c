@@ -6,12 +6,12 @@
 #include "lib/debug.h"
 #include "lib/stdio.h"
 #include "lib/string.h"
-#include "threads/init.h"
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/palloc.h"
 #include "threads/vaddr.h"
 #include "userprog/fdtable.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
@@ -19,6 +19,8 @@ void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
 #define USER_CS     0x23
 #define USER_SS     0x1B
 #define USER_RFLAGS 0x202
+
+bool process_explain_kills;
 
 /* Guards every process_record (refs, status) and the children lists. */
 static struct lock process_lock;
@@ -87,6 +89,7 @@ static struct process *process_alloc(const char *name)
   p->record->tid = TID_ERROR;
   p->record->status = -1;
   p->record->refs = 2;
+  p->record->waited_by_user = p->record->interrupted = false;
   sema_init(&p->record->exited, 0);
   enum intr_level old = intr_disable();
   live_cnt++;
@@ -237,6 +240,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
     return false;
   struct file *file = filesys_open(argv[0]);
   if (file == NULL) {
+    printf("load: %s: open failed\n", argv[0]); /* ABI 4: the reason, before the exit line */
     vm_space_destroy(s);
     return false;
   }
@@ -244,6 +248,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
   vm_space_set_exec(s, file);
   uint64_t entry, argv_u;
   if (!elf_load(s, file, p->bounce, &entry)) {
+    printf("load: %s: error loading executable\n", argv[0]);
     vm_space_destroy(s);
     return false;
   }
@@ -254,6 +259,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
     vm_space_destroy(s);
     return false;
   }
+  VM_TRACE(vm_trace_exec(s, argv[0]));
   f->R.rdi = (uint64_t)argc;
   f->R.rsi = argv_u;
   f->rip = entry;
@@ -284,6 +290,28 @@ static void process_run(void *aux)
   syscall_enter_user(&f);
 }
 
+/* Needs: P fully set up, not yet running. Puts P's record on CHILDREN (its parent's list)
+   and starts P's thread at process_run. Returns its tid, or TID_ERROR with P freed and its
+   record off the list. */
+static tid_t process_start(struct process *p, struct list *children)
+{
+  struct process_record *rec = p->record;
+  lock_acquire(&process_lock);
+  list_push_back(children, &rec->elem);
+  lock_release(&process_lock);
+  tid_t tid = thread_create(p->name, PRI_DEFAULT, process_run, p);
+  lock_acquire(&process_lock);
+  if (tid == TID_ERROR) {
+    list_remove(&rec->elem);
+    lock_release(&process_lock);
+    process_free_unstarted(p);
+    return TID_ERROR;
+  }
+  rec->tid = tid;
+  lock_release(&process_lock);
+  return tid;
+}
+
 tid_t process_create_initd(const char *cmdline)
 {
   if (strnlen(cmdline, PROCESS_CMDLINE_MAX + 1) > PROCESS_CMDLINE_MAX)
@@ -299,21 +327,7 @@ tid_t process_create_initd(const char *cmdline)
   }
   /* The command line waits in the bounce page until process_run loads it. */
   strlcpy((char *)p->bounce, cmdline, PGSIZE);
-  struct process_record *rec = p->record;
-  lock_acquire(&process_lock);
-  list_push_back(&kernel_children, &rec->elem);
-  lock_release(&process_lock);
-  tid_t tid = thread_create(name, PRI_DEFAULT, process_run, p);
-  lock_acquire(&process_lock);
-  if (tid == TID_ERROR) {
-    list_remove(&rec->elem);
-    lock_release(&process_lock);
-    process_free_unstarted(p);
-    return TID_ERROR;
-  }
-  rec->tid = tid;
-  lock_release(&process_lock);
-  return tid;
+  return process_start(p, &kernel_children);
 }
 
 tid_t process_fork(const char *name, const struct intr_frame *f)
@@ -340,21 +354,9 @@ tid_t process_fork(const char *name, const struct intr_frame *f)
   __asm__ volatile("fxsave %0" : "=m"(t->fpu_state));
   memcpy(c->fpu, t->fpu_state, sizeof c->fpu);
   c->fpu_valid = true;
-
-  struct process_record *rec = c->record;
-  lock_acquire(&process_lock);
-  list_push_back(&parent->children, &rec->elem);
-  lock_release(&process_lock);
-  tid_t tid = thread_create(c->name, PRI_DEFAULT, process_run, c);
-  lock_acquire(&process_lock);
-  if (tid == TID_ERROR) {
-    list_remove(&rec->elem);
-    lock_release(&process_lock);
-    process_free_unstarted(c);
-    return TID_ERROR;
-  }
-  rec->tid = tid;
-  lock_release(&process_lock);
+  tid_t tid = process_start(c, &parent->children);
+  if (tid != TID_ERROR)
+    VM_TRACE(vm_trace_fork(thread_current()->tid, parent->space, tid, c->space));
   return tid;
 }
 
@@ -388,6 +390,7 @@ int process_wait(tid_t tid)
     struct process_record *r = list_entry(e, struct process_record, elem);
     if (r->tid == tid && tid != TID_ERROR) {
       rec = r;
+      rec->waited_by_user = p != NULL;
       list_remove(e);
       break;
     }
@@ -415,7 +418,7 @@ int process_wait(tid_t tid)
 void process_kill(const struct intr_frame *f, uint64_t fault_addr)
 {
   struct process *p = process_current();
-  if (init_explain_kills && p != NULL) {
+  if (process_explain_kills && p != NULL) {
     if (f == NULL)
       printf("%s: killed: bad pointer, string or call number in a system call\n", p->name);
     else if (f->vec_no == 14) {
@@ -441,6 +444,7 @@ void process_exit(int status)
   ASSERT(p != NULL);
   printf("%s: exit(%d)\n", p->name, status);
 
+  VM_TRACE(vm_trace_exit(p->space, status));
   fdtable_close_all(p);
   t->pml4 = NULL;
   mmu_activate(NULL);

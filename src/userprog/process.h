@@ -31,6 +31,8 @@ struct process_record {
   tid_t tid;
   int status;
   int refs;
+  bool waited_by_user; /* a user process waits for it: Ctrl-C ends it (console_interrupt.c) */
+  bool interrupted;    /* Ctrl-C came while it was in the foreground */
   struct semaphore exited;
   struct list_elem elem; /* parent's children list */
 };
@@ -88,6 +90,8 @@ void process_wait_all(void);
 
 /* Initialises the process lock and the kernel's child list. Called by syscall_init. */
 void process_init(void);
+/* Kernel option -v: print why a user process was killed before its exit line. */
+extern bool process_explain_kills;
 
 /* Current thread's process, or NULL for a kernel thread. */
 struct process *process_current(void);

@@ -7,13 +7,13 @@
 #include <stdint.h>
 #include "devices/input.h"
 #include "filesys/filesys.h"
-#include "lib/kernel/console.h"
+#include "devices/console.h"
 #include "lib/string.h"
 #include "lib/syscall-nr.h"
 #include "threads/gdt.h"
 #include "threads/interrupt.h"
+#include "userprog/console_interrupt.h"
 #include "threads/palloc.h"
-#include "threads/shutdown.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
 #include "userprog/fdtable.h"
@@ -47,8 +47,11 @@ static void msr_write(uint32_t msr, uint64_t v)
 /* Programs SYSCALL/SYSRET (Intel SDM vol. 3, 5.8.8; vol. 2, SYSCALL): STAR[47:32] = kernel
    CS (SS = CS + 8), STAR[63:48] = base for SYSRET to 64-bit mode (CS = base + 16 = 0x23,
    SS = base + 8 = 0x1B, RPL forced to 3), LSTAR = entry point, SFMASK = flags to clear. */
-void syscall_init(void)
+static syscall_halt_fn syscall_halt;
+
+void syscall_init(syscall_halt_fn halt)
 {
+  syscall_halt = halt;
   process_init();
   msr_write(MSR_EFER, msr_read(MSR_EFER) | EFER_SCE);
   msr_write(MSR_STAR, ((uint64_t)SEL_KDSEG << 48) | ((uint64_t)SEL_KCSEG << 32));
@@ -163,11 +166,10 @@ static int64_t sys_read(struct process *p, int fd, uint64_t ubuf, uint32_t n)
 static int64_t sys_mmap(struct process *p, uint64_t addr, uint64_t len, int writable, int fd,
                         int ofs)
 {
-  struct ofile *o = fdtable_get(p, fd);
-  if (o == NULL || o->kind != OFILE_FILE)
+  struct file *file = fdtable_get_file(p, fd);
+  if (file == NULL)
     return 0;
-  return (int64_t)(uint64_t)vm_mmap(p->space, (void *)addr, len, writable != 0, o->file,
-                                    (off_t)ofs);
+  return (int64_t)(uint64_t)vm_mmap(p->space, (void *)addr, len, writable != 0, file, (off_t)ofs);
 }
 
 /* pfstat (number 64): copies the caller's fault counters out. Kills on a bad pointer. */
@@ -219,7 +221,7 @@ void syscall_handler(struct intr_frame *f)
   int64_t ret = 0;
   switch (f->R.rax) {
   case SYS_HALT:
-    shutdown_power_off();
+    syscall_halt();
   case SYS_EXIT:
     process_exit((int)a1);
   case SYS_FORK: {
@@ -252,8 +254,8 @@ void syscall_handler(struct intr_frame *f)
     break;
   }
   case SYS_FILESIZE: {
-    struct ofile *o = fdtable_get(p, (int)a1);
-    ret = o != NULL && o->kind == OFILE_FILE ? file_length(o->file) : -1;
+    struct file *file = fdtable_get_file(p, (int)a1);
+    ret = file != NULL ? file_length(file) : -1;
     break;
   }
   case SYS_READ:
@@ -263,14 +265,14 @@ void syscall_handler(struct intr_frame *f)
     ret = sys_write(p, (int)a1, a2, (uint32_t)a3);
     break;
   case SYS_SEEK: {
-    struct ofile *o = fdtable_get(p, (int)a1);
-    if (o != NULL && o->kind == OFILE_FILE)
-      file_seek(o->file, (uint32_t)a2 > 0x7fffffff ? 0x7fffffff : (off_t)(uint32_t)a2);
+    struct file *file = fdtable_get_file(p, (int)a1);
+    if (file != NULL)
+      file_seek(file, (uint32_t)a2 > 0x7fffffff ? 0x7fffffff : (off_t)(uint32_t)a2);
     break;
   }
   case SYS_TELL: {
-    struct ofile *o = fdtable_get(p, (int)a1);
-    ret = o != NULL && o->kind == OFILE_FILE ? file_tell(o->file) : -1;
+    struct file *file = fdtable_get_file(p, (int)a1);
+    ret = file != NULL ? file_tell(file) : -1;
     break;
   }
   case SYS_CLOSE:
@@ -307,4 +309,5 @@ void syscall_handler(struct intr_frame *f)
     syscall_kill();
   }
   f->R.rax = (uint64_t)ret;
+  console_interrupt_check();
 }

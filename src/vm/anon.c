@@ -4,6 +4,7 @@
 
 #include "lib/string.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 static void anon_init(struct page *page, const struct vm_range *range)
@@ -12,14 +13,14 @@ static void anon_init(struct page *page, const struct vm_range *range)
   page->slot = SWAP_NONE;
 }
 
-static enum vm_stat anon_fault_kind(const struct page *page)
+static enum fault_kind anon_fault_kind(const struct page *page)
 {
-  return page->slot != SWAP_NONE ? VM_PF_SWAPIN : VM_PF_ZERO;
+  return page->slot != SWAP_NONE ? FAULT_SWAPIN : FAULT_ZERO;
 }
 
-static enum vm_stat stack_fault_kind(const struct page *page)
+static enum fault_kind stack_fault_kind(const struct page *page)
 {
-  return page->slot != SWAP_NONE ? VM_PF_SWAPIN : VM_PF_STACK;
+  return page->slot != SWAP_NONE ? FAULT_SWAPIN : FAULT_STACK;
 }
 
 /* A fault may grow the stack only at or above rsp - 8. */
@@ -29,11 +30,9 @@ static bool stack_admit(const struct vm_range *range, const struct vm_fault *f)
   return f->addr + 8 >= f->rsp;
 }
 
-/* Needs: PAGE not resident. Guarantees: KVA holds the swapped contents or zeros. The page
-   gives up its slot reference (swap.c, slot rule), except a pending page (lazy fork): its
-   contents cannot change until its heirs have their copies, so the slot stays a valid copy
-   of the frame that fork_push can give them instead of a frame, and that eviction need
-   not write again (anon_evict). page_map drops it when the page is made writable. */
+/* Needs: PAGE not resident. Guarantees: KVA holds the swapped contents (the frame is
+   offered to the swap cache for the slot's other sharers) or zeros. Whether the page
+   keeps its slot is page.c's slot rule. */
 static bool anon_fill(struct page *page, void *kva)
 {
   if (page->slot == SWAP_NONE) {
@@ -41,11 +40,8 @@ static bool anon_fill(struct page *page, void *kva)
     return true;
   }
   swap_read(page->slot, kva);
+  VM_TRACE(vm_trace_swap(false, page->slot, kva));
   frame_cache(frame_of_kva(kva), page->slot);
-  if (page_pending(page))
-    return true;
-  swap_unref(page->slot);
-  page->slot = SWAP_NONE;
   return true;
 }
 
@@ -63,7 +59,8 @@ static struct frame *anon_find_resident(struct page *page)
 }
 
 /* True if every sharer on PAGE's chain still holds one slot that is a copy of the frame:
-   the frame was not written since it was read from that slot (anon_fill keeps it). */
+   the frame was not written since it was read from that slot (a held page keeps it:
+   page.c). */
 static bool anon_slot_is_copy(const struct page *page, bool dirty)
 {
   if (dirty || page->slot == SWAP_NONE)
@@ -85,6 +82,7 @@ static enum evict_kind anon_evict(struct page *page, void *kva, bool dirty)
   if (slot == SWAP_NONE)
     return EVICT_FAIL;
   swap_write(slot, kva);
+  VM_TRACE(vm_trace_swap(true, slot, kva));
   for (struct page *p = page; p != NULL; p = p->rmap_next) {
     if (p->slot != SWAP_NONE)
       swap_unref(p->slot);
@@ -95,12 +93,11 @@ static enum evict_kind anon_evict(struct page *page, void *kva, bool dirty)
   return EVICT_SWAP;
 }
 
-static bool anon_copy(struct page *dst, const struct page *src)
+static void anon_copy(struct page *dst, const struct page *src)
 {
   dst->slot = src->slot;
   if (dst->slot != SWAP_NONE)
     swap_ref(dst->slot);
-  return true;
 }
 
 static void anon_destroy(struct page *page, void *kva, bool dirty)
@@ -114,22 +111,28 @@ static void anon_destroy(struct page *page, void *kva, bool dirty)
 
 const struct page_ops vm_anon_ops = {
     .init = anon_init,
-    .admit = NULL,
     .fault_kind = anon_fault_kind,
     .fill = anon_fill,
     .find_resident = anon_find_resident,
     .evict = anon_evict,
     .copy = anon_copy,
     .destroy = anon_destroy,
+    .shareable = true,
 };
 
-const struct page_ops vm_stack_ops = {
+/* Stack pages: anonymous pages whose first touch is counted as a stack fault. */
+static const struct page_ops stack_page_ops = {
     .init = anon_init,
-    .admit = stack_admit,
     .fault_kind = stack_fault_kind,
     .fill = anon_fill,
     .find_resident = anon_find_resident,
     .evict = anon_evict,
     .copy = anon_copy,
     .destroy = anon_destroy,
+    .shareable = true,
+};
+
+const struct range_ops vm_stack_range = {
+    .pages = &stack_page_ops,
+    .admit = stack_admit,
 };

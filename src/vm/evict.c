@@ -7,23 +7,8 @@
 #include "threads/interrupt.h"
 #include "threads/mmu.h"
 #include "threads/thread.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
-
-/* Test-and-clear of the accessed bit over every mapping of F (SDM vol. 3, 4.8: the CPU
-   sets A on any access through the entry), with interrupts off so no owner rewrites the
-   entry halfway. Needs: frame_lock held. */
-bool frame_take_accessed(struct frame *f)
-{
-  bool a = false;
-  enum intr_level old = intr_disable();
-  for (struct page *p = f->rmap; p != NULL; p = p->rmap_next)
-    if (mmu_is_accessed(p->space->pml4, (void *)p->va)) {
-      a = true;
-      mmu_set_accessed(p->space->pml4, (void *)p->va, false);
-    }
-  intr_set_level(old);
-  return a;
-}
 
 /* The address spaces of a victim's pages, locked for its eviction. */
 #define OWNERS_MAX 64
@@ -89,6 +74,7 @@ static enum evict_kind frame_write_out(struct frame *f)
     }
     return k;
   }
+  VM_TRACE(vm_trace_evict(f, k));
   while (f->rmap != NULL) {
     struct page *p = f->rmap;
     f->rmap = p->rmap_next;

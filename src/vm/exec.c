@@ -16,12 +16,13 @@ struct exec_visit {
 static bool exec_visit_range(const struct vm_range *r, void *aux)
 {
   const struct exec_visit *v = aux;
-  if (r->ops == &vm_exec_ops)
+  if (r->ops == v->page->range->ops)
     v->fn(r, v->page, v->aux);
   return true;
 }
 
-/* Calls FN on each segment range of PAGE's space that overlaps PAGE. */
+/* Calls FN on each segment range of PAGE's space that overlaps PAGE (the ranges of its
+   own range's kind). */
 static void exec_each_segment(const struct page *page,
                               void (*fn)(const struct vm_range *, const struct page *, void *),
                               void *aux)
@@ -61,11 +62,11 @@ static void exec_has_file(const struct vm_range *r, const struct page *page, voi
   *(bool *)aux |= hi > lo;
 }
 
-static enum vm_stat exec_fault_kind(const struct page *page)
+static enum fault_kind exec_fault_kind(const struct page *page)
 {
   bool file = false;
   exec_each_segment(page, exec_has_file, &file);
-  return file ? VM_PF_FILE : VM_PF_ZERO;
+  return file ? FAULT_FILE : FAULT_ZERO;
 }
 
 struct exec_read {
@@ -107,11 +108,10 @@ static enum evict_kind exec_evict(struct page *page, void *kva, bool dirty)
   return k;
 }
 
-static bool exec_copy(struct page *dst, const struct page *src)
+static void exec_copy(struct page *dst, const struct page *src)
 {
   (void)src;
   dst->slot = SWAP_NONE;
-  return true;
 }
 
 static void exec_destroy(struct page *page, void *kva, bool dirty)
@@ -123,10 +123,16 @@ static void exec_destroy(struct page *page, void *kva, bool dirty)
 
 const struct page_ops vm_exec_ops = {
     .init = exec_init,
-    .admit = NULL,
     .fault_kind = exec_fault_kind,
     .fill = exec_fill,
     .evict = exec_evict,
     .copy = exec_copy,
     .destroy = exec_destroy,
+    .shareable = true,
+};
+
+/* ELF segments: they own nothing but their bounds, and may share pages with each other. */
+const struct range_ops vm_segment_range = {
+    .pages = &vm_exec_ops,
+    .may_overlap = true,
 };

@@ -22,10 +22,10 @@ static void file_page_init(struct page *page, const struct vm_range *range)
   page->slot = SWAP_NONE;
 }
 
-static enum vm_stat file_page_fault_kind(const struct page *page)
+static enum fault_kind file_page_fault_kind(const struct page *page)
 {
   (void)page;
-  return VM_PF_FILE;
+  return FAULT_FILE;
 }
 
 /* Guarantees: KVA holds the file bytes (the file may have shrunk: missing bytes read as
@@ -58,12 +58,10 @@ static enum evict_kind file_page_evict(struct page *page, void *kva, bool dirty)
   return EVICT_WRITE;
 }
 
-/* A child's mapping is its own (its range and handle): it gets a copy of the frame. */
-static bool file_page_copy(struct page *dst, const struct page *src)
+static void file_page_copy(struct page *dst, const struct page *src)
 {
   (void)src;
   dst->slot = SWAP_NONE;
-  return false;
 }
 
 static void file_page_destroy(struct page *page, void *kva, bool dirty)
@@ -72,12 +70,30 @@ static void file_page_destroy(struct page *page, void *kva, bool dirty)
     file_page_write_back(page, kva);
 }
 
+/* Not shareable: a child's mapping is its own (its range and handle), so it gets a copy
+   of the frame. */
 const struct page_ops vm_file_ops = {
     .init = file_page_init,
-    .admit = NULL,
     .fault_kind = file_page_fault_kind,
     .fill = file_page_fill,
     .evict = file_page_evict,
     .copy = file_page_copy,
     .destroy = file_page_destroy,
+    .shareable = false,
+};
+
+/* A fork's copy of a mapping gets a handle of its own on the file. */
+static bool file_range_copy(struct vm_range *dst, const struct vm_range *src)
+{
+  dst->map.file = file_reopen(src->map.file);
+  return dst->map.file != NULL;
+}
+
+static void file_range_release(struct vm_range *range) { file_close(range->map.file); }
+
+const struct range_ops vm_mapping_range = {
+    .pages = &vm_file_ops,
+    .copy = file_range_copy,
+    .release = file_range_release,
+    .unmappable = true,
 };

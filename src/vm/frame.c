@@ -19,11 +19,15 @@ static size_t frame_cnt;
 static uint64_t frame_base_pa;
 static struct lock frame_lock;
 static size_t frames_in_use, frames_peak, frames_pinned;
+static struct frame *(*frame_reclaim)(bool *busy);
 
-/* Needs: the user pool set up, called once before any process. */
-void frame_table_init(void)
+/* The eviction policy frames report to as they come and go (set by policy_init). */
+const struct evict_policy *vm_policy;
+
+void frame_table_init(struct frame *(*reclaim)(bool *busy))
 {
   lock_init(&frame_lock);
+  frame_reclaim = reclaim;
   palloc_user_span(&frame_base_pa, &frame_cnt);
   frames = calloc(frame_cnt > 0 ? frame_cnt : 1, sizeof *frames);
   ASSERT(frames != NULL);
@@ -83,7 +87,7 @@ struct frame *frame_try_alloc(bool *busy)
       frames_peak = frames_in_use;
     frame_set_pin_locked(f, true);
   } else
-    f = evict_one(busy);
+    f = frame_reclaim(busy);
   if (f == NULL && frames_pinned > 0)
     *busy = true;
   lock_release(&frame_lock);
@@ -200,6 +204,22 @@ struct frame *frame_share_cached(struct page *page, uint32_t slot)
   }
   lock_release(&frame_lock);
   return f;
+}
+
+/* Test-and-clear of the accessed bit over every mapping of F (SDM vol. 3, 4.8: the CPU
+   sets A on any access through the entry), with interrupts off so no owner rewrites the
+   entry halfway. Needs: frame_lock held. */
+bool frame_take_accessed(struct frame *f)
+{
+  bool a = false;
+  enum intr_level old = intr_disable();
+  for (struct page *p = f->rmap; p != NULL; p = p->rmap_next)
+    if (mmu_is_accessed(p->space->pml4, (void *)p->va)) {
+      a = true;
+      mmu_set_accessed(p->space->pml4, (void *)p->va, false);
+    }
+  intr_set_level(old);
+  return a;
 }
 
 size_t frame_peak(void) { return frames_peak; }

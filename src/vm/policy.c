@@ -15,8 +15,6 @@
 #include "lib/string.h"
 #include "vm/policy_queue.h"
 
-const struct evict_policy *vm_policy;
-
 static struct list queue[2]; /* fifo/clock/random: queue[0]; 2q: A1in = 0, Am = 1 */
 static size_t queue_len[2];
 static struct list_elem *hand[2]; /* clock hand per queue (NULL: at the front) */

@@ -7,6 +7,7 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 struct vm_space *vm_space_create(void)
@@ -22,6 +23,7 @@ struct vm_space *vm_space_create(void)
   lock_init(&s->lock);
   range_tree_init(&s->ranges);
   s->exec_file = NULL;
+  s->hold = NULL;
   s->origin = NULL;
   s->origin_gen = s->fork_gen = 0;
   list_init(&s->heirs);
@@ -79,63 +81,31 @@ void vm_space_set_exec(struct vm_space *s, struct file *file) { s->exec_file = f
 struct file *vm_space_exec(const struct vm_space *s) { return s->exec_file; }
 uint64_t *vm_space_pml4(const struct vm_space *s) { return s->pml4; }
 
-/* First range of S containing VA (lowest start, then earliest made), or NULL. O(log n). */
-const struct vm_range *space_find_range(const struct vm_space *s, uint64_t va)
-{
-  return range_find_meeting(&s->ranges, va, va + 1);
-}
-
-/* range_each_meeting callback: stops at a range that is not an ELF segment. */
-static bool space_is_segment(const struct vm_range *r, void *aux)
+/* range_each_meeting callback: stops at a range that may not share pages. */
+static bool space_may_overlap(const struct vm_range *r, void *aux)
 {
   (void)aux;
-  return r->ops == &vm_exec_ops;
+  return r->ops->may_overlap;
 }
 
-/* True if [START, END) meets a range of S, not counting ELF segments when SEGMENTS_OK.
-   O(log n) plus the segments met. */
-static bool space_overlaps(const struct vm_space *s, uint64_t start, uint64_t end, bool segments_ok)
+/* True if a new range of OPS at [START, END) would meet a range of S it may not share
+   pages with. O(log n) plus the ranges met. */
+static bool space_overlaps(const struct vm_space *s, uint64_t start, uint64_t end,
+                           const struct range_ops *ops)
 {
-  if (!segments_ok)
+  if (!ops->may_overlap)
     return range_find_meeting(&s->ranges, start, end) != NULL;
-  return !range_each_meeting(&s->ranges, start, end, space_is_segment, NULL);
+  return !range_each_meeting(&s->ranges, start, end, space_may_overlap, NULL);
 }
 
-/* Needs: no page at VA in S, VA in R. Guarantees: a page record of R's type at VA in S's
-   table, not resident; NULL if out of memory. */
-struct page *space_new_page(struct vm_space *s, uint64_t va, const struct vm_range *r)
-{
-  struct page *p = malloc(sizeof *p);
-  if (p == NULL)
-    return NULL;
-  memset(p, 0, sizeof *p);
-  p->va = va;
-  p->space = s;
-  p->range = r;
-  p->ops = r->ops;
-  p->slot = SWAP_NONE;
-  p->born = p->pushed = s->fork_gen;
-  r->ops->init(p, r);
-  spt_insert(&s->spt, p);
-  return p;
-}
-
-/* Needs: P owns no frame or backing store. */
-void space_forget_page(struct vm_space *s, struct page *p)
-{
-  spt_remove(&s->spt, p);
-  free(p);
-}
-
-/* Needs: P in S's table. Guarantees: heirs that inherited P have their copy; P's backing
-   store released (dirty file data written
-   back), its frame unmapped and given up, P removed and freed. */
+/* Needs: P in S's table. Guarantees: whoever held P was given what it is owed
+   (page_will_change); P's backing store released (dirty file data written back), its
+   frame unmapped and given up, P removed and freed. */
 static bool space_discard_page(struct page *p, void *aux)
 {
   (void)aux;
   struct vm_space *s = p->space;
-  if (page_pending(p))
-    fork_push(p);
+  page_will_change(p);
   if (p->frame != NULL) {
     struct frame *f = p->frame;
     bool dirty = mmu_is_dirty(s->pml4, (void *)p->va);
@@ -144,16 +114,16 @@ static bool space_discard_page(struct page *p, void *aux)
     frame_detach(f, p);
   } else
     p->ops->destroy(p, NULL, false);
-  space_forget_page(s, p);
+  page_forget(p);
   return true;
 }
 
-/* Frees range R of S (and its file handle). */
+/* Frees range R of S (and what it owns). */
 static void space_free_range(struct vm_space *s, struct vm_range *r)
 {
   range_remove(&s->ranges, r);
-  if (r->ops == &vm_file_ops)
-    file_close(r->map.file);
+  if (r->ops->release != NULL)
+    r->ops->release(r);
   free(r);
 }
 
@@ -161,12 +131,13 @@ void vm_space_destroy(struct vm_space *s)
 {
   if (s == NULL)
     return;
+  VM_TRACE(vm_trace_destroy(s));
   struct vm_space *o = space_lock(s);
   spt_each(&s->spt, space_discard_page, NULL);
   struct vm_range *r;
   while ((r = (struct vm_range *)range_next(&s->ranges, NULL)) != NULL)
     space_free_range(s, r);
-  fork_detach(s);
+  inherit_detach(s);
   space_unlock(s, o);
   spt_free(&s->spt);
   file_close(s->exec_file);
@@ -176,7 +147,7 @@ void vm_space_destroy(struct vm_space *s)
 
 /* New range [START, END) of OPS in S; NULL if out of memory. */
 static struct vm_range *space_add_range(struct vm_space *s, uint64_t start, uint64_t end,
-                                        const struct page_ops *ops, bool writable)
+                                        const struct range_ops *ops, bool writable)
 {
   struct vm_range *r = malloc(sizeof *r);
   if (r == NULL)
@@ -194,14 +165,15 @@ bool vm_space_add_segment(struct vm_space *s, uint64_t vaddr, uint64_t memsz, ui
                           uint64_t file_ofs, bool writable)
 {
   uint64_t start = vaddr & ~PGMASK, end = (vaddr + memsz + PGMASK) & ~PGMASK;
-  if (space_overlaps(s, start, end, true))
+  if (space_overlaps(s, start, end, &vm_segment_range))
     return false;
-  struct vm_range *r = space_add_range(s, start, end, &vm_exec_ops, writable);
+  struct vm_range *r = space_add_range(s, start, end, &vm_segment_range, writable);
   if (r == NULL)
     return false;
   r->seg.vaddr = vaddr;
   r->seg.filesz = filesz;
   r->seg.file_ofs = file_ofs;
+  VM_TRACE(vm_trace_range(s, VM_TRACE_SEGMENT, vaddr, memsz, filesz, writable));
   return true;
 }
 
@@ -211,13 +183,15 @@ bool vm_space_add_stack(struct vm_space *s, uint64_t stack_top, const void *cont
   bool ok = false;
   lock_acquire(&s->lock);
   struct vm_range *r =
-      space_add_range(s, stack_top - USER_STACK_LIMIT, stack_top, &vm_stack_ops, true);
-  struct page *p = r != NULL ? space_new_page(s, va, r) : NULL;
+      space_add_range(s, stack_top - USER_STACK_LIMIT, stack_top, &vm_stack_range, true);
+  struct page *p = r != NULL ? page_create(s, va, r) : NULL;
   if (p != NULL && page_claim(p, contents) == VM_FAULT_HANDLED)
     ok = true;
   else if (p != NULL)
-    space_forget_page(s, p);
+    page_forget(p);
   lock_release(&s->lock);
+  VM_TRACE(
+      vm_trace_range(s, VM_TRACE_STACK, stack_top - USER_STACK_LIMIT, USER_STACK_LIMIT, 0, true));
   return ok;
 }
 
@@ -235,13 +209,14 @@ void *vm_mmap(struct vm_space *s, void *addr, size_t len, bool writable, struct 
   void *result = NULL;
   struct vm_space *o = space_lock(s);
   struct file *own = NULL;
-  if (!space_overlaps(s, a, end, false) && (own = file_reopen(file)) != NULL) {
-    struct vm_range *r = space_add_range(s, a, end, &vm_file_ops, writable);
+  if (!space_overlaps(s, a, end, &vm_mapping_range) && (own = file_reopen(file)) != NULL) {
+    struct vm_range *r = space_add_range(s, a, end, &vm_mapping_range, writable);
     if (r != NULL) {
       r->map.file = own;
       r->map.ofs = ofs;
       r->map.flen = flen;
       result = addr;
+      VM_TRACE(vm_trace_range(s, VM_TRACE_MMAP, a, len, 0, writable));
     } else
       file_close(own);
   }
@@ -280,19 +255,49 @@ static void space_discard_range(struct vm_space *s, const struct vm_range *r)
 void vm_munmap(struct vm_space *s, void *addr)
 {
   struct vm_space *o = space_lock(s);
-  struct vm_range *r = (struct vm_range *)space_find_range(s, (uint64_t)addr);
-  if (r != NULL && r->ops == &vm_file_ops && r->start == (uint64_t)addr) {
+  struct vm_range *r =
+      (struct vm_range *)range_find_meeting(&s->ranges, (uint64_t)addr, (uint64_t)addr + 1);
+  if (r != NULL && r->ops->unmappable && r->start == (uint64_t)addr) {
+    VM_TRACE(vm_trace_range(s, VM_TRACE_MUNMAP, r->start, r->end - r->start, 0, r->writable));
     space_discard_range(s, r);
     space_free_range(s, r);
   }
   space_unlock(s, o);
 }
 
-void vm_init(const struct vm_options *opt)
+/* Needs: DST fresh. An heir first takes all it inherited (a space is never both heir and
+   origin); a lost space cannot be copied. The parent's entries made read-only here are
+   flushed from its TLB once, at the end (SDM vol. 3, 4.10.4.1). */
+bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc)
 {
-  const struct evict_policy *p = opt->evict != NULL ? policy_find(opt->evict) : NULL;
-  frame_table_init();
-  policy_init(p != NULL ? p : policy_find("hotcold"), opt->seed);
-  swap_init();
-  vm_fork_mode = opt->fork;
+  struct vm_space *o = space_lock(src);
+  if (o != NULL) {
+    inherit_settle(src);
+    lock_release(&o->lock);
+    space_unref(o);
+  }
+  lock_acquire(&dst->lock);
+  bool ok = !src->lost;
+  if (ok && fork_is_lazy(src))
+    ok = inherit_fork(dst, src);
+  else if (ok)
+    ok = fork_copy_space(dst, src, proc);
+  mmu_flush(src->pml4);
+  lock_release(&dst->lock);
+  lock_release(&src->lock);
+  return ok;
+}
+
+/* An heir takes the page it inherited at UADDR first, so that parent and child report the
+   same frame until one writes (ABI: int $0x42). Counted as no fault. */
+void *vm_space_frame(struct vm_space *s, const void *uaddr)
+{
+  struct vm_space *o = space_lock(s);
+  uint64_t va = (uint64_t)uaddr & ~PGMASK;
+  struct page *p;
+  if (o != NULL && spt_find(&s->spt, va) == NULL)
+    inherit_take(s, va, false, &p);
+  void *kva = mmu_lookup_page(s->pml4, uaddr);
+  space_unlock(s, o);
+  return kva;
 }

@@ -1,6 +1,7 @@
 /* The VM's counters: one table names every counter for the STATS line (key) and the human
    lines (label, grouped by line). Fault kinds are counted by their own handlers in
-   fault.c, evictions by frame.c, swap traffic by swap.c. */
+   fault.c (inherit.c for faults a lazy fork's take resolved), evictions by evict.c, swap
+   traffic by swap.c. vm.c prints them with the frame and swap figures. */
 
 #include "lib/stdio.h"
 #include "vm/vm_int.h"
@@ -50,7 +51,7 @@ void vm_count(struct vm_counters *proc, enum vm_stat k)
     proc->n[k]++;
 }
 
-void vm_print_stats(void)
+void stats_print_counters(void)
 {
   for (unsigned line = 0; line < sizeof line_titles / sizeof *line_titles; line++) {
     printf("%s:", line_titles[line]);
@@ -62,44 +63,31 @@ void vm_print_stats(void)
       }
     printf("\n");
   }
-  printf("Memory: %zu frames at peak, %zu pinned; %zu swap slots in use, %zu at peak\n",
-         frame_peak(), frame_pinned_count(), swap_used(), swap_peak());
 }
 
-/* Appends " key=N" for counter K to BUF at *LEN (SIZE bytes). */
-static void stat_append(char *buf, size_t size, int *len, const char *key, unsigned long long v)
+void stats_append(char *buf, size_t size, int *len, const char *key, unsigned long long v)
 {
   if ((size_t)*len < size)
     *len += snprintf(buf + *len, size - (size_t)*len, " %s=%llu", key, v);
 }
 
-int vm_format_stats(char *buf, size_t size)
+/* True if counter K is one of FIRST_KEYS. */
+static bool stats_is_first(unsigned k)
 {
-  int len = 0;
-  buf[0] = '\0';
   for (unsigned i = 0; i < sizeof first_keys / sizeof *first_keys; i++)
-    stat_append(buf, size, &len, stat_names[first_keys[i]].key, vm_stats[first_keys[i]]);
-  stat_append(buf, size, &len, "frames_peak", frame_peak());
-  stat_append(buf, size, &len, "pages_touched", vm_pages_touched);
-  stat_append(buf, size, &len, "fault_cycles", vm_fault_cycles);
-  return len;
+    if (first_keys[i] == k)
+      return true;
+  return false;
 }
 
-int vm_format_stats_more(char *buf, size_t size)
+void stats_append_counters(char *buf, size_t size, int *len, bool first)
 {
-  int len = 0;
-  buf[0] = '\0';
-  for (unsigned k = 0; k < VM_STAT_CNT; k++) {
-    bool first = false;
+  if (first) {
     for (unsigned i = 0; i < sizeof first_keys / sizeof *first_keys; i++)
-      first |= first_keys[i] == k;
-    if (!first)
-      stat_append(buf, size, &len, stat_names[k].key, vm_stats[k]);
+      stats_append(buf, size, len, stat_names[first_keys[i]].key, vm_stats[first_keys[i]]);
+    return;
   }
-  stat_append(buf, size, &len, "swap_used", swap_used());
-  stat_append(buf, size, &len, "swap_peak", swap_peak());
-  stat_append(buf, size, &len, "frames_pinned", frame_pinned_count());
-  stat_append(buf, size, &len, "swap_out_cycles", swap_write_cycles);
-  stat_append(buf, size, &len, "swap_in_cycles", swap_read_cycles);
-  return len;
+  for (unsigned k = 0; k < VM_STAT_CNT; k++)
+    if (!stats_is_first(k))
+      stats_append(buf, size, len, stat_names[k].key, vm_stats[k]);
 }

@@ -7,7 +7,7 @@
 
 #include "devices/block.h"
 #include "lib/debug.h"
-#include "lib/kernel/bitmap.h"
+#include "threads/bitmap.h"
 #include "threads/io.h"
 #include "threads/malloc.h"
 #include "threads/vaddr.h"

@@ -26,15 +26,24 @@ struct vm_range;
 /* Where an evicted page's contents went. */
 enum evict_kind { EVICT_FAIL, EVICT_SWAP, EVICT_WRITE, EVICT_DROP };
 
-/* Behaviour of one page type (anon.c, exec.c, file.c). Generic code (fault.c, space.c,
-   frame.c) reaches type-specific state only through these. */
+/* How a fault is resolved (fault.c), chosen once per fault by fault_classify. */
+enum fault_kind {
+  FAULT_FILE,   /* not resident: read from a file (executable or mapping) */
+  FAULT_ZERO,   /* not resident, never had contents: a zeroed frame */
+  FAULT_STACK,  /* the same for a page of the stack reservation */
+  FAULT_SWAPIN, /* not resident: read back from its swap slot */
+  FAULT_WP,     /* a write to a writable page mapped read-only (copy-on-write) */
+  FAULT_INVALID,
+  FAULT_STALE, /* the page table allows the access already: map the page again if need be */
+};
+
+/* Behaviour of one page type (anon.c, exec.c, file.c). Generic code (fault.c, page.c,
+   space.c, frame.c) reaches type-specific state only through these. */
 struct page_ops {
   /* Needs: PAGE fresh in RANGE (va, space set). Gives it its type data and rights. */
   void (*init)(struct page *page, const struct vm_range *range);
-  /* NULL, or: may fault F create a page in RANGE? (the stack's rsp rule) */
-  bool (*admit)(const struct vm_range *range, const struct vm_fault *f);
-  /* Counter of a not-present fault on PAGE as it is now (file, zero, stack, swap-in). */
-  enum vm_stat (*fault_kind)(const struct page *page);
+  /* How a not-present fault on PAGE as it is now is resolved (file, zero, stack, swap-in). */
+  enum fault_kind (*fault_kind)(const struct page *page);
   /* Needs: PAGE not resident, KVA a pinned frame. Fills KVA with the contents. False if
      the backing store could not be read. */
   bool (*fill)(struct page *page, void *kva);
@@ -44,21 +53,40 @@ struct page_ops {
   /* Needs: PAGE and every page after it on the rmap_next chain share the frame at KVA,
      all unmapped; DIRTY: any mapping's dirty bit. Saves the contents where they belong. */
   enum evict_kind (*evict)(struct page *page, void *kva, bool dirty);
-  /* Fork: DST (fresh, same va) takes SRC's type data; true if the two may share SRC's
-     frame copy-on-write, false if DST needs its own copy. */
-  bool (*copy)(struct page *dst, const struct page *src);
+  /* Fork: DST (fresh, same va) takes SRC's type data. */
+  void (*copy)(struct page *dst, const struct page *src);
   /* Releases what PAGE owns (swap slot; write-back of a dirty file page from KVA, NULL if
      not resident). The frame itself is the caller's. */
   void (*destroy)(struct page *page, void *kva, bool dirty);
+  /* A resident page of this type may share its frame copy-on-write with a fork's copy
+     (else the copy gets a frame of its own). */
+  bool shareable;
 };
 
-extern const struct page_ops vm_anon_ops, vm_stack_ops, vm_exec_ops, vm_file_ops;
+extern const struct page_ops vm_anon_ops, vm_exec_ops, vm_file_ops;
+
+/* Behaviour of one kind of range (an ELF segment: exec.c; an mmap region: file.c; the
+   stack reservation: anon.c). Generic code (space.c, fork.c) reaches it only through these. */
+struct range_ops {
+  const struct page_ops *pages; /* type of the pages it creates */
+  /* NULL, or: may fault F create a page in RANGE? (the stack's rsp rule) */
+  bool (*admit)(const struct vm_range *range, const struct vm_fault *f);
+  /* NULL, or: fork's copy DST (a byte copy of SRC) takes its own resources; false if out
+     of memory (DST is then freed without release). */
+  bool (*copy)(struct vm_range *dst, const struct vm_range *src);
+  /* NULL, or: releases what RANGE owns (a mapping's file handle). */
+  void (*release)(struct vm_range *range);
+  bool may_overlap; /* may share pages with other ranges that may (ELF segments) */
+  bool unmappable;  /* munmap removes it */
+};
+
+extern const struct range_ops vm_segment_range, vm_mapping_range, vm_stack_range;
 
 /* A span of an address space whose pages are created on first touch: an ELF segment, an
    mmap region or the stack reservation. */
 struct vm_range {
   uint64_t start, end; /* page-aligned [start, end) */
-  const struct page_ops *ops;
+  const struct range_ops *ops;
   bool writable;
   union {
     struct {
@@ -134,12 +162,22 @@ struct page *spt_any(const struct spt *);
    Stops early, returning false, if FN returns false. */
 bool spt_each(const struct spt *, bool (*fn)(struct page *, void *), void *aux);
 
+/* A layer that needs some pages of a space kept as they are for a while (lazy fork,
+   inherit.c) sets the space's HOLD: HELD says whether PAGE must not change (it is then
+   mapped read-only and keeps the swap slot it was read from: page.c), RELEASE gives PAGE
+   up so that it may change. */
+struct page_hold {
+  bool (*held)(const struct page *page);
+  void (*release)(struct page *page);
+};
+
 struct vm_space {
   struct lock lock; /* fault path, fork copy, mmap/munmap, destroy, evictor (tried) */
   uint64_t *pml4;
   struct spt spt;
   struct range_tree ranges;
   struct file *exec_file;
+  const struct page_hold *hold; /* NULL, or the layer holding some of its pages */
   /* Lazy fork (fork.c). A space is an heir (ORIGIN set: it takes the pages it inherited
      from ORIGIN on first touch), an origin (HEIRS not empty), or neither; never both. */
   struct vm_space *origin;
@@ -151,33 +189,38 @@ struct vm_space {
   bool lost;     /* an inherited page could not be taken: faults on inherited pages fail */
 };
 
-/* True if PAGE's space has heirs that may not have taken PAGE yet: its contents must not
-   change, so it is mapped read-only until fork_push has run. */
-static inline bool page_pending(const struct page *page)
-{
-  return page->pushed != page->space->fork_gen && !list_empty(&page->space->heirs);
-}
-
 /* space.c */
 /* Locks S, after its origin if it is an heir (lock order: origin before heir). Returns the
    origin, locked and referenced, or NULL; give it back to space_unlock. */
 struct vm_space *space_lock(struct vm_space *s);
 void space_unlock(struct vm_space *s, struct vm_space *origin);
 void space_unref(struct vm_space *s);
-const struct vm_range *space_find_range(const struct vm_space *, uint64_t va);
-struct page *space_new_page(struct vm_space *, uint64_t va, const struct vm_range *);
-void space_forget_page(struct vm_space *, struct page *);
 
-/* fault.c: gives PAGE a new frame (filled by its type, or a copy of COPY_FROM) and maps
-   it. PAGE is not resident, or leaves the shared frame COPY_FROM (copy-on-write). */
+/* page.c: page records, and the one path by which a user page receives a frame. */
+extern uint64_t vm_pages_touched;
+/* Needs: no page at VA in S, VA in R. Guarantees: a page record of R's page type at VA in
+   S's table, not resident, not touched; NULL if out of memory. */
+struct page *page_create(struct vm_space *s, uint64_t va, const struct vm_range *r);
+/* Needs: PAGE owns no frame or backing store. Removes it from its table and frees it. */
+void page_forget(struct page *page);
+/* Gives PAGE a new frame (filled by its type, or a copy of COPY_FROM) and maps it. PAGE is
+   not resident, or leaves the shared frame COPY_FROM (copy-on-write). */
 enum vm_fault_result page_claim(struct page *page, const void *copy_from);
 /* The same without waiting for busy frames: VM_FAULT_BUSY then (the fault path drops its
    lock, waits and retries). */
 enum vm_fault_result page_claim_now(struct page *page, const void *copy_from);
+/* Gives PAGE (not resident) the frame another page already holds its contents in: the
+   swap cache's (its type's find_resident), mapped; VM_FAULT_INVALID if there is none. */
+enum vm_fault_result page_claim_cached(struct page *page);
+/* Needs: SP resident, NP not resident, same va in another space. NP shares SP's frame
+   copy-on-write: both mapped read-only (NP's as used when USED). False if out of memory. */
+bool page_claim_shared(struct page *np, const struct page *sp, bool used);
 /* Maps PAGE (resident) with its rights: writable only if it is the frame's only user and
-   not pending (lazy fork). */
+   not held (page_hold). */
 bool page_map(struct page *page);
-extern uint64_t vm_pages_touched;
+/* To be called before PAGE's contents change or it goes: whoever holds it (page_hold) is
+   given what it is owed first. */
+void page_will_change(struct page *page);
 
 /* frame.c */
 struct frame {
@@ -189,14 +232,18 @@ struct frame {
   uint16_t pinned;       /* pins held: not evictable while being filled, copied or written out */
   uint32_t cache_slot;   /* swap slot this frame may be the cached copy of, or SWAP_NONE */
 };
-void frame_table_init(void);
+/* Needs: the user pool set up, called once before any process. RECLAIM: called with the
+   frame-table lock held when the user pool is empty, for a pinned empty frame or NULL
+   (*BUSY set if waiting could help): the evictor (evict_one). */
+void frame_table_init(struct frame *(*reclaim)(bool *busy));
 /* Needs: frame_lock held (frame.c and evict.c only). PINNED: takes one more pin on the
    frame, else drops one the caller took. Pins nest: a frame two copiers read is pinned
    until both are done. */
 void frame_set_pin_locked(struct frame *, bool pinned);
 void frame_uncache_locked(struct frame *);
-/* evict.c. Needs: frame_lock held. One victim, pinned and empty, or NULL (*BUSY set if
-   some candidate was skipped only because its space was locked by another thread). */
+/* evict.c (given to frame_table_init). Needs: frame_lock held. One victim, pinned and empty, or
+   NULL (*BUSY set if some candidate was skipped only because its space was locked by another
+   thread). */
 struct frame *evict_one(bool *busy);
 /* A pinned, unowned frame (contents undefined), evicting if need be. The caller may hold
    one space lock (its own): pages of that space may be evicted. NULL if nothing can be
@@ -238,7 +285,7 @@ struct evict_policy {
 };
 const struct evict_policy *policy_find(const char *name);
 void policy_init(const struct evict_policy *, unsigned long seed);
-extern const struct evict_policy *vm_policy;
+extern const struct evict_policy *vm_policy; /* frame.c */
 
 /* swap.c: page-sized slots with reference counts; lowest free slot first. */
 void swap_init(void);
@@ -268,38 +315,59 @@ enum fork_give { FORK_GIVE_SHARE, FORK_GIVE_READ, FORK_GIVE_WRITE, FORK_GIVE_SLO
    (out of memory, or busy frames for READ and WRITE) nothing left behind. */
 enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
                                     enum fork_give give, struct page **new, bool *copied);
+/* Needs: DST fresh, both locked. Copies SRC's ranges and pages into DST (share or eager);
+   PROC counts frames copied. False if out of memory. */
+bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc);
+/* Copies every range of SRC into DST, marked INHERITED (lazy fork). False if out of
+   memory. */
+bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, bool inherited);
+/* True if a fork of SRC under the current mode is lazy. */
+bool fork_is_lazy(const struct vm_space *src);
 
-/* inherit.c: lazy fork. Results of fork_take. */
-enum fork_take {
-  FORK_TAKE_NONE,
-  FORK_TAKE_DONE,
-  FORK_TAKE_COPIED,
-  FORK_TAKE_BUSY,
-  FORK_TAKE_FAILED
-};
+/* inherit.c: lazy fork, the layer above the fault path. Results of inherit_take. */
+enum inherit_take { INHERIT_NONE, INHERIT_DONE, INHERIT_COPIED, INHERIT_BUSY, INHERIT_FAILED };
 /* Needs: S an heir, S's and its origin's locks held, no page at VA in S. If S inherited a
-   page at VA, gives S its own record of it in *PAGE: FORK_TAKE_DONE if it shares the
-   origin's frame (mapped read-only) or swap slot or is not resident, FORK_TAKE_COPIED if it
+   page at VA, gives S its own record of it in *PAGE: INHERIT_DONE if it shares the
+   origin's frame (mapped read-only) or swap slot or is not resident, INHERIT_COPIED if it
    got a copy of the frame (always for a WRITE to a writable page: the copy-on-write copy
-   made at once; and for pages that are never shared). FORK_TAKE_NONE: nothing was
-   inherited there (the range decides). FORK_TAKE_BUSY: the copy needs a frame that others
-   hold (drop the locks, wait, retry). FORK_TAKE_FAILED: out of memory, or S is lost. */
-enum fork_take fork_take(struct vm_space *s, uint64_t va, bool write, struct page **page);
+   made at once; and for pages that are never shared). INHERIT_NONE: nothing was
+   inherited there (the range decides). INHERIT_BUSY: the copy needs a frame that others
+   hold (drop the locks, wait, retry). INHERIT_FAILED: out of memory, or S is lost. */
+enum inherit_take inherit_take(struct vm_space *s, uint64_t va, bool write, struct page **page);
+/* Needs: S's (and its origin's) lock held. The lazy-fork step before the fault path's
+   dispatch: if S is an heir without a record at F's address, takes the page it inherited
+   there (inherit_take). True if that resolved F (result in *R, the fault counted); false
+   if F goes on to the ordinary dispatch, which then finds S's own record, if one was
+   taken. */
+bool inherit_fault(struct vm_space *s, const struct vm_fault *f, struct vm_counters *proc,
+                   enum vm_fault_result *r);
+/* True if PAGE's space has heirs that may not have taken PAGE yet (page_hold's HELD). */
+bool inherit_pending(const struct page *page);
 /* Needs: PAGE's space locked, PAGE pending. Guarantees: every heir that inherited PAGE and
    had not taken it has its own record now (an heir that cannot get one is marked lost);
-   PAGE is no longer pending and may change. */
-void fork_push(struct page *page);
+   PAGE is no longer pending and may change (page_hold's RELEASE). */
+void inherit_push(struct page *page);
+/* Needs: DST fresh, both locked. Makes DST an heir of SRC (a lazy fork): DST gets the
+   ranges; SRC's pages are held (write-protected in bulk) until DST has taken them. */
+bool inherit_fork(struct vm_space *dst, struct vm_space *src);
 /* Needs: S an heir, S's and its origin's locks held. Guarantees: S owns a record of every
    page it inherited (or is lost) and is no longer an heir. */
-void fork_settle(struct vm_space *s);
+void inherit_settle(struct vm_space *s);
 /* Needs: S's lock held and no thread waiting on it. Detaches S from its origin or its
    heirs (heirs take everything first, see vm_space_destroy). */
-void fork_detach(struct vm_space *s);
+void inherit_detach(struct vm_space *s);
 
 /* stats.c */
 extern uint64_t vm_stats[VM_STAT_CNT];
 void vm_count(struct vm_counters *proc, enum vm_stat);
 extern uint64_t vm_fault_cycles;
+/* The counters' human lines ("Page faults: ...", up to "Evictions: ..."). */
+void stats_print_counters(void);
+/* Appends " KEY=V" to BUF (SIZE bytes) at *LEN. */
+void stats_append(char *buf, size_t size, int *len, const char *key, unsigned long long v);
+/* Appends every counter's " key=N": FIRST, those that were on the STATS line before swap
+   existed, in their order there; else all the others, in table order. */
+void stats_append_counters(char *buf, size_t size, int *len, bool first);
 extern enum vm_fork_mode vm_fork_mode;
 
 #endif

@@ -1,7 +1,7 @@
-/* Host unit test of lib/kernel/bitmap.c against a bool-array model.
+/* Host unit test of threads/bitmap.c against a bool-array model.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_bitmap.c -o test_bitmap */
 #include "tests/host/kernel_env.h"
-#include "lib/kernel/bitmap.c"
+#include "threads/bitmap.c"
 
 static struct bitmap *b;
 static bool model[1000];

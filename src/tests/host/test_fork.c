@@ -1,21 +1,22 @@
-/* Host unit test of lazy fork (vm/fork.c) through the real fault path (vm/fault.c), spaces
-   (vm/space.c), frame table, page types and swap (vm/swap.c on an in-memory disk), on the
-   real palloc and page tables over fake RAM: after a lazy fork the child has no page record
-   and the parent's user PTEs are read-only; a child read takes the parent's frame and its
-   resident neighbours of the 16-page block in one VM_PF_INHERIT fault, a child write takes a
-   copy; pages made after the fork (also between two forks) and ranges the child made itself
-   are not inherited; a parent write pushes the old contents to the heirs first, once; the
-   parent's exit hands every owed page to the child; an heir that forks is settled first; a
-   take that runs out of memory (heap or page table) leaves the page owed, a push that does
-   makes the heir lost (its faults on pages without a record fail, it cannot be copied); a
-   pending page keeps its swap slot and the push hands the heir that slot; the origin's
-   structure is freed when its last reference goes; nothing leaks (frames, page tables,
-   heap blocks, file handles, swap slots, locks). VM_FORK_SHARE is checked for comparison.
+/* Host unit test of lazy fork (vm/fork.c, vm/inherit.c) through the real fault path
+   (vm/fault.c, vm/page.c), spaces (vm/space.c), frame table, page types and swap (vm/swap.c
+   on an in-memory disk), on the real palloc and page tables over fake RAM: after a lazy
+   fork the child has no page record and the parent's user PTEs are read-only; a child read
+   takes the parent's frame and its resident neighbours of the 16-page block in one
+   VM_PF_INHERIT fault, a child write takes a copy; pages made after the fork (also between
+   two forks) and ranges the child made itself are not inherited; a parent write pushes the
+   old contents to the heirs first, once; the parent's exit hands every owed page to the
+   child; an heir that forks is settled first; a take that runs out of memory (heap or page
+   table) leaves the page owed, a push that does makes the heir lost (its faults on pages
+   without a record fail, it cannot be copied); a pending page keeps its swap slot and the
+   push hands the heir that slot; the origin's structure is freed when its last reference
+   goes; nothing leaks (frames, page tables, heap blocks, file handles, swap slots, locks).
+   VM_FORK_SHARE is checked for comparison.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_fork.c -o test_fork */
 #define off_t libc_off_t
 #include "tests/host/kernel_env.h"
 #undef off_t
-#include "lib/kernel/bitmap.c"
+#include "threads/bitmap.c"
 #include "lib/kernel/list.c"
 #include "threads/e820.c"
 #include "threads/palloc.c"
@@ -35,6 +36,7 @@ void t_free(void *);
 #include "vm/fork.c"
 #include "vm/inherit.c"
 #include "vm/fault.c"
+#include "vm/page.c"
 #include "vm/frame.c"
 #include "vm/evict.c"
 #include "vm/policy.c"
@@ -275,7 +277,7 @@ static void test_lazy(void)
   CHECK(c->ranges.count == 3 && range_next(&c->ranges, NULL)->inherited);
   for (int i = 0; i < nhad; i++)
     CHECK(kva(p, PG(had[i])) == pk[had[i]] && !writable(p, PG(had[i])) &&
-          page_pending(rec(p, PG(had[i]))));
+          inherit_pending(rec(p, PG(had[i]))));
   CHECK(!writable(p, MAP1) && !writable(p, MAP2));
 
   /* A read takes page 2 and its resident block neighbours 0-5, in one fault. */
@@ -317,7 +319,7 @@ static void test_lazy(void)
   /* The child's own mapping at MAP1 (after munmapping the inherited one) reads its file. */
   vm_munmap(c, (void *)MAP1);
   CHECK(vm_mmap(c, (void *)MAP1, PGSIZE, false, &fb, 0) == (void *)MAP1);
-  CHECK(!space_find_range(c, MAP1)->inherited);
+  CHECK(!range_find_meeting(&c->ranges, MAP1, MAP1 + 1)->inherited);
   uint64_t file = counted[VM_PF_FILE];
   CHECK(fault(c, MAP1, false) == VM_FAULT_HANDLED && counted[VM_PF_FILE] == file + 1);
   CHECK(kva(c, MAP1) != kva(p, MAP1) && all(kva(c, MAP1), 'b'));
@@ -330,7 +332,7 @@ static void test_lazy(void)
   CHECK(rec(c, PG(40)) == NULL);
   CHECK(fault(p, PG(40), true) == VM_FAULT_HANDLED && writable(p, PG(40)));
   CHECK(c->spt.page_cnt == ccount + 1 && rec(c, PG(40)) != NULL);
-  CHECK(rec(c, PG(40))->frame == frame_of_kva(pk[40]) && !page_pending(rec(p, PG(40))));
+  CHECK(rec(c, PG(40))->frame == frame_of_kva(pk[40]) && !inherit_pending(rec(p, PG(40))));
   CHECK(kva(p, PG(40)) != pk[40]);
   memset(kva(p, PG(40)), 0xEE, PGSIZE);
   CHECK(all(pk[40], 41) && all(kva(p, PG(40)), 0xEE));
@@ -406,7 +408,7 @@ static void test_heir_exit(void)
   CHECK(vm_space_copy(c, p, NULL));
   CHECK(fault(c, PG(0), false) == VM_FAULT_HANDLED && kva(c, PG(0)) == k);
   vm_space_destroy(c);
-  CHECK(list_empty(&p->heirs) && !page_pending(rec(p, PG(0))) && !writable(p, PG(0)));
+  CHECK(list_empty(&p->heirs) && !inherit_pending(rec(p, PG(0))) && !writable(p, PG(0)));
   uint64_t reuse = counted[VM_PF_WP_REUSE];
   CHECK(fault(p, PG(0), true) == VM_FAULT_HANDLED && counted[VM_PF_WP_REUSE] == reuse + 1);
   CHECK(kva(p, PG(0)) == k && writable(p, PG(0)) && all(k, 1));
@@ -425,7 +427,7 @@ static void test_two_heirs(void)
   put(p, 1);
   CHECK(vm_space_copy(c2, p, NULL));
   CHECK(c1->origin_gen == 1 && c2->origin_gen == 2 && !writable(p, PG(1)));
-  CHECK(page_pending(rec(p, PG(1))) && list_size(&p->heirs) == 2);
+  CHECK(inherit_pending(rec(p, PG(1))) && list_size(&p->heirs) == 2);
   CHECK(fault(c1, PG(1), false) == VM_FAULT_HANDLED && all(kva(c1, PG(1)), 0));
   CHECK(kva(c1, PG(1)) != kva(p, PG(1)) && rec(c1, PG(0)) == NULL);
   CHECK(fault(c2, PG(1), false) == VM_FAULT_HANDLED && kva(c2, PG(1)) == kva(p, PG(1)));
@@ -475,7 +477,7 @@ static void test_swap(void)
   struct page *p0 = rec(p, PG(0)), *p1 = rec(p, PG(1));
   CHECK(counted[VM_EVICT_SWAP] == out + 2 && p0->frame == NULL && p1->frame == NULL);
   CHECK(p0->slot != SWAP_NONE && p1->slot != SWAP_NONE && swap_used() == 2);
-  CHECK(p0->ops == &vm_anon_ops && page_pending(p0));
+  CHECK(p0->ops == &vm_anon_ops && inherit_pending(p0));
   give_back(raw, n);
   vm_space_destroy(q);
 
@@ -562,7 +564,7 @@ int main(void)
   host_ram_setup(16);
   mmu_init();
   palloc_init(512);
-  frame_table_init();
+  frame_table_init(evict_one);
   swap_init();
   policy_init(policy_find("fifo"), 0);
   memset(file_a, 'a', PGSIZE);

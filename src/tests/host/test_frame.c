@@ -8,7 +8,7 @@
 #define off_t libc_off_t
 #include "tests/host/kernel_env.h"
 #undef off_t
-#include "lib/kernel/bitmap.c"
+#include "threads/bitmap.c"
 #include "lib/kernel/list.c"
 #include "threads/e820.c"
 #include "threads/palloc.c"
@@ -162,7 +162,7 @@ int main(void)
   host_ram_setup(8);
   mmu_init();
   palloc_init(64);
-  frame_table_init();
+  frame_table_init(evict_one);
   policy_init(policy_find("fifo"), 0);
   CHECK(policy_find("clock") != NULL && policy_find("2q") != NULL && policy_find("lru") == NULL);
   for (int s = 0; s < 3; s++) {

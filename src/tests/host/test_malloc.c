@@ -2,7 +2,7 @@
    malloc/free are renamed so they do not replace the host C library's.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_malloc.c -o test_malloc */
 #include "tests/host/kernel_env.h"
-#include "lib/kernel/bitmap.c"
+#include "threads/bitmap.c"
 #include "threads/e820.c"
 #include "threads/palloc.c"
 #define malloc  kmalloc

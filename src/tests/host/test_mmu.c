@@ -2,7 +2,7 @@
    HOST_TEST), on fake RAM with palloc providing the table pages.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_mmu.c -o test_mmu */
 #include "tests/host/kernel_env.h"
-#include "lib/kernel/bitmap.c"
+#include "threads/bitmap.c"
 #include "threads/e820.c"
 #include "threads/palloc.c"
 #include "threads/mmu.c"

@@ -1,7 +1,7 @@
 /* Host unit test of threads/palloc.c on fake RAM with a Bochs-like E820 map.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_palloc.c -o test_palloc */
 #include "tests/host/kernel_env.h"
-#include "lib/kernel/bitmap.c"
+#include "threads/bitmap.c"
 #include "threads/e820.c"
 #include "threads/palloc.c"
 

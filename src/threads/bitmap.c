@@ -1,4 +1,4 @@
-#include "lib/kernel/bitmap.h"
+#include "threads/bitmap.h"
 #include "lib/debug.h"
 #include "threads/malloc.h"
 

@@ -1,4 +1,4 @@
-#include "threads/init.h"
+#include "main/init.h"
 #include <stdint.h>
 #include "devices/ata.h"
 #include "devices/block.h"
@@ -6,7 +6,7 @@
 #include "devices/timer.h"
 #include "filesys/filesys.h"
 #include "lib/debug.h"
-#include "lib/kernel/console.h"
+#include "devices/console.h"
 #include "lib/stdio.h"
 #include "lib/stdlib.h"
 #include "lib/string.h"
@@ -18,13 +18,15 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/palloc.h"
-#include "threads/shutdown.h"
+#include "main/shutdown.h"
 #include "threads/stats.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
+#include "userprog/console_interrupt.h"
 #include "userprog/exception.h"
 #include "userprog/process.h"
 #include "userprog/syscall.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 /* Kernel start-up: bring up the CPU tables, console, memory, threads and devices, then run
@@ -33,7 +35,6 @@
 size_t init_user_page_limit = SIZE_MAX;
 unsigned long init_seed;
 static struct vm_options vm_opts = {.evict = NULL, .fork = VM_FORK_COW};
-bool init_explain_kills;
 static unsigned long init_ips;
 struct kernel_stats kstats;
 extern uint64_t kernel_entry_tsc;
@@ -101,7 +102,9 @@ static int cmdline_parse_options(void)
     if (!strcmp(w, "-q") || !strcmp(w, "-f"))
       continue;
     else if (!strcmp(w, "-v"))
-      init_explain_kills = true;
+      process_explain_kills = true;
+    else if (!strcmp(w, "-trace"))
+      vm_trace_enabled = true;
     else if (option_value(w, "-ul", &v))
       init_user_page_limit = v;
     else if (option_value(w, "-seed", &v))
@@ -116,7 +119,7 @@ static int cmdline_parse_options(void)
       continue;
     else {
       printf("Unknown option: %s (options: -q -f -v -ul=PAGES -seed=N -ips=N -evict=%s "
-             "-fork=cow|eager|share|lazy -fail=SPEC)\n",
+             "-fork=cow|eager|share|lazy -fail=SPEC -trace)\n",
              w, vm_policy_names());
       return -1;
     }
@@ -192,7 +195,9 @@ int main(void)
   }
   timer_init();
   exception_init();
-  syscall_init();
+  syscall_init(shutdown_power_off);
+  intr_set_user_return(console_interrupt_check);
+  serial_set_interrupt_key(CONSOLE_INTERRUPT_KEY, console_interrupt_key);
   thread_start();
   ata_init();
   filesys_init();

@@ -1,5 +1,5 @@
-#ifndef THREADS_SHUTDOWN_H
-#define THREADS_SHUTDOWN_H
+#ifndef MAIN_SHUTDOWN_H
+#define MAIN_SHUTDOWN_H
 
 /* Orderly end of a run (after the actions, or the halt system call): flushes the file
    system, prints the statistics lines and the STATS line from one snapshot, then powers

@@ -1,5 +1,5 @@
-#ifndef LIB_KERNEL_BITMAP_H
-#define LIB_KERNEL_BITMAP_H
+#ifndef THREADS_BITMAP_H
+#define THREADS_BITMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

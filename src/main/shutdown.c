@@ -2,7 +2,7 @@
    the machine-readable STATS line, docs/design.md), then devices/power.c stops the
    machine. */
 
-#include "threads/shutdown.h"
+#include "main/shutdown.h"
 #include "devices/block.h"
 #include "devices/power.h"
 #include "devices/timer.h"

@@ -1,4 +1,5 @@
-#include "lib/kernel/console.h"
+#include "devices/console.h"
+#include "lib/debug.h"
 #include "devices/serial.h"
 #include "lib/stdio.h"
 #include "threads/interrupt.h"

@@ -1,5 +1,5 @@
-#ifndef THREADS_INIT_H
-#define THREADS_INIT_H
+#ifndef MAIN_INIT_H
+#define MAIN_INIT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -7,7 +7,5 @@
 /* Options from the kernel command line. */
 extern size_t init_user_page_limit;
 extern unsigned long init_seed;
-/* -v: print why a user process was killed before its exit line. */
-extern bool init_explain_kills;
 
 #endif

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include "devices/power.h"
-#include "lib/kernel/console.h"
+#include "devices/console.h"
 #include "lib/stdio.h"
 #include "threads/interrupt.h"
 #include "threads/vaddr.h"
