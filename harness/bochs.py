@@ -90,6 +90,8 @@ class BochsBackend(Backend):
         # Read-write, so that neither side waits for the other to open it; what is written
         # before Bochs opens it stays in the FIFO.
         self.commands = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+        if s.bochs_setup:       # e.g. `show dbg_all`: the emulator's own exception trace
+            os.write(self.commands, s.bochs_setup)
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
             # The FIFO has no writer once the run is over: the kept command leaves it out,

@@ -99,3 +99,15 @@ debug-bochs: all
 	@$(PYTHON) tools/pintos --bochs-debugger $(RUN_FILES) $(PINTOS_ARGS) -- $(CMDLINE)
 
 .PHONY: debug debug-bochs
+
+# Grading a Pintos-KAIST kernel under Bochs with the tree's own checkers (docs/grading-pintos.md):
+#   make grade-pintos KERNEL=<tree>/<project>/build [TREE=<pristine tree>] [TESTS=...] [JOBS=N]
+#        [VARIANTS=N] [RESULTS=DIR] [SHARD=K/N]     or     CLASS=<folder> PROJECT=vm TREE=...
+grade-pintos:
+	@$(if $(KERNEL)$(CLASS),,echo "make grade-pintos needs KERNEL=<tree>/<project>/build (or CLASS=DIR PROJECT=NAME TREE=DIR)"; exit 2)
+	@$(HARNESS) pintos $(if $(KERNEL),--kernel '$(KERNEL)') $(if $(TREE),--tree '$(TREE)') \
+		$(if $(TESTS),--tests '$(TESTS)') $(if $(JOBS),-j '$(JOBS)') $(if $(RESULTS),--results '$(RESULTS)') \
+		$(if $(VARIANTS),--variants '$(VARIANTS)') $(if $(SHARD),--shard '$(SHARD)') \
+		$(if $(CLASS),--class '$(CLASS)') $(if $(PROJECT),--project '$(PROJECT)') $(if $(V),--verbose)
+
+.PHONY: grade-pintos

@@ -38,7 +38,7 @@ class RunSpec:
     def __init__(self, words, boot_img=None, mem=DEFAULT_MEM_MB, ips=None, put_files=(),
                  get_files=(), fs_mb=None, swap_mb=0, scratch_mb=0, timeout=60, quiet=30,
                  emulator="bochs", keep=False, interactive=False, echo=None, gdb_port=None,
-                 bochs_debugger=False, machine="fast", trace=False):
+                 bochs_debugger=False, machine="fast", trace=False, bochs_setup=b""):
         self.words = list(words)
         self.boot_img = boot_img or os.path.join(BUILD, "boot.img")
         self.mem = mem
@@ -57,6 +57,7 @@ class RunSpec:
         self.gdb_port = gdb_port              # QEMU: gdb stub on this port, CPU stopped
         self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
         self.machine = machine                # Bochs: fast, or classic (MACHINES)
+        self.bochs_setup = bochs_setup        # Bochs: debugger commands before the first `c`
         self.trace = trace                    # LPT1 to trace.out (kernel -trace): RunResult.trace
 
 

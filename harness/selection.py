@@ -129,6 +129,10 @@ def universe(command, no_unit, tests_root):
     extra = []
     if command in ("check", "list") and not no_unit and not tests_root:
         extra = host_items() + [Item("harness/selftest", kind="selftest")] + expect_items()
+        # Grading Pintos-KAIST kernels (harness/pk): fixtures, and Bochs's page-fault count
+        # against Kestrel's own on a representative set of tests.
+        extra += [Item("harness/pintos-kaist", kind="selftest", source="harness.tests.pk_fixture_check"),
+                  Item("harness/fault-count", kind="selftest", source="harness.tests.pk_faults_check")]
     return tests, extra
 
 
