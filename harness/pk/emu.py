@@ -105,11 +105,11 @@ def write_bochsrc(path, mem, ips, slots):
               "COM1": "mode=file, dev=console.out"}
     out = []
     for line in template.splitlines():
+        if line.startswith("romimage:"):
+            line = "romimage: file=%s, options=fastboot" % BIOS     # no boot-menu wait
         line = re.sub(r"\$\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), line)
         if "${" in line:
             continue                  # a template field this machine does not use
-        if line.startswith("romimage:"):
-            line = "romimage: file=%s, options=fastboot" % BIOS     # no boot-menu wait
         out.append(line)
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")

@@ -78,3 +78,19 @@ class Certificate(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Bochsrc(unittest.TestCase):
+    def test_machine_keeps_bios_and_fastboot(self):
+        """The template's romimage line carries a field of Kestrel's own machine; the
+        Pintos-KAIST machine must still get its BIOS line (without one, Bochs boots the
+        latest BIOS, whose ACPI range panics the skeleton in palloc)."""
+        from harness.pk import emu
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bochsrc")
+            emu.write_bochsrc(path, 20, 1000000, [("ata0-master", "boot.img", 1)])
+            with open(path) as f:
+                text = f.read()
+        self.assertIn("romimage: file=%s, options=fastboot\n" % emu.BIOS, text)
+        self.assertNotIn("${", text)
+        self.assertIn("ata0-slave: type=cdrom, status=ejected", text)
