@@ -440,6 +440,7 @@ void process_exit(int status)
   struct process *p = t->process;
   ASSERT(p != NULL);
   printf("%s: exit(%d)\n", p->name, status);
+  vm_oom_exit_line();
 
   fdtable_close_all(p);
   t->pml4 = NULL;

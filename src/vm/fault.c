@@ -36,6 +36,16 @@ bool page_map(struct page *page) { return page_map_as(page, false); }
    clock sweep before it retries must not take the page straight back. */
 static bool page_map_used(struct page *page) { return page_map_as(page, true); }
 
+/* page_map for the page a fault of the current thread just filled: the accessed bit is left
+   clear for the hardware to set when the access happens (SDM vol. 3, 4.8), the frame is
+   primed (the policies see it as accessed, as with page_map_used) and fresh (frame.c: the
+   thread's own faults do not take it back before that access). */
+static bool page_map_fresh(struct page *page)
+{
+  frame_set_fresh(page->frame);
+  return page_map_as(page, false);
+}
+
 /* Needs: its space's lock held; PAGE not resident, or on a shared frame it is to leave for
    a copy of it (a copy-on-write break: COPY_FROM is that frame, pinned by the caller).
    COPY_FROM: contents to copy, or NULL to have the page's type fill it. Guarantees: on
@@ -50,7 +60,8 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
 {
   struct frame *old = page->frame;
   bool busy = false;
-  struct frame *f = wait ? frame_alloc() : frame_try_alloc(&busy);
+  unsigned own_pins = copy_from != NULL ? 1 : 0; /* the caller pins the frame copied from */
+  struct frame *f = wait ? frame_alloc(own_pins) : frame_try_alloc(own_pins, &busy);
   if (f == NULL)
     return busy ? VM_FAULT_BUSY : VM_FAULT_OOM;
   void *kva = frame_kva(f);
@@ -63,7 +74,7 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
   if (old != NULL)
     frame_detach(old, page);
   frame_attach(f, page);
-  if (!page_map_used(page)) {
+  if (!(wait ? page_map_used(page) : page_map_fresh(page))) {
     frame_detach(f, page);
     if (old != NULL)
       frame_attach(old, page);
@@ -265,24 +276,40 @@ static enum vm_fault_result fault_dispatch(struct vm_space *s, const struct vm_f
   return VM_FAULT_HANDLED;
 }
 
-/* Most ticks a fault waits, one at a time and holding no lock, for frames other faults
-   hold (pinned, or in spaces whose lock is taken) before the process gets VM_FAULT_OOM. */
-#define FAULT_BUSY_ROUNDS 200
+/* Out-of-memory kills: the count, and the TSC cycles from the start of the allocation
+   that failed to the victim's exit line (vm_oom_exit_line), summed and the longest. */
+uint64_t vm_oom_kills, vm_oom_cycles, vm_oom_cycles_max;
+static const struct thread *oom_thread;
+static uint64_t oom_tsc;
 
+void vm_oom_exit_line(void)
+{
+  if (oom_thread != thread_current())
+    return;
+  uint64_t c = rdtsc() - oom_tsc;
+  oom_thread = NULL;
+  vm_oom_kills++;
+  vm_oom_cycles += c;
+  if (c > vm_oom_cycles_max)
+    vm_oom_cycles_max = c;
+}
+
+/* A busy answer (VM_FAULT_BUSY) means a frame is on its way back: another thread holds the
+   lock of a space with an evictable frame, or a pin it will drop. The fault then waits for
+   that, holding no lock, and tries again, as long as it takes: each wait ends when another
+   thread finishes what it was doing. With nothing on its way back, the answer is
+   VM_FAULT_OOM at once. */
 enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault *f,
                                       struct vm_counters *proc)
 {
   struct thread *t = thread_current();
-  uint64_t start = rdtsc(), off_start = t->offcpu_cycles;
+  uint64_t start = rdtsc(), off_start = t->offcpu_cycles, try_start = start;
   enum vm_fault_result r = VM_FAULT_BUSY;
   vm_count(proc, VM_PF_TOTAL);
   for (unsigned round = 0; r == VM_FAULT_BUSY; round++) {
-    if (round == FAULT_BUSY_ROUNDS) {
-      r = VM_FAULT_OOM;
-      break;
-    }
     if (round > 0)
-      timer_sleep(1);
+      frame_wait();
+    try_start = rdtsc();
     struct vm_space *origin = space_lock(s);
     enum fork_take taken = fault_take(s, f);
     if (taken == FORK_TAKE_FAILED || taken == FORK_TAKE_BUSY)
@@ -290,6 +317,10 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
     else
       r = fault_dispatch(s, f, proc, taken);
     space_unlock(s, origin);
+  }
+  if (r == VM_FAULT_OOM) {
+    oom_thread = t;
+    oom_tsc = try_start;
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
   return r;

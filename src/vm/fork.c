@@ -184,5 +184,6 @@ bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counter
   mmu_flush(src->pml4);
   lock_release(&dst->lock);
   lock_release(&src->lock);
+  frame_yield_waiters(src);
   return ok;
 }
