@@ -1,18 +1,21 @@
-/* Nobody is killed while memory remains (issue 18, defect 2). A parent writes 100 pages
-   and forks three children: a thrasher that rewrites 600 pages of its own (more than
-   the 256-frame user pool) twice, and two sharers that verify the parent's pages (shared
-   copy-on-write), rewrite half of them and verify again. Swap has room for everything, so every
-   process must finish with exit(0); the parent verifies its own pages last. */
+/* `oom-busy [SHARED BIG]`: nobody is killed while memory remains (issue 18, defect 2). A
+   parent writes SHARED pages (default 100) and forks three children: a thrasher that
+   rewrites BIG pages of its own (default 600; more than the user pool) twice, and two
+   sharers that verify the parent's pages (shared copy-on-write), rewrite half of them and
+   verify again. Swap has room for everything, so every process must finish with exit(0);
+   the parent verifies its own pages last. */
+#include "lib/stdlib.h"
 #include "tests/vm/vm-util.h"
 
 const char *test_name = "oom-busy";
 
-#define SHARED 100
-#define BIG    600
-#define WORDS  (PAGE_SIZE / sizeof(uint64_t))
+#define SHARED_MAX 200
+#define BIG_MAX    3000
+#define WORDS      (PAGE_SIZE / sizeof(uint64_t))
 
-static volatile uint64_t shared[SHARED][WORDS] __attribute__((aligned(PAGE_SIZE)));
-static volatile uint64_t big[BIG][WORDS] __attribute__((aligned(PAGE_SIZE)));
+static volatile uint64_t shared[SHARED_MAX][WORDS] __attribute__((aligned(PAGE_SIZE)));
+static volatile uint64_t big[BIG_MAX][WORDS] __attribute__((aligned(PAGE_SIZE)));
+static size_t SHARED = 100, BIG = 600;
 
 static uint64_t word_of(size_t p, size_t w, unsigned salt) { return (p << 20) ^ (w * 977) ^ salt; }
 
@@ -52,6 +55,11 @@ static int sharer(unsigned k)
 
 void test_main(void)
 {
+  if (test_argc > 2) {
+    SHARED = (size_t)atoi(test_argv[1]);
+    BIG = (size_t)atoi(test_argv[2]);
+  }
+  REQUIRE(SHARED > 0 && SHARED <= SHARED_MAX && BIG > 0 && BIG <= BIG_MAX, "bad sizes");
   for (size_t p = 0; p < SHARED; p++)
     for (size_t w = 0; w < WORDS; w += 64)
       shared[p][w] = word_of(p, w, 1);

@@ -9,7 +9,7 @@
 const char *test_name = "oom-kids";
 
 #define KIDS      8
-#define MAX_PAGES 1024
+#define MAX_PAGES 8192
 #define WORDS     (PAGE_SIZE / sizeof(uint64_t))
 
 static volatile uint64_t area[MAX_PAGES][WORDS] __attribute__((aligned(PAGE_SIZE)));
