@@ -80,7 +80,8 @@ static void owners_release(struct owners *o)
 }
 
 /* Tries to lock the space of every page mapping F, without waiting. A space whose lock
-   the current thread already holds (the faulting one, or fork's two) counts as locked.
+   the current thread already holds (the faulting one, or fork's two), or whose holder is
+   parked on frame_lock in frame_try_alloc (frame.c), counts as locked.
    False, with nothing taken, if any is busy (*BUSY: the first busy space, referenced, if
    none was named yet) or F has too many owners. */
 static bool owners_try_lock(struct frame *f, struct owners *o, struct vm_space **busy)
@@ -96,7 +97,8 @@ static bool owners_try_lock(struct frame *f, struct owners *o, struct vm_space *
       owners_release(o);
       return false;
     }
-    bool held = lock_held_by_current_thread(&p->space->lock);
+    bool held =
+        lock_held_by_current_thread(&p->space->lock) || frame_lock_holder_parked(&p->space->lock);
     if (!held && !lock_try_acquire(&p->space->lock)) {
       if (*busy == NULL && !frame_lock_holder_waits(&p->space->lock)) {
         enum intr_level old = intr_disable();

@@ -24,6 +24,11 @@ static size_t frames_in_use, frames_peak, frames_pinned, pins_total;
 #define ALLOC_WAITERS_MAX 16
 static const struct thread *alloc_waiters[ALLOC_WAITERS_MAX];
 static size_t alloc_pins;
+/* Threads blocked on frame_lock at the start of frame_try_alloc: each holds its space
+   lock(s) and does nothing with its pages until it has frame_lock, so the holder of
+   frame_lock may evict their frames as if it held their locks. */
+#define PARKED_MAX 32
+static const struct thread *parked[PARKED_MAX];
 /* The space the last frame_try_alloc found busy, for HINT_THREAD's frame_wait. */
 static struct thread *hint_thread;
 static struct vm_space *hint_space;
@@ -89,10 +94,33 @@ static void frame_set_hint(struct vm_space *s)
     space_unref(old);
 }
 
+bool frame_lock_holder_parked(const struct lock *l)
+{
+  for (size_t i = 0; i < PARKED_MAX; i++)
+    if (parked[i] != NULL && parked[i] == l->holder)
+      return true;
+  return false;
+}
+
+/* Takes frame_lock, listed in PARKED while blocked on it (if there is room). */
+static void frame_lock_parked(void)
+{
+  size_t i;
+  enum intr_level old = intr_disable();
+  for (i = 0; i < PARKED_MAX && parked[i] != NULL; i++)
+    continue;
+  if (i < PARKED_MAX)
+    parked[i] = thread_current();
+  intr_set_level(old);
+  lock_acquire(&frame_lock);
+  if (i < PARKED_MAX)
+    parked[i] = NULL;
+}
+
 struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
 {
   struct vm_space *busy_space = NULL;
-  lock_acquire(&frame_lock);
+  frame_lock_parked();
   struct frame *f = NULL;
   void *kva = palloc_get_page(PAL_USER);
   if (kva != NULL) {

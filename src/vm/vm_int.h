@@ -220,6 +220,10 @@ void frame_wait(void);
 /* Needs: frame_lock held. True if L's holder sleeps in frame_alloc: L comes free only when
    that thread gets a frame, so a frame behind L is not on its way back. */
 bool frame_lock_holder_waits(const struct lock *l);
+/* Needs: frame_lock held. True if L's holder is blocked on frame_lock at the start of an
+   allocation (frame_try_alloc): it touches none of its pages until the caller is done, so
+   the caller may evict them as if it held L. */
+bool frame_lock_holder_parked(const struct lock *l);
 /* Needs: S's lock just released by this thread. Lets faults waiting for it run first. */
 void frame_yield_waiters(struct vm_space *s);
 /* Marks F, filled for the current thread's fault, as not used yet (frame.fresh). */
