@@ -23,18 +23,26 @@ def write_missing_output(test, console, expected_dir):
     return path
 
 
-def baseline_change(old, faults):
-    """'new', 'unchanged' or 'KIND A -> B, ...' between an old baseline and new counts."""
+def baseline_change(old, faults, bench=None):
+    """'new', 'unchanged' or 'KIND A -> B, ...' between an old baseline and new counts.
+    bench: the new ticks and cycles (verdict.bench_values), which make bench compares
+    with: a change of those alone is reported (and rewritten) as a refresh of them."""
     if old is None:
         return "new"
     keys = [k for _, k in verdict.FAULT_KEYS if k in faults or k in old]
-    return ", ".join("%s %d -> %d" % (k, old.get(k, 0), faults.get(k, 0))
-                     for k in keys if old.get(k, 0) != faults.get(k, 0)) or "unchanged"
+    change = ", ".join("%s %d -> %d" % (k, old.get(k, 0), faults.get(k, 0))
+                       for k in keys if old.get(k, 0) != faults.get(k, 0))
+    moved = ", ".join("%s %s -> %d" % (k, old.get(k, "none"), bench[k])
+                      for k in verdict.BENCH_KEYS if k in (bench or {}) and old.get(k) != bench[k])
+    if moved:
+        change = (change + "; " if change else "page faults unchanged; ") + "make bench figures refreshed: " + moved
+    return change or "unchanged"
 
 
 def cmd_accept(args, selection):
-    """Runs the tests at the default seed and writes their .faults baselines; a baseline
-    whose counts did not change is left alone, byte for byte. With --with-output, a
+    """Runs the tests at the default seed and writes their .faults baselines (the page-fault
+    counts make check compares and the ticks and cycles make bench compares); a baseline
+    none of whose figures changed is left alone, byte for byte. With --with-output, a
     missing expected .out is written from the actual output before the test is judged."""
     written = []
     lock = threading.Lock()
@@ -60,7 +68,7 @@ def cmd_accept(args, selection):
             print("accept: %s: %s: %s; baseline written anyway, the test still fails" % (t.id, v.status, v.reason))
         path = t.faults_file(args.expected)
         old = verdict.read_faults(path) if os.path.exists(path) else None
-        change = baseline_change(old, v.faults)
+        change = baseline_change(old, v.faults, verdict.bench_values(v.stats))
         if change != "unchanged":
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:

@@ -1,8 +1,14 @@
-"""make bench (second half): ticks and cycles of tests against their accepted baselines."""
+"""make bench (second half): ticks and cycles of tests against their accepted baselines.
+
+The figures compared with are the `ticks` and `cycles` lines of expected/SUITE/NAME.faults,
+which `make accept TESTS=...` records and refreshes together with the page-fault counts;
+the output names that source and how to refresh it. They hold for the reference machine
+only (Bochs, default seed and ips); other settings are compared with them but say so."""
 import json
 import os
 
 from harness import verdict
+from harness.common import rel
 from harness.report import finish
 from harness.running import run_selection
 
@@ -27,7 +33,7 @@ def compare_row(label, stats, base):
 def cmd_bench(args, selection):
     """Runs the tests and compares ticks and cycles with the accepted baselines (never
     fails on them); writes bench-compare.json."""
-    session = run_selection(args, selection.items)
+    session = run_selection(args, selection.items, selected=len(selection.everything))
     rows = []
     for o in session.outcomes:
         path = o.item.test.faults_file(args.expected)
@@ -35,6 +41,12 @@ def cmd_bench(args, selection):
         rows.append(compare_row(o.item.label, o.verdict.stats, base))
     head = ["test", "ticks accepted", "ticks now", "change", "cycles accepted", "cycles now", "change"]
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    print()
+    print("Compared with: the ticks and cycles `make accept` recorded in %s/SUITE/NAME.faults "
+          "(refresh them with make accept TESTS=...; 'new': none recorded yet)" % rel(os.path.abspath(args.expected)))
+    if session.config.fault_mode(0) == "off" or args.seeds:
+        print("note: this run is not on the reference machine (Bochs, default seed, ips and policies) "
+              "the figures were recorded on; changes include that difference")
     for r in [head] + rows:
         print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
     with open(os.path.join(args.results, "bench-compare.json"), "w") as f:

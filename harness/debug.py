@@ -76,7 +76,8 @@ def run_bochs_debugger(machine, res):
     the kernel's symbol table loaded (so `lb "syscall_handler"` works and disassembly names
     functions). The console goes to console.out and is copied to stdout as it arrives.
     Ctrl-C goes to Bochs (it stops the simulation at the debugger prompt), not to us.
-    Sets RES from the console: poweroff, panic, or error when the user quit earlier."""
+    Sets RES from the console: poweroff, panic, quit (the user quit the debugger, `q`,
+    before power-off: Bochs's status 0), or error (Bochs failed; its complaint in detail)."""
     wd = machine.workdir
     write_symbols(os.path.join(BUILD, "kernel.elf"), os.path.join(wd, "kernel.sym"))
     with open(os.path.join(wd, "bochsrc"), "a") as f:
@@ -91,8 +92,14 @@ def run_bochs_debugger(machine, res):
     copier = threading.Thread(target=_copy_console, args=(console, stop, sys.stdout.buffer),
                               daemon=True)
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Bochs's stderr carries its start-up chatter (plugin loading, the sound library failing
+    # to find a card): about 30 lines before the first prompt. The debugger's own prompt,
+    # replies and errors are on stdout, which stays on the terminal.
+    err_path = os.path.join(wd, "bochs.err")
     try:
-        machine.proc = subprocess.Popen(cmd, cwd=wd, env=dict(os.environ, TERM="vt100"))
+        with open(err_path, "wb") as err:
+            machine.proc = subprocess.Popen(cmd, cwd=wd, stderr=err,
+                                            env=dict(os.environ, TERM="vt100"))
         copier.start()
         machine.proc.wait()
     except OSError as e:
@@ -113,9 +120,64 @@ def run_bochs_debugger(machine, res):
         res.detail = [l for l in text.splitlines() if "PANIC" in l][0].strip()
     elif text.rstrip().endswith("Powering off..."):
         res.status = "poweroff"
+    elif machine.proc.returncode == 0:
+        res.status = "quit"
     else:
         res.status = "error"
-        res.detail = "Bochs's debugger ended before the kernel powered off"
+        res.detail = "Bochs ended with status %d before the kernel powered off%s" % (
+            machine.proc.returncode, bochs_complaint(err_path))
+
+
+def bochs_complaint(path):
+    """': LINE' with the last error, panic or fatal line Bochs wrote to PATH, or ''."""
+    try:
+        with open(path, "rb") as f:
+            lines = f.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    bad = [l.strip() for l in lines if " " not in l[:12] and l[11:12] in ("e", "p")]
+    bad += [l.strip() for l in lines if l.startswith(("FATAL", "ERROR", "PANIC"))]
+    return ": " + bad[-1] if bad else ""
+
+
+CTRL_C = b"\x03"
+STOP_KEY = b"\x1d"      # Ctrl-]
+
+
+CTRL_C_PATIENCE = 1.0   # seconds an unanswered Ctrl-C is given before a second one stops
+
+
+def terminal_keys(machine, console, data):
+    """Terminal input DATA as it goes to the console. Ctrl-C is the kernel's (it ends the
+    running program, docs/abi.md); a second Ctrl-C at least CTRL_C_PATIENCE seconds after
+    the first with no console output in between (nothing in the machine took it), or Ctrl-]
+    at any time, stops the machine as SIGINT does (KeyboardInterrupt). A quick double
+    Ctrl-C goes to the kernel twice: the echo of the first may still be on its way."""
+    if STOP_KEY in data:
+        raise KeyboardInterrupt
+    if CTRL_C in data:
+        import time
+        now = time.monotonic()
+        mark = getattr(machine, "ctrl_c_mark", None)
+        if mark is not None and mark[0] == console.size:
+            if now - mark[1] >= CTRL_C_PATIENCE:
+                raise KeyboardInterrupt
+            return data
+        machine.ctrl_c_mark = (console.size, now)
+    return data
+
+
+def terminal_raw_keys(fd):
+    """Puts terminal FD in cbreak mode without signal keys, so Ctrl-C reaches the kernel as
+    a byte (terminal_keys); returns the settings to restore."""
+    import termios
+    import tty
+    saved = termios.tcgetattr(fd)
+    tty.setcbreak(fd)
+    attrs = termios.tcgetattr(fd)
+    attrs[3] &= ~termios.ISIG
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    return saved
 
 
 def input_wanted(console):

@@ -2,19 +2,17 @@
 #   make check [TESTS='globs'] [SEEDS=1-20] [IPS=N] [REPEAT=N] [SHARD=K/N] [JOBS=N] [EMU=qemu]
 #              [EVICT=NAME] [FORK=NAME] [FAULTS=report] [EXPECTED=DIR] [RESULTS=DIR]
 #              [FAIL_INJECT=SITES:every=N[:seed=S]]   (kernel -fail=: docs/harness.md)
-#   make grade | make accept TESTS=... | make bench | make unit | make harness-test
-#   python3 -m harness merge DIR... [--results OUT]   (join shard results)
+#   make grade [RERUN=1] | make accept TESTS=... | make bench | make unit | make harness-test
+#   make help | make list [TESTS=...] | make build/tests/SUITE/NAME.result
+#   python3 -m harness merge DIR... --results OUT [--force]   (join shard results)
 #   make run [CMDLINE='run shell'] | make run-qemu | make debug | make debug-bochs
 
 HARNESS := $(PYTHON) -m harness
-HARNESS_ARGS = $(if $(TESTS),--tests '$(TESTS)') $(if $(SEEDS),--seeds '$(SEEDS)') \
-	$(if $(IPS),--ips '$(IPS)') $(if $(REPEAT),--repeat '$(REPEAT)') \
-	$(if $(SHARD),--shard '$(SHARD)') $(if $(JOBS),-j '$(JOBS)') \
-	$(if $(filter qemu,$(EMU)),--qemu) $(if $(V),--verbose) \
-	$(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)') \
-	$(if $(FAULTS),--faults '$(FAULTS)') $(if $(EXPECTED),--expected '$(EXPECTED)') \
-	$(if $(RESULTS),--results '$(RESULTS)') \
-	$(if $(FAIL_INJECT),--fail-inject '$(FAIL_INJECT)')
+# The harness reads the make variables of the command line itself (--make): the variables,
+# their valid values and their harness flags are one table, harness/options.py (make help).
+HARNESS_ARGS := --make
+# Checks the make variables (one line naming the valid values) before other tools start.
+CHECK_VARS = $(PYTHON) -m harness.options check
 
 check: all
 	@$(HARNESS) check $(HARNESS_ARGS)
@@ -24,26 +22,34 @@ grade: all
 
 accept: all
 	@$(if $(TESTS),,echo "make accept needs TESTS='suite/name ...' (accepting every baseline at once is deliberate: TESTS='*')"; exit 2)
-	@$(HARNESS) accept $(HARNESS_ARGS) $(if $(OUTPUT),--with-output)
+	@$(HARNESS) accept $(HARNESS_ARGS)
 
 # VM workloads (python3 -m harness.vmbench: memory pressure against simulated policies, swap
 # cost, fork eager against copy-on-write), then ticks and cycles of the selected tests
 # against the accepted baselines. With TESTS, only the latter.
 bench: all
+	@$(CHECK_VARS)
 	@if [ -z "$(TESTS)" ]; then $(PYTHON) -m harness.vmbench $(if $(JOBS),-j $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
 	@$(HARNESS) bench --no-unit $(HARNESS_ARGS)
 
 unit:
 	@$(HARNESS) unit $(HARNESS_ARGS)
 
+# The VM page of one test (harness/view.py): runs it with the kernel's VM trace and writes
+# build/results/SUITE/NAME.html; `make check VIEW=1` writes one for every test of a run.
+view: all
+	@$(PYTHON) -m harness.view --run '$(TEST)'
+
 # System-call fuzzer, long runs (harness/fuzz.py): QEMU unless EMU=bochs.
 fuzz: all
+	@$(CHECK_VARS)
 	@$(PYTHON) -m harness.fuzz --seeds '$(or $(SEEDS),1-100)' $(if $(filter bochs,$(EMU)),--bochs) \
 		$(if $(JOBS),-j $(JOBS)) $(if $(FUZZ_CHILDREN),--children $(FUZZ_CHILDREN)) \
 		$(if $(FUZZ_CALLS),--calls $(FUZZ_CALLS)) $(if $(FORK),--fork '$(FORK)')
 
 # Distinct console interleavings of the multi-process tests over seeds (harness/interleave.py).
 interleavings: all
+	@$(CHECK_VARS)
 	@$(PYTHON) -m harness.interleave --seeds '$(or $(SEEDS),1-20)' $(if $(JOBS),-j $(JOBS)) $(TESTS)
 
 harness-test: all
@@ -51,15 +57,36 @@ harness-test: all
 	@$(PYTHON) -m unittest discover -s tools/tests $(if $(V),-v)
 
 # make run: every program of build/programs on the fs disk, console on this terminal.
+# The list comes from the sources, not from $(wildcard) on build/programs: make reads a
+# directory once, before the programs are built, so after `make clean` the first run would
+# get an empty disk.
 CMDLINE ?= run shell
-RUN_FILES = $(foreach p,$(wildcard $(BUILD)/programs/*),-p $(p))
+RUN_FILES = $(foreach p,$(patsubst src/%.c,$(BUILD)/%,$(USER_PROG_SRC)),-p $(p))
 run: all
 	@$(PYTHON) tools/pintos $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
 run-qemu: all
 	@$(PYTHON) tools/pintos --qemu $(RUN_FILES) $(PINTOS_ARGS) -T 0 -- $(CMDLINE)
 
-.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings
+# Two results directories compared test by test (harness/compare.py): Markdown on stdout;
+# COMPARE_ARGS='--html FILE --fail-faults 5' etc. Exit 1 when a verdict got worse.
+compare:
+	@$(PYTHON) -m harness.compare --make '$(OLD)' '$(NEW)' $(COMPARE_ARGS)
+
+# make help: every target and variable; make list: the tests a selection would run.
+help:
+	@$(PYTHON) -m harness.options help
+
+list:
+	@$(HARNESS) list $(HARNESS_ARGS)
+
+# make build/tests/SUITE/NAME.result (or .output): run that one test and write the Pintos
+# result files build/tests/SUITE/NAME.output and .result.
+$(BUILD)/tests/%.result $(BUILD)/tests/%.output: all FORCE
+	@$(HARNESS) check $(HARNESS_ARGS) --tests '$*' --no-unit
+
+FORCE:
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings help list FORCE view compare
 
 # make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
 # make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.

@@ -50,7 +50,7 @@ class RunSpec:
     def __init__(self, words, boot_img=None, mem=DEFAULT_MEM_MB, ips=None, put_files=(),
                  get_files=(), fs_mb=None, swap_mb=0, scratch_mb=0, timeout=60, quiet=30,
                  emulator="bochs", keep=False, interactive=False, echo=None, gdb_port=None,
-                 bochs_debugger=False):
+                 bochs_debugger=False, trace=False):
         self.words = list(words)
         self.boot_img = boot_img or os.path.join(BUILD, "boot.img")
         self.mem = mem
@@ -68,6 +68,7 @@ class RunSpec:
         self.echo = echo
         self.gdb_port = gdb_port              # QEMU: gdb stub on this port, CPU stopped
         self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
+        self.trace = trace                    # LPT1 to trace.out (kernel -trace): RunResult.trace
 
 
 class RunResult:
@@ -82,6 +83,7 @@ class RunResult:
         self.workdir = None
         self.got = {}
         self.emulator = None
+        self.trace = None       # bytes the kernel wrote to LPT1 (spec.trace), else None
 
     def text(self):
         return self.console.decode("utf-8", "replace")
@@ -92,7 +94,8 @@ class Ending:
 
     kind: shutdown (the guest asked for power-off), triple (the CPU could not deliver an
     exception, or the machine reset), fatal (the emulator gave up: detail says why),
-    exit (it exited for no reason it stated), timeout (a limit of this harness; detail).
+    exit (it exited for no reason it stated), timeout (a limit of this harness; detail),
+    quit (the user quit Bochs's debugger before power-off: status quit, not an error).
     """
 
     def __init__(self, kind, detail=""):
@@ -123,6 +126,8 @@ def classify(text, ending):
                          "last output was lost" % POWER_OFF_LINE)
     if ending.kind == "fatal":
         return "error", "the emulator stopped: %s" % ending.detail
+    if ending.kind == "quit":
+        return "quit", ""
     return "error", "the emulator exited without powering off%s" % (
         ": " + ending.detail if ending.detail else "")
 
@@ -234,6 +239,8 @@ class BochsBackend(Backend):
         with open(os.path.join(self.m.workdir, "bochsrc"), "w") as f:
             f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
                                              DISKS="\n".join(disk_lines), COM1=com1))
+            if s.trace:
+                f.write('parport1: enabled=1, file="trace.out"\n')
 
     def run(self, slots, res, console):
         """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""
@@ -247,7 +254,8 @@ class BochsBackend(Backend):
         self.write_bochsrc(slots, com1)
         if s.bochs_debugger:
             debug.run_bochs_debugger(m, res)
-            return Ending("shutdown" if res.status == "poweroff" else "exit", res.detail or "")
+            kind = {"poweroff": "shutdown", "quit": "quit"}.get(res.status, "exit")
+            return Ending(kind, res.detail or "")
         fifo = os.path.join(wd, "debugger.fifo")
         os.mkfifo(fifo, 0o600)
         # Read-write, so that neither side waits for the other to open it; what is written
@@ -414,6 +422,8 @@ class QemuBackend(Backend):
             cmd += ["-serial", "tcp:127.0.0.1:%d" % m.listen()]
         else:
             cmd += ["-serial", "file:console.out"]
+        if s.trace:
+            cmd += ["-parallel", "file:trace.out"]
         if s.gdb_port:
             cmd += debug.qemu_gdb_args(s.gdb_port)
         return cmd
@@ -464,6 +474,15 @@ class QemuBackend(Backend):
 
 
 BACKENDS = {"bochs": BochsBackend, "qemu": QemuBackend}
+
+
+def read_trace(workdir):
+    """The bytes of the run's trace.out (the VM trace on LPT1), b"" if none was written."""
+    try:
+        with open(os.path.join(workdir, "trace.out"), "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
 
 
 class Machine:
@@ -556,6 +575,8 @@ class Machine:
                 self.kill()
             console.finish()
             res.console = console.data
+            if self.spec.trace:
+                res.trace = read_trace(self.workdir)
             res.status, res.detail = classify(res.text(), ending)
             if res.status == "poweroff":
                 for guest, host in self.spec.get_files:
@@ -619,8 +640,10 @@ class Machine:
                 self.stdin_open = False
                 self.input_ended = True
             else:
+                if os.isatty(0):
+                    data = debug.terminal_keys(self, console, data.replace(b"\n", b"\r"))
                 try:
-                    self.conn.sendall(data.replace(b"\n", b"\r") if os.isatty(0) else data)
+                    self.conn.sendall(data)
                 except OSError:
                     pass
         return ready

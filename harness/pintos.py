@@ -1,5 +1,6 @@
 """tools/pintos: run one Kestrel machine. See docs/harness.md or `tools/pintos --help`."""
 import argparse
+import glob
 import os
 import re
 import signal
@@ -7,17 +8,18 @@ import stat
 import sys
 
 from harness import debug, machine
-from harness.common import (DEFAULT_FS_MB, DEFAULT_MEM_MB, DEFAULT_QUIET, DEFAULT_TIMEOUT,
+from harness.common import (BUILD, DEFAULT_FS_MB, DEFAULT_MEM_MB, DEFAULT_QUIET, DEFAULT_TIMEOUT,
                             EXIT_EMULATOR, EXIT_INTERRUPTED, EXIT_PANIC, EXIT_POWEROFF,
-                            EXIT_TIMEOUT, EXIT_TRIPLE, EXIT_USAGE, HarnessError, die)
+                            EXIT_TIMEOUT, EXIT_TRIPLE, EXIT_USAGE, HarnessError, die, rel)
 
-STATUS_EXIT = {"poweroff": EXIT_POWEROFF, "panic": EXIT_PANIC, "triple": EXIT_TRIPLE,
-               "timeout": EXIT_TIMEOUT, "error": EXIT_EMULATOR}
+STATUS_EXIT = {"poweroff": EXIT_POWEROFF, "quit": EXIT_POWEROFF, "panic": EXIT_PANIC,
+               "triple": EXIT_TRIPLE, "timeout": EXIT_TIMEOUT, "error": EXIT_EMULATOR}
 
 USAGE = "pintos [OPTIONS] -- KERNEL-COMMAND-LINE"
-EPILOG = """exit status: 0 powered off, 2 bad usage (also: the kernel rejected an option or
-action of its command line), 3 kernel panic, 4 triple fault or reboot, 5 timeout,
-6 emulator failure, 130 interrupted.
+EPILOG = """exit status: 0 powered off (or you quit Bochs's debugger), 2 bad usage (also: the
+kernel rejected an option or action of its command line, or the program of a `run' action
+did not load), 3 kernel panic, 4 triple fault or reboot, 5 timeout, 6 emulator failure,
+130 interrupted (Ctrl-], or a Ctrl-C nothing answered twice, on a terminal).
 Pintos habits: -v, -k, --kill-on-failure, --filesys-size=MB, --swap-size=MB, --gdb and the
 kernel option -f are accepted, so a Pintos-KAIST test command line runs unchanged, e.g.
   tools/pintos -v -k -T 60 --qemu --fs-disk=10 -p build/tests/userprog/args-none:args-none -- -q -f run args-none
@@ -94,6 +96,9 @@ def make_parser():
     p.add_argument("--explain-kills", action="store_true",
                    help="kernel option -v: print why a user process was killed (fault address, "
                         "access kind, rip) before its exit line")
+    p.add_argument("--trace", metavar="FILE",
+                   help="kernel option -trace: write the VM trace to FILE (python3 -m harness.trace FILE "
+                        "prints it; python3 -m harness view FILE draws it)")
     p.add_argument("--evict", metavar="NAME", help="kernel option -evict=NAME (eviction policy)")
     p.add_argument("--fork", metavar="NAME", help="kernel option -fork=NAME (fork strategy)")
     p.add_argument("--boot-img", metavar="PATH", help="boot disk (default build/boot.img)")
@@ -121,6 +126,8 @@ def kernel_words(args, words):
     pre = []
     if args.explain_kills:
         pre.append("-v")
+    if args.trace:
+        pre.append("-trace")
     for option in ("evict", "fork"):
         value = getattr(args, option)
         if value is not None:
@@ -182,7 +189,7 @@ def spec_from_args(args, words):
                            timeout=timeout, quiet=quiet, emulator=args.emulator, keep=args.keep,
                            interactive=interactive, echo=sys.stdout.buffer,
                            gdb_port=args.gdb_port if args.gdb else None,
-                           bochs_debugger=args.bochs_debugger)
+                           bochs_debugger=args.bochs_debugger, trace=bool(args.trace))
 
 
 def _sigterm(signum, frame):
@@ -205,15 +212,21 @@ def main(argv=None):
         args, words = parse(argv)
         spec = spec_from_args(args, words)
         if spec.interactive and sys.stdin.isatty():
-            import termios
-            import tty
-            saved_tty = termios.tcgetattr(0)
-            tty.setcbreak(0)
+            saved_tty = debug.terminal_raw_keys(0)
+            sys.stderr.write("pintos: Ctrl-C stops the running program; Ctrl-] (or Ctrl-C "
+                             "twice when nothing answers) stops the machine\n")
+            sys.stderr.flush()
         if spec.gdb_port:
             sys.stderr.write("pintos: QEMU waits for gdb on 127.0.0.1:%d; attach with:\n    %s\n"
                              % (spec.gdb_port, debug.gdb_attach_command(spec.gdb_port)))
             sys.stderr.flush()
         res = machine.Machine(spec).run()
+        if args.trace:
+            try:
+                with open(args.trace, "wb") as f:
+                    f.write(res.trace or b"")
+            except OSError as e:
+                raise HarnessError("cannot write the trace to %s: %s" % (args.trace, e.strerror))
     except HarnessError as e:
         die("pintos", e)
     except KeyboardInterrupt:
@@ -231,7 +244,9 @@ def main(argv=None):
             sys.stdout.flush()
     except BrokenPipeError:
         sys.stdout = None     # the reader went away; the status still tells the outcome
-    if res.status != "poweroff":
+    if res.status == "quit":
+        sys.stderr.write("pintos: you quit Bochs's debugger before the kernel powered off\n")
+    elif res.status != "poweroff":
         sys.stderr.write("pintos: %s%s\n" % ({"panic": "kernel panic", "triple": "triple fault/reboot",
                                                "timeout": "TIMEOUT", "error": "emulator failure"}
                                               [res.status], ": " + res.detail if res.detail else ""))
@@ -243,7 +258,38 @@ def main(argv=None):
     if res.status == "poweroff" and rejected:
         sys.stderr.write("pintos: the kernel rejected its command line: %s\n" % rejected.group(1))
         sys.exit(EXIT_USAGE)
+    unloaded = unloaded_programs(res.text())
+    if res.status == "poweroff" and unloaded:
+        for name, reason in unloaded:
+            sys.stderr.write("pintos: %s\n" % load_hint(name, reason))
+        sys.exit(EXIT_USAGE)
     sys.exit(STATUS_EXIT[res.status])
+
+
+# A `run` action whose own program could not be loaded: the kernel's load line comes right
+# after the action's first line (docs/abi.md, section 4).
+UNLOADED_RE = re.compile(r"^Executing '([^' ]*)[^']*':\nload: ([^:\n]+): (open failed|error loading executable)$",
+                         re.M)
+
+
+def unloaded_programs(text):
+    """(NAME, REASON) for each `run` action of TEXT (a console) whose program did not load;
+    a failed exec inside a program (what exec-missing tests) is not reported."""
+    return [(m.group(2), m.group(3)) for m in UNLOADED_RE.finditer(text)
+            if m.group(1) == m.group(2)]
+
+
+def load_hint(name, reason):
+    """One line for a `run` action whose program NAME did not load (REASON is the kernel's):
+    which -p would put it on the disk, or that no build output has that name."""
+    if reason != "open failed":
+        return "%s on the file-system disk is not an executable the kernel accepts" % name
+    built = [p for p in [os.path.join(BUILD, "programs", name)] +
+             sorted(glob.glob(os.path.join(BUILD, "tests", "*", name))) if os.path.isfile(p)]
+    if built:
+        return "%s is not on the file-system disk; put it there with -p %s" % (name, rel(built[0]))
+    return ("%s is not on the file-system disk nor a kernel self-test, and no build/programs/%s "
+            "or build/tests/*/%s exists to put there with -p" % (name, name, name))
 
 
 def symbolize_panic(text):

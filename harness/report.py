@@ -95,6 +95,18 @@ def print_notes(outcomes, stream=None):
             print("  %s: %s" % (label, n[len("page faults changed: "):]), file=stream)
 
 
+def print_summary_format(kind, records, outcomes, stream=None):
+    """SUMMARY=pintos: `pass tests/SUITE/NAME` lines; SUMMARY=tap: the TAP text (both
+    from harness/formats.py); nothing when kind is None."""
+    if not kind:
+        return
+    from harness import formats
+    from harness.results import with_consoles
+    stream = stream or sys.stdout
+    full = with_consoles(records, outcomes)
+    stream.write(formats.pintos_summary(full) if kind == "pintos" else formats.tap(full))
+
+
 def finish(outcomes, counts, wall, jobs, results_dir, stream=None):
     """The closing lines of make check; the summary line is the very last. Returns the
     exit status (1 when anything failed)."""

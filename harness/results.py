@@ -5,7 +5,12 @@ Layout under the results directory (build/results by default):
   SUITE/NAME[.seedN].console   its whole console, when it has one
   summary.json                 totals and one short entry per item
   junit.xml                    JUnit XML for CI servers
-Records can be read back (load_outcomes), which is how `harness merge` joins shards.
+  results.tap                  TAP version 13 (formats.tap)
+  tests/SUITE/NAME.output, .result   Pintos's result files (formats.write_pintos_files);
+                               for the default directory build/results they are written
+                               where Pintos keeps them, build/tests/SUITE/NAME.*
+Records can be read back (load_outcomes, load_records), which is how `harness merge` joins
+shards and how harness/formats.py's writers get their input.
 """
 import glob
 import json
@@ -13,8 +18,8 @@ import os
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from harness import verdict
-from harness.common import DEFAULT_IPS, HarnessError, rel
+from harness import formats, verdict
+from harness.common import BUILD, DEFAULT_IPS, RESULTS, HarnessError, rel
 from harness.selection import Item
 
 FAILING = ("FAIL", "CRASH", "TIMEOUT")
@@ -66,6 +71,10 @@ def save(results_dir, out, ips):
     if out.console:
         with open(result_path(results_dir, out.item, ".console"), "wb") as f:
             f.write(out.console)
+    trace = getattr(out.result, "trace", None)
+    if trace is not None:
+        with open(result_path(results_dir, out.item, ".trace"), "wb") as f:
+            f.write(trace)
     return data
 
 
@@ -96,7 +105,54 @@ def write_summary(results_dir, outcomes, records, run_info):
     summary.update(run_info)
     write_json(os.path.join(results_dir, "summary.json"), summary)
     write_junit(os.path.join(results_dir, "junit.xml"), outcomes, run_info.get("wall_seconds", 0.0))
+    full = with_consoles(records, outcomes)
+    formats.write_text(os.path.join(results_dir, "results.tap"), formats.tap(full))
+    formats.write_pintos_files(full, pintos_dir(results_dir))
     return counts
+
+
+def pintos_dir(results_dir):
+    """Where the Pintos result files of results_dir go: build/ (so build/tests/SUITE/NAME.result)
+    for the default results directory, else results_dir itself (RESULTS=DIR/tests/...)."""
+    return BUILD if os.path.abspath(results_dir) == os.path.abspath(RESULTS) else results_dir
+
+
+def with_consoles(records, outcomes):
+    """Copies of records with the console of each outcome as `console` (text)."""
+    return [dict(r, console=o.console.decode("utf-8", "replace") if o.console else "")
+            for r, o in zip(records, outcomes)]
+
+
+def load_records(results_dir):
+    """The per-test records of results_dir in summary order, each with its console
+    (`console`, text; empty when none was kept): the input of harness/formats.py."""
+    outcomes, _ = load_outcomes(results_dir, {})
+    records = []
+    for o in outcomes:
+        with open(result_path(results_dir, o.item, ".json")) as f:
+            records.append(json.load(f))
+    return with_consoles(records, outcomes)
+
+
+def check_writable(results_dir):
+    """HarnessError (one line) unless results_dir can be created and written: checked
+    before anything runs, so a run is never lost at the end to a permission error."""
+    path = os.path.abspath(results_dir)
+    probe = None
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, ".write-test-%d" % os.getpid())
+        with open(probe, "w") as f:
+            f.write("x")
+        os.unlink(probe)
+        for name in ("summary.json", "junit.xml", "results.tap", "grade.json"):
+            existing = os.path.join(path, name)
+            if os.path.exists(existing) and not os.access(existing, os.W_OK):
+                raise PermissionError(13, "file is read-only", existing)
+    except OSError as e:
+        where = getattr(e, "filename", None) or path
+        raise HarnessError("results directory %s is not writable (%s: %s); choose another with RESULTS=DIR"
+                           % (rel(path), rel(where), e.strerror or e))
 
 
 def write_junit(path, outcomes, wall):

@@ -17,9 +17,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from harness import machine, verdict
+from harness import machine, options, verdict
 from harness.backtrace import symbolize_log
-from harness.common import BUILD, DEFAULT_IPS, HarnessError, ROOT
+from harness.common import BUILD, DEFAULT_IPS, EXPECTED, HarnessError, ROOT, rel
 from harness.results import Outcome
 
 HOST_CFLAGS = ["-std=gnu11", "-Isrc", "-DHOST_TEST", "-O1", "-g", "-Wall"]
@@ -36,7 +36,7 @@ class RunConfig:
 
     def __init__(self, ips=None, emulator="bochs", evict=None, fork=None, repeat=1,
                  expected=None, faults="check", command="check", before_judge=None,
-                 fail_inject=None):
+                 fail_inject=None, trace=False):
         self.ips = ips
         self.emulator = emulator
         self.evict = evict
@@ -47,17 +47,17 @@ class RunConfig:
         self.command = command
         self.before_judge = before_judge     # f(test, RunResult), called before each verdict
         self.fail_inject = fail_inject       # kernel -fail=SPEC: output may differ, no panic/leak
+        self.trace = trace                   # kernel -trace: the VM trace into <test>.trace
+
+    def values(self):
+        """{dest: value} of the run options in harness/options.py's table."""
+        return {"ips": self.ips, "emulator": self.emulator, "evict": self.evict, "fork": self.fork,
+                "fail_inject": self.fail_inject, "repeat": self.repeat}
 
     def kernel_options(self):
-        """Kernel options for the policies chosen (before the test's own)."""
-        opts = []
-        if self.evict:
-            opts.append("-evict=%s" % self.evict)
-        if self.fork:
-            opts.append("-fork=%s" % self.fork)
-        if self.fail_inject:
-            opts.append("-fail=%s" % self.fail_inject)
-        return opts
+        """Kernel options for the policies chosen (before the test's own): the table's
+        kernel words (harness/options.py)."""
+        return options.kernel_options(self.values()) + (["-trace"] if self.trace else [])
 
     def fault_mode(self, seed):
         """Page-fault baselines hold for the reference machine only: Bochs, default seed,
@@ -69,22 +69,8 @@ class RunConfig:
 
     def make_args(self, seed=0):
         """The make variables that reproduce this configuration (for rerun lines)."""
-        parts = []
-        if seed:
-            parts.append("SEEDS=%d" % seed)
-        if self.ips:
-            parts.append("IPS=%d" % self.ips)
-        if self.repeat > 1:
-            parts.append("REPEAT=%d" % self.repeat)
-        if self.emulator == "qemu":
-            parts.append("EMU=qemu")
-        if self.evict:
-            parts.append("EVICT=%s" % self.evict)
-        if self.fork:
-            parts.append("FORK=%s" % self.fork)
-        if self.fail_inject:
-            parts.append("FAIL_INJECT=%s" % self.fail_inject)
-        return parts
+        return ((["SEEDS=%d" % seed] if seed else []) + options.make_args(self.values())
+                + (["TRACE=1"] if self.trace else []))
 
 
 def spec_for_test(test, seed=0, config=None):
@@ -93,7 +79,8 @@ def spec_for_test(test, seed=0, config=None):
     return machine.RunSpec(test.kernel_words(seed, config.ips, config.kernel_options()),
                            mem=test.mem, ips=config.ips, put_files=test.put_files(),
                            fs_mb=test.fs_disk, swap_mb=test.swap, scratch_mb=test.scratch,
-                           timeout=test.timeout, quiet=test.quiet, emulator=config.emulator)
+                           timeout=test.timeout, quiet=test.quiet, emulator=config.emulator,
+                           trace=config.trace)
 
 
 def run_test(test, seed=0, config=None):
@@ -236,7 +223,8 @@ class Runner:
         return out
 
     def run_selftest(self, item):
-        return self.run_script(item, [sys.executable, "-m", "unittest", "-q", "harness.tests.test_offline"],
+        return self.run_script(item, [sys.executable, "-m", "unittest", "-q", "harness.tests.test_offline",
+                                "harness.tests.test_vmview"],
                                "harness self-tests", "python3")
 
     def run_expect(self, item):
@@ -362,14 +350,27 @@ def config_from_args(args):
     return RunConfig(ips=args.ips, emulator="qemu" if args.qemu else "bochs", evict=args.evict,
                      fork=args.fork, repeat=args.repeat, expected=args.expected,
                      faults=args.faults or "check", command=args.command,
-                     fail_inject=getattr(args, "fail_inject", None) or None)
+                     fail_inject=getattr(args, "fail_inject", None) or None,
+                     trace=bool(getattr(args, "trace", False) or getattr(args, "view", False)))
 
 
-def run_selection(args, items, before_judge=None):
+def run_info(args, config, selected=None):
+    """The run description summary.json keeps: what `harness merge` checks shards agree
+    on and what `make grade` checks before it grades these results instead of rerunning."""
+    return {"ips": config.ips or DEFAULT_IPS, "emulator": config.emulator, "repeat": config.repeat,
+            "shard": args.shard, "evict": config.evict, "fork": config.fork, "command": args.command,
+            "seeds": args.seeds or None, "tests": args.tests or None,
+            "fail_inject": config.fail_inject, "faults": config.faults,
+            "expected": rel(os.path.abspath(config.expected or EXPECTED)), "selected": selected}
+
+
+def run_selection(args, items, before_judge=None, selected=None):
     """Runs items as args say, prints their lines, writes the results files; a Session.
-    before_judge(test, RunResult) runs after each emulated run, before its verdict."""
+    before_judge(test, RunResult) runs after each emulated run, before its verdict.
+    selected: the number of items of the whole selection (before the shard), recorded."""
     from harness.report import Reporter
-    from harness.results import save, write_summary
+    from harness.results import check_writable, save, write_summary
+    check_writable(args.results)
     config = config_from_args(args)
     config.before_judge = before_judge
     jobs = args.jobs or default_jobs()
@@ -378,7 +379,7 @@ def run_selection(args, items, before_judge=None):
         if not os.path.exists(os.path.join(BUILD, "boot.img")):
             raise HarnessError("build/boot.img does not exist (run make first)")
     machine.run_dir_base()
-    desc = "%d tests" % len(items)
+    desc = "%d test%s" % (len(items), "" if len(items) == 1 else "s")
     for flag, text in ((args.seeds, "seeds %s"), (args.ips, "ips %s"), (args.evict, "evict %s"),
                        (args.fork, "fork %s"), (args.shard, "shard %s")):
         if flag:
@@ -392,8 +393,9 @@ def run_selection(args, items, before_judge=None):
     outcomes = Runner(config, jobs, reporter).run_all(items, previous_walls(args.results))
     wall = time.monotonic() - t0
     records = [save(args.results, o, config.ips) for o in outcomes]
-    info = {"wall_seconds": round(wall, 2), "jobs": jobs, "ips": config.ips or DEFAULT_IPS,
-            "emulator": config.emulator, "repeat": config.repeat, "shard": args.shard,
-            "evict": config.evict, "fork": config.fork, "command": args.command}
+    info = dict(run_info(args, config, selected), wall_seconds=round(wall, 2), jobs=jobs)
     counts = write_summary(args.results, outcomes, records, info)
+    if getattr(args, "view", False):
+        from harness.view import write_views
+        write_views(args.results, outcomes)
     return Session(config, jobs, args.results, outcomes, records, counts, wall)

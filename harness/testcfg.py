@@ -110,9 +110,8 @@ class Test:
 
     def pintos_command(self, seed=0, ips=None, emulator="bochs", options=()):
         """The tools/pintos command that runs this test alone (for failure reports)."""
-        parts = ["tools/pintos"]
-        if emulator == "qemu":
-            parts.append("--qemu")
+        from harness.options import pintos_args
+        parts = ["tools/pintos"] + pintos_args({"emulator": emulator})
         if self.mem != DEFAULT_MEM_MB:
             parts += ["-m", "%g" % self.mem]
         if self.swap:
@@ -123,8 +122,7 @@ class Test:
             parts.append("--fs-disk=%g" % self.fs_disk)
         if seed:
             parts += ["-j", str(seed)]
-        if ips:
-            parts += ["--ips", str(ips)]
+        parts += pintos_args({"ips": ips})
         if self.timeout != DEFAULT_TIMEOUT:
             parts += ["-T", "%g" % self.timeout]
         for f in self.files:

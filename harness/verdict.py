@@ -3,7 +3,7 @@ import difflib
 import os
 import re
 
-from harness.common import ROOT
+from harness.common import EXPECTED, ROOT
 
 EXIT_LINE_RE = re.compile(r"^\S+: exit\(-?\d+\)$")
 BANNER_RE = re.compile(r"^Kestrel booting with \d+ kB RAM\.\.\.$")
@@ -230,8 +230,11 @@ def judge(test, res, expected_dir, check_faults, symbolize=None, diff_ok=False):
     else:
         exp_files = test.expected_files(expected_dir)
         if not exp_files:
-            v.fail("ERROR", "missing expected file %s" % os.path.relpath(
-                os.path.join(expected_dir, test.suite, test.name + ".out"), ROOT))
+            v.fail("ERROR", "missing expected file %s (to write it from this output, then read it: "
+                   "make accept TESTS=%s OUTPUT=1%s)" % (
+                       os.path.relpath(os.path.join(expected_dir, test.suite, test.name + ".out"), ROOT),
+                       test.id, "" if os.path.abspath(expected_dir) == os.path.abspath(EXPECTED)
+                       else " EXPECTED=" + os.path.relpath(expected_dir, ROOT)))
         else:
             d = compare(action, exp_files, test.ignore_exit)
             if d and diff_ok:

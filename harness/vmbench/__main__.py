@@ -110,7 +110,7 @@ def main(argv=None):
     series = ["sim %s" % p for p in ("fifo", "clock", "lru")] + ["kernel %s" % p for p in args.policies]
     plot.write(spath, pressure_groups(p_out), series,
                [(o.test.name, {m: o.cost(m) for m in o.modes}) for o in f_out],
-               f_out[0].modes if f_out else [])
+               f_out[0].modes if f_out else [], pressure_notes(p_out))
     out.write("\nwrote %s and %s\n" % (os.path.relpath(jpath), os.path.relpath(spath)))
     for r in failed:
         out.write("FAILED %s %s: %s\n" % (r.test.id, " ".join(r.extra), r.detail))
@@ -126,7 +126,19 @@ def unsupported_workload(run):
     return run.detail.startswith("the program exited with an error")
 
 
+def pressure_notes(outcomes):
+    """Footnotes of the plot's pressure panel for its workloads marked `*`."""
+    two = [o.test.name for o in outcomes if not o.workload.exact()]
+    if not two:
+        return []
+    return ["* %s: several processes. Their OPT is simulated with the processes' touches strictly "
+            "alternating;" % ", ".join(two),
+            "   the scheduler runs each for whole time slices instead, so the kernel can fault "
+            "less than this OPT (a ratio below 1 there is expected)."]
+
+
 def pressure_groups(outcomes):
+    """[(workload name, `*` when several processes, {series: faults / OPT's})]."""
     groups = []
     for o in outcomes:
         best = o.sim["opt"]["faults"]
@@ -136,7 +148,7 @@ def pressure_groups(outcomes):
         for p in o.policies:
             k = o.kernel.get(p)
             vals["kernel %s" % p] = k["faults"] / best if k else None
-        groups.append((o.test.name, vals))
+        groups.append((o.test.name + ("" if o.workload.exact() else " *"), vals))
     return groups
 
 

@@ -5,6 +5,7 @@
 #include "threads/io.h"
 #include "threads/synch.h"
 #include "threads/thread.h"
+#include "userprog/console_interrupt.h"
 
 /* 16550A UART on COM1 (I/O 0x3F8, IRQ 4). Transmission is interrupt driven: bytes go into a
    ring buffer and the THRE interrupt refills the 16-byte transmit FIFO, so the CPU does not
@@ -132,6 +133,10 @@ static void serial_interrupt(struct intr_frame *f UNUSED)
   uint8_t lsr;
   while ((lsr = inb(REG_LSR)) & LSR_DR) {
     uint8_t c = inb(REG_DATA);
+    /* Ctrl-C that ended foreground programs is input only for one of them blocked reading
+       the console (it wakes, then dies on its way back to user mode). */
+    if (c == CONSOLE_INTERRUPT_KEY && console_interrupt_key() && list_empty(&rx_ready.waiters))
+      continue;
     if (rx_tail - rx_head < RX_SIZE) {
       rx_buf[rx_tail++ % RX_SIZE] = c;
       sema_up(&rx_ready);

@@ -10,7 +10,10 @@
 static void cat_input(void)
 {
   char line[256];
-  while (readline(line, sizeof line - 1, NULL) == READLINE_LINE) {
+  enum readline_result r;
+  while ((r = readline(line, sizeof line - 1, NULL)) == READLINE_LINE || r == READLINE_TOO_LONG) {
+    if (r == READLINE_TOO_LONG)
+      printf("cat: line longer than %d bytes: only its start is copied\n", (int)sizeof line - 2);
     size_t n = strlen(line);
     line[n++] = '\n';
     write(1, line, (unsigned)n);

@@ -25,6 +25,7 @@
 #include "userprog/exception.h"
 #include "userprog/process.h"
 #include "userprog/syscall.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 /* Kernel start-up: bring up the CPU tables, console, memory, threads and devices, then run
@@ -102,6 +103,8 @@ static int cmdline_parse_options(void)
       continue;
     else if (!strcmp(w, "-v"))
       init_explain_kills = true;
+    else if (!strcmp(w, "-trace"))
+      vm_trace_enabled = true;
     else if (option_value(w, "-ul", &v))
       init_user_page_limit = v;
     else if (option_value(w, "-seed", &v))
@@ -116,7 +119,7 @@ static int cmdline_parse_options(void)
       continue;
     else {
       printf("Unknown option: %s (options: -q -f -v -ul=PAGES -seed=N -ips=N -evict=%s "
-             "-fork=cow|eager|share|lazy -fail=SPEC)\n",
+             "-fork=cow|eager|share|lazy -fail=SPEC -trace)\n",
              w, vm_policy_names());
       return -1;
     }

@@ -6,6 +6,7 @@
 #include "threads/gdt.h"
 #include "threads/io.h"
 #include "threads/thread.h"
+#include "userprog/console_interrupt.h"
 
 /* Legacy 8259A PICs: master at 0x20/0x21, slave at 0xA0/0xA1. IRQ n is remapped to vector
    0x20 + n so it cannot collide with CPU exceptions (Intel SDM vol. 3, 6.2). */
@@ -232,4 +233,6 @@ void intr_handler(struct intr_frame *f)
     if (yield_on_return)
       thread_yield();
   }
+  if ((f->cs & 3) == 3)
+    console_interrupt_check();
 }

@@ -232,6 +232,13 @@ struct thread *thread_current(void)
   return current;
 }
 
+void thread_foreach(void (*fn)(struct thread *, void *), void *aux)
+{
+  ASSERT(intr_get_level() == INTR_OFF);
+  for (struct list_elem *e = list_begin(&all_list); e != list_end(&all_list); e = list_next(e))
+    fn(list_entry(e, struct thread, all_elem), aux);
+}
+
 tid_t thread_tid(void) { return thread_current()->tid; }
 const char *thread_name(void) { return thread_current()->name; }
 

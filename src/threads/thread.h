@@ -54,6 +54,9 @@ tid_t thread_create(const char *name, int priority, thread_func *, void *aux);
 void thread_block(void);
 void thread_unblock(struct thread *);
 struct thread *thread_current(void);
+/* Needs: interrupts off. Calls FN(T, AUX) on every thread T, in creation order; FN must
+   not create, block or end threads. */
+void thread_foreach(void (*fn)(struct thread *, void *), void *aux);
 tid_t thread_tid(void);
 const char *thread_name(void);
 void thread_exit(void) __attribute__((noreturn));

@@ -12,6 +12,7 @@
 #include "threads/palloc.h"
 #include "threads/vaddr.h"
 #include "userprog/fdtable.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 void syscall_enter_user(const struct intr_frame *f) __attribute__((noreturn));
@@ -87,6 +88,7 @@ static struct process *process_alloc(const char *name)
   p->record->tid = TID_ERROR;
   p->record->status = -1;
   p->record->refs = 2;
+  p->record->waited_by_user = p->record->interrupted = false;
   sema_init(&p->record->exited, 0);
   enum intr_level old = intr_disable();
   live_cnt++;
@@ -237,6 +239,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
     return false;
   struct file *file = filesys_open(argv[0]);
   if (file == NULL) {
+    printf("load: %s: open failed\n", argv[0]); /* ABI 4: the reason, before the exit line */
     vm_space_destroy(s);
     return false;
   }
@@ -244,6 +247,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
   vm_space_set_exec(s, file);
   uint64_t entry, argv_u;
   if (!elf_load(s, file, p->bounce, &entry)) {
+    printf("load: %s: error loading executable\n", argv[0]);
     vm_space_destroy(s);
     return false;
   }
@@ -254,6 +258,7 @@ static bool process_load(struct process *p, const char *cmdline, struct vm_space
     vm_space_destroy(s);
     return false;
   }
+  VM_TRACE(vm_trace_exec(s, argv[0]));
   f->R.rdi = (uint64_t)argc;
   f->R.rsi = argv_u;
   f->rip = entry;
@@ -355,6 +360,7 @@ tid_t process_fork(const char *name, const struct intr_frame *f)
   }
   rec->tid = tid;
   lock_release(&process_lock);
+  VM_TRACE(vm_trace_fork(thread_current()->tid, parent->space, tid, c->space));
   return tid;
 }
 
@@ -388,6 +394,7 @@ int process_wait(tid_t tid)
     struct process_record *r = list_entry(e, struct process_record, elem);
     if (r->tid == tid && tid != TID_ERROR) {
       rec = r;
+      rec->waited_by_user = p != NULL;
       list_remove(e);
       break;
     }
@@ -442,6 +449,7 @@ void process_exit(int status)
   printf("%s: exit(%d)\n", p->name, status);
   vm_oom_exit_line();
 
+  VM_TRACE(vm_trace_exit(p->space, status));
   fdtable_close_all(p);
   t->pml4 = NULL;
   mmu_activate(NULL);

@@ -31,6 +31,8 @@ struct process_record {
   tid_t tid;
   int status;
   int refs;
+  bool waited_by_user; /* a user process waits for it: Ctrl-C ends it (console_interrupt.c) */
+  bool interrupted;    /* Ctrl-C came while it was in the foreground */
   struct semaphore exited;
   struct list_elem elem; /* parent's children list */
 };

@@ -12,6 +12,7 @@
 #include "lib/syscall-nr.h"
 #include "threads/gdt.h"
 #include "threads/interrupt.h"
+#include "userprog/console_interrupt.h"
 #include "threads/palloc.h"
 #include "threads/shutdown.h"
 #include "threads/thread.h"
@@ -307,4 +308,5 @@ void syscall_handler(struct intr_frame *f)
     syscall_kill();
   }
   f->R.rax = (uint64_t)ret;
+  console_interrupt_check();
 }

@@ -7,6 +7,7 @@
 #include "threads/interrupt.h"
 #include "threads/mmu.h"
 #include "threads/thread.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 /* Test-and-clear of the accessed bit over every mapping of F (SDM vol. 3, 4.8: the CPU
@@ -136,6 +137,7 @@ static enum evict_kind frame_write_out(struct frame *f)
     }
     return k;
   }
+  VM_TRACE(vm_trace_evict(f, k));
   while (f->rmap != NULL) {
     struct page *p = f->rmap;
     f->rmap = p->rmap_next;

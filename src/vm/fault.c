@@ -9,6 +9,7 @@
 #include "threads/mmu.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 uint64_t vm_pages_touched;
@@ -323,5 +324,6 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
     oom_tsc = try_start;
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
+  VM_TRACE(vm_trace_fault(s, f, proc, r, start));
   return r;
 }

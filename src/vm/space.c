@@ -7,6 +7,7 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 struct vm_space *vm_space_create(void)
@@ -165,6 +166,7 @@ void vm_space_destroy(struct vm_space *s)
 {
   if (s == NULL)
     return;
+  VM_TRACE(vm_trace_destroy(s));
   struct vm_space *o = space_lock(s);
   spt_each(&s->spt, space_discard_page, NULL);
   struct vm_range *r;
@@ -206,6 +208,7 @@ bool vm_space_add_segment(struct vm_space *s, uint64_t vaddr, uint64_t memsz, ui
   r->seg.vaddr = vaddr;
   r->seg.filesz = filesz;
   r->seg.file_ofs = file_ofs;
+  VM_TRACE(vm_trace_range(s, VM_TRACE_SEGMENT, vaddr, memsz, filesz, writable));
   return true;
 }
 
@@ -222,6 +225,8 @@ bool vm_space_add_stack(struct vm_space *s, uint64_t stack_top, const void *cont
   else if (p != NULL)
     space_forget_page(s, p);
   lock_release(&s->lock);
+  VM_TRACE(
+      vm_trace_range(s, VM_TRACE_STACK, stack_top - USER_STACK_LIMIT, USER_STACK_LIMIT, 0, true));
   return ok;
 }
 
@@ -246,6 +251,7 @@ void *vm_mmap(struct vm_space *s, void *addr, size_t len, bool writable, struct 
       r->map.ofs = ofs;
       r->map.flen = flen;
       result = addr;
+      VM_TRACE(vm_trace_range(s, VM_TRACE_MMAP, a, len, 0, writable));
     } else
       file_close(own);
   }
@@ -286,6 +292,7 @@ void vm_munmap(struct vm_space *s, void *addr)
   struct vm_space *o = space_lock(s);
   struct vm_range *r = (struct vm_range *)space_find_range(s, (uint64_t)addr);
   if (r != NULL && r->ops == &vm_file_ops && r->start == (uint64_t)addr) {
+    VM_TRACE(vm_trace_range(s, VM_TRACE_MUNMAP, r->start, r->end - r->start, 0, r->writable));
     space_discard_range(s, r);
     space_free_range(s, r);
   }
@@ -299,4 +306,5 @@ void vm_init(const struct vm_options *opt)
   policy_init(p != NULL ? p : policy_find("hotcold"), opt->seed);
   swap_init();
   vm_fork_mode = opt->fork;
+  VM_TRACE(vm_trace_start());
 }

@@ -11,6 +11,7 @@
 #include "threads/io.h"
 #include "threads/malloc.h"
 #include "threads/vaddr.h"
+#include "vm/trace.h"
 #include "vm/vm_int.h"
 
 #define SECTORS_PER_SLOT (PGSIZE / BLOCK_SECTOR_SIZE)
@@ -85,6 +86,7 @@ void swap_write(uint32_t slot, const void *kva)
     block_write(swap_disk, slot * SECTORS_PER_SLOT + i,
                 (const uint8_t *)kva + i * BLOCK_SECTOR_SIZE);
   vm_count(NULL, VM_SWAP_OUT);
+  VM_TRACE(vm_trace_swap(true, slot, kva));
   swap_write_cycles += rdtsc() - start;
 }
 
@@ -94,6 +96,7 @@ void swap_read(uint32_t slot, void *kva)
   for (unsigned i = 0; i < SECTORS_PER_SLOT; i++)
     block_read(swap_disk, slot * SECTORS_PER_SLOT + i, (uint8_t *)kva + i * BLOCK_SECTOR_SIZE);
   vm_count(NULL, VM_SWAP_IN);
+  VM_TRACE(vm_trace_swap(false, slot, kva));
   swap_read_cycles += rdtsc() - start;
 }
 

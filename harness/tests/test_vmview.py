@@ -1,0 +1,204 @@
+"""The VM trace, its page and compare (harness/trace.py, view.py, compare.py).
+
+Offline tests build traces and results directories by hand. The emulator tests boot
+vm/page-linear and vm/cow-kid-first with the trace on and check that each page's own
+fault counts equal the test's STATS line: from the JSON the page embeds (always), and as
+the page's script computes them in headless Chromium (skipped, saying so, when chromium
+is not installed). Run by make check (harness/selftest) and make harness-test."""
+import html as htmlmod
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from harness import compare, trace, view
+from harness.common import BUILD
+
+PY = sys.executable
+HAVE_KERNEL = os.path.exists(os.path.join(BUILD, "boot.img")) and shutil.which("bochs")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def rec(typ, tid=3, space=0x100, tsc=0, va=0, a=0, b=0, flags=0, frames=0, swap=0):
+    return trace.REC.pack(typ, flags, tid, space, tsc, va, a, b, frames, swap)
+
+
+def fault(counters, tid=3, va=0x400000, frame=7, tsc=10, flags=6):
+    return rec(2, tid=tid, va=va, b=frame, tsc=tsc, flags=flags) + trace.FAULT_EXTRA.pack(*counters)
+
+
+def cnt(**kw):
+    return [kw.get(c.replace("-", "_"), 0) for c in trace.FAULT_COUNTERS]
+
+
+START = rec(1, tid=1, space=0, va=int.from_bytes(b"KVMTRACE", "little"), a=100, b=100)
+
+
+class TraceDecodeTests(unittest.TestCase):
+    def test_kind_and_cost_come_from_each_process_own_counters(self):
+        data = (START
+                + fault(cnt(file=1, major=1), tid=3)
+                + fault(cnt(zero=1, minor=1), tid=4)          # another process: its own baseline
+                + fault(cnt(file=1, zero=1, major=1, minor=1), tid=3, flags=7)
+                + fault(cnt(file=1, zero=1, write_protect=1, major=1, minor=2, cow_copy=1), tid=3, flags=3)
+                + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=1)
+                + rec(4, a=5, b=9))
+        recs = trace.decode(data)
+        faults = [r for r in recs if r["type"] == "fault"]
+        self.assertEqual([f["kind"] for f in faults], ["file", "zero", "zero", "write-protect"])
+        self.assertEqual([f["cost"] for f in faults], [["major"], ["minor"], ["minor"], ["minor", "cow-copy"]])
+        self.assertEqual(recs[5]["how"], "swapped")
+        self.assertEqual(recs[5]["slot"], 5)
+        c = trace.counts(recs)
+        self.assertEqual((c["pf_total"], c["pf_file"], c["pf_zero"], c["pf_wp"], c["pf_wp_copy"],
+                          c["evict_swap"], c["swap_out"]), (4, 1, 2, 1, 1, 1, 1))
+
+    def test_bad_traces_are_one_error(self):
+        with self.assertRaises(trace.TraceError):
+            trace.decode(START[:30])
+        with self.assertRaises(trace.TraceError):
+            trace.decode(rec(2) )                               # fault cut short
+        with self.assertRaises(trace.TraceError):
+            trace.decode(fault(cnt()))                          # no header
+        self.assertEqual(trace.decode(b""), [])
+
+    def test_page_embeds_its_data_and_counts(self):
+        recs = trace.decode(START + fault(cnt(zero=1, minor=1)))
+        data = view.page_data("x/y", recs, {"pf_total": 1, "pf_zero": 1, "pf_file": 0})
+        page = view.render(data)
+        self.assertNotIn("http://", page.replace('xmlns="http://www.w3.org/2000/svg"', ""))
+        self.assertNotIn("https://", page)
+        self.assertEqual(view.embedded_data(page)["counts"]["pf_zero"], 1)
+        self.assertEqual(view.mismatches(data), [])
+        data["stats"]["pf_zero"] = 2
+        self.assertEqual(view.mismatches(data), [("pf_zero", 1, 2)])
+
+
+def results_dir(root, name, tests):
+    d = os.path.join(root, name)
+    os.makedirs(d)
+    with open(os.path.join(d, "summary.json"), "w") as f:
+        json.dump({}, f)
+    for tid, (v, stats) in tests.items():
+        path = os.path.join(d, tid + ".json")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            json.dump({"test": tid, "seed": 0, "verdict": v, "stats": stats}, f)
+    return d
+
+
+def st(total, tsc=1000, **kw):
+    s = {"pf_total": total, "pf_major": 0, "pf_zero": total, "tsc": tsc, "entry_tsc": 100,
+         "swap_in": 0, "swap_out": 0, "evict_swap": 0, "evict_write": 0, "evict_drop": 0}
+    s.update(kw)
+    return s
+
+
+class CompareTests(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="kestrel-compare-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run_compare(self, old, new, *extra):
+        r = subprocess.run([PY, "-m", "harness", "compare", old, new] + list(extra),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return r.returncode, r.stdout, r.stderr
+
+    def test_sorted_by_size_and_worse_verdict_fails(self):
+        old = results_dir(self.tmp, "old", {"vm/a": ("PASS", st(100)), "vm/b": ("PASS", st(100)),
+                                            "vm/c": ("PASS", st(10)), "vm/d": ("FAIL", st(5))})
+        new = results_dir(self.tmp, "new", {"vm/a": ("PASS", st(101)), "vm/b": ("PASS", st(150)),
+                                            "vm/c": ("FAIL", st(10)), "vm/d": ("PASS", st(5))})
+        code, out, err = self.run_compare(old, new, "--html", os.path.join(self.tmp, "c.html"))
+        self.assertEqual(code, 1, out + err)
+        rows = [l for l in out.splitlines() if l.startswith("| `")]
+        self.assertEqual([re.match(r"\| `([^`]+)`", l).group(1) for l in rows],
+                         ["vm/c", "vm/d", "vm/b", "vm/a"])
+        self.assertIn("PASS → FAIL **worse**", rows[0])
+        self.assertIn("100 → 150 (+50)", rows[2])
+        self.assertIn("- `vm/c` verdict PASS → FAIL", out)
+        with open(os.path.join(self.tmp, "c.html")) as f:
+            self.assertEqual(f.read().count("<svg"), 2)   # a and b changed counts
+
+    def test_threshold_switch(self):
+        old = results_dir(self.tmp, "old", {"vm/a": ("PASS", st(100))})
+        new = results_dir(self.tmp, "new", {"vm/a": ("PASS", st(111))})
+        self.assertEqual(self.run_compare(old, new)[0], 0)
+        self.assertEqual(self.run_compare(old, new, "--fail-faults", "20")[0], 0)
+        code, out, _ = self.run_compare(old, new, "--fail-faults", "10")
+        self.assertEqual(code, 1)
+        self.assertIn("faults 100 → 111 (more than +10%)", out)
+
+    def test_bad_directory_is_one_line(self):
+        code, out, err = self.run_compare(self.tmp, self.tmp)
+        self.assertEqual(code, 2)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertNotIn("Traceback", err)
+
+
+@unittest.skipUnless(HAVE_KERNEL, "needs build/boot.img and bochs (run make)")
+class PageAgainstStatsTests(unittest.TestCase):
+    TESTS = ["vm/page-linear", "vm/cow-kid-first"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="kestrel-view-test-")
+        r = subprocess.run([PY, "-m", "harness", "check", "--view", "--no-unit", "--results", cls.tmp,
+                            "--tests", " ".join(cls.TESTS), "-j", "2"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cls.output = r.stdout
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def page(self, test):
+        path = os.path.join(self.tmp, test + ".html")
+        self.assertTrue(os.path.exists(path), self.output)
+        return path
+
+    def stats(self, test):
+        with open(os.path.join(self.tmp, test + ".json")) as f:
+            return json.load(f)["stats"]
+
+    def test_embedded_counts_equal_the_stats_line(self):
+        for t in self.TESTS:
+            with open(self.page(t)) as f:
+                data = view.embedded_data(f.read())
+            s = self.stats(t)
+            self.assertTrue(s, t)
+            self.assertEqual(view.mismatches(data), [], t)
+            self.assertGreater(data["counts"]["pf_total"], 0, t)
+            for k in view.CHECKED_KEYS:
+                self.assertEqual(data["counts"][k], s[k], (t, k))
+
+    def test_the_page_itself_counts_what_the_stats_line_says(self):
+        if not CHROMIUM:
+            self.skipTest("chromium is not installed (apt-get install -y chromium): "
+                          "the page was checked from its embedded JSON only")
+        for t in self.TESTS:
+            prof = tempfile.mkdtemp(dir=self.tmp)
+            r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                                "--disable-background-networking", "--disable-component-update",
+                                "--disable-sync", "--no-first-run", "--user-data-dir=" + prof,
+                                "--dump-dom", "file://" + self.page(t)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=120)
+            m = re.search(r'<pre id="vm-selfcheck">(.*?)</pre>', r.stdout, re.S)
+            self.assertIsNotNone(m, "no self-check in the DOM chromium dumped for %s" % t)
+            text = htmlmod.unescape(m.group(1))
+            self.assertTrue(text.startswith("MATCH"), text)
+            counts = json.loads(re.search(r"^COUNTS (.*)$", text, re.M).group(1))
+            s = self.stats(t)
+            for k in view.CHECKED_KEYS:
+                self.assertEqual(counts[k], s[k], (t, k))
+
+
+if __name__ == "__main__":
+    unittest.main()

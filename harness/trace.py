@@ -1,0 +1,187 @@
+"""The VM trace: decoding what the kernel wrote to LPT1 under -trace (src/vm/trace.c).
+
+Each record is 40 bytes, little-endian:
+
+    0 u8 type   1 u8 flags   2 u16 tid   4 u32 space (low half of its kernel address)
+    8 u64 tsc  16 u64 va    24 u32 a    28 u32 b
+   32 u32 user-pool pages in use   36 u32 swap slots in use
+
+A fault record (type 2) is followed by 11 u32: the faulting process's counters after the
+fault (FAULT_COUNTERS). A process's faults are resolved one after another (one thread per
+process), so what moved since its previous fault record is this fault's kind and cost.
+
+decode() turns the bytes into a list of dicts (one per record, with "n", its index, and
+"line", a one-line text form); counts() sums the faults by kind as the STATS line does.
+
+    python3 -m harness.trace FILE.trace        prints the text lines
+"""
+
+import struct
+import sys
+
+REC = struct.Struct("<BBHIQQIIII")
+assert REC.size == 40
+FAULT_COUNTERS = ["file", "zero", "stack", "swap-in", "write-protect", "invalid", "inherit",
+                  "major", "minor", "cow-copy", "cow-reuse"]
+FAULT_EXTRA = struct.Struct("<%dI" % len(FAULT_COUNTERS))
+
+TYPES = {1: "start", 2: "fault", 3: "evict", 4: "swap-out", 5: "swap-in", 6: "fork",
+         7: "exec", 8: "exit", 9: "segment", 10: "stack", 11: "mmap", 12: "munmap", 13: "destroy"}
+KIND_KEYS = {"file": "pf_file", "zero": "pf_zero", "stack": "pf_stack", "swap-in": "pf_swapin",
+             "write-protect": "pf_wp", "invalid": "pf_invalid", "inherit": "pf_inherit"}
+COSTS = ["major", "minor", "cow-copy", "cow-reuse"]      # bits of the fault's cost byte
+RESULTS = {0: "handled", 1: "invalid", 2: "oom", 3: "busy"}
+EVICTS = {1: "swapped", 2: "written-back", 3: "dropped"}  # enum evict_kind
+FORK_MODES = {0: "cow", 1: "eager", 2: "share", 3: "lazy"}
+EVICT_KEYS = {"swapped": "evict_swap", "written-back": "evict_write", "dropped": "evict_drop"}
+NO_FRAME = 0xFFFFFFFF
+NO_SLOT = 0xFFFFFF
+
+
+class TraceError(Exception):
+    pass
+
+
+def _name(raw):
+    return raw.split(b"\0", 1)[0].decode("ascii", "replace")
+
+
+def decode(data):
+    """The records of a trace (bytes) as dicts; TraceError if it is not one."""
+    out = []
+    last = {}           # tid (None: global counters) -> counters after its previous fault
+    pos = 0
+    while pos < len(data):
+        if pos + REC.size > len(data):
+            raise TraceError("trace ends inside a record (%d bytes after record %d)"
+                             % (len(data) - pos, len(out)))
+        typ, flags, tid, space, tsc, va, a, b, frames, swap = REC.unpack_from(data, pos)
+        pos += REC.size
+        n = len(out)
+        r = {"n": n, "type": TYPES.get(typ, "unknown-%d" % typ), "tid": tid, "space": space,
+             "tsc": tsc, "frames": frames, "swap": swap}
+        t = r["type"]
+        if t.startswith("unknown"):
+            raise TraceError("record %d has unknown type %d" % (n, typ))
+        if t == "start":
+            if va.to_bytes(8, "little") != b"KVMTRACE":
+                raise TraceError("record %d is not a trace header" % n)
+            r.update(frame_table=a, user_pool=b)
+        elif t == "fault":
+            if pos + FAULT_EXTRA.size > len(data):
+                raise TraceError("trace ends inside fault record %d" % n)
+            now = FAULT_EXTRA.unpack_from(data, pos)
+            pos += FAULT_EXTRA.size
+            key = None if flags & 8 else tid
+            before = last.get(key, (0,) * len(FAULT_COUNTERS))
+            last[key] = now
+            moved = [c for c, x, y in zip(FAULT_COUNTERS, now, before) if x != y]
+            kinds = [c for c in moved if c in KIND_KEYS]
+            r.update(va=va, write=bool(flags & 1), user=bool(flags & 2), present=not flags & 4,
+                     kind=kinds[-1] if kinds else "other",
+                     cost=[c for c in COSTS if c in moved],
+                     result=RESULTS.get(a, "?"), frame=None if b == NO_FRAME else b)
+        elif t == "evict":
+            slot = a >> 8
+            r.update(va=va, how=EVICTS.get(a & 0xFF, "?"), frame=b, first=bool(flags & 1),
+                     slot=None if slot == NO_SLOT else slot)
+        elif t in ("swap-out", "swap-in"):
+            r.update(slot=a, frame=None if b == NO_FRAME else b)
+        elif t == "fork":
+            r.update(child_tid=a, child_space=b, mode=FORK_MODES.get(flags, "?"))
+        elif t == "exec":
+            r.update(name=_name(va.to_bytes(8, "little") + a.to_bytes(4, "little")
+                                + b.to_bytes(4, "little")))
+        elif t == "exit":
+            r.update(status=a - (1 << 32) if a >= 1 << 31 else a)
+        elif t in ("segment", "stack", "mmap", "munmap"):
+            r.update(va=va, len=a, filesz=b, writable=bool(flags & 1))
+        r["line"] = line(r)
+        out.append(r)
+    if out and out[0]["type"] != "start":
+        raise TraceError("the trace does not start with its header record")
+    return out
+
+
+def line(r):
+    """One line of text for a decoded record."""
+    t = r["type"]
+    head = "#%d t=%d %s tid=%d" % (r["n"], r["tsc"], t, r["tid"])
+    if t == "start":
+        return "%s frame-table=%d user-pool=%d" % (head, r["frame_table"], r["user_pool"])
+    if t == "fault":
+        acc = "%s %s %s" % ("write" if r["write"] else "read", "user" if r["user"] else "kernel",
+                            "present" if r["present"] else "not-present")
+        fr = "frame=%d" % r["frame"] if r["frame"] is not None else "no frame"
+        return "%s va=%#x %s kind=%s cost=%s -> %s %s" % (
+            head, r["va"], acc, r["kind"], "+".join(r["cost"]) or "-", r["result"], fr)
+    if t == "evict":
+        return "%s space=%#x va=%#x frame=%d %s%s" % (
+            head, r["space"], r["va"], r["frame"], r["how"],
+            " slot=%d" % r["slot"] if r["slot"] is not None else "")
+    if t in ("swap-out", "swap-in"):
+        return "%s slot=%d frame=%s" % (head, r["slot"], r["frame"])
+    if t == "fork":
+        return "%s child=%d child-space=%#x mode=%s" % (head, r["child_tid"], r["child_space"], r["mode"])
+    if t == "exec":
+        return "%s space=%#x %s" % (head, r["space"], r["name"])
+    if t == "exit":
+        return "%s exit(%d)" % (head, r["status"])
+    if t == "destroy":
+        return "%s space=%#x destroyed" % (head, r["space"])
+    if t in ("segment", "stack", "mmap", "munmap"):
+        return "%s space=%#x %#x+%#x%s%s" % (head, r["space"], r["va"], r["len"],
+                                             " filesz=%#x" % r["filesz"] if t == "segment" else "",
+                                             " writable" if r["writable"] else "")
+    return head
+
+
+def counts(records):
+    """Fault counters from the records, with the STATS line's keys (pf_total, pf_file, ...,
+    pf_major, pf_minor, pf_wp_copy, pf_wp_reuse) and evict_*/swap_* counts."""
+    c = {"pf_total": 0, "pf_major": 0, "pf_minor": 0, "pf_wp_copy": 0, "pf_wp_reuse": 0,
+         "swap_in": 0, "swap_out": 0, "evict_swap": 0, "evict_write": 0, "evict_drop": 0}
+    for k in KIND_KEYS.values():
+        c[k] = 0
+    for r in records:
+        t = r["type"]
+        if t == "fault":
+            c["pf_total"] += 1
+            if r["kind"] in KIND_KEYS:
+                c[KIND_KEYS[r["kind"]]] += 1
+            for cost, key in zip(COSTS, ("pf_major", "pf_minor", "pf_wp_copy", "pf_wp_reuse")):
+                if cost in r["cost"]:
+                    c[key] += 1
+        elif t == "swap-out":
+            c["swap_out"] += 1
+        elif t == "swap-in":
+            c["swap_in"] += 1
+        elif t == "evict" and r["first"]:   # one eviction per frame, however many pages shared it
+            c[EVICT_KEYS[r["how"]]] += 1
+    return c
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        sys.stderr.write("usage: python3 -m harness.trace FILE.trace\n")
+        return 2
+    try:
+        with open(argv[0], "rb") as f:
+            recs = decode(f.read())
+    except OSError as e:
+        sys.stderr.write("trace: cannot read %s: %s\n" % (argv[0], e.strerror))
+        return 2
+    except TraceError as e:
+        sys.stderr.write("trace: %s: %s\n" % (argv[0], e))
+        return 2
+    try:
+        for r in recs:
+            print(r["line"])
+    except BrokenPipeError:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
