@@ -3,7 +3,7 @@ simulated policies, the cost of a swap-out and a swap-in, fork eager against
 copy-on-write, and the other bench = yes workloads. Prints the tables, writes build/results/bench.json and bench.svg.
 
 usage: python3 -m harness.vmbench [-j JOBS] [--policies fifo,clock,...] [--evict NAME]
-            [--fork eager|cow] [--only pressure|fork|other] [--boot-img PATH] [--results DIR]
+            [--fork eager|cow] [--only pressure|fork|oom|other] [--boot-img PATH] [--results DIR]
 Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
 crashed, timed out or leaked, 2 on bad arguments.
 """
@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from harness.vmbench import forks, others, plot, pressure, runs
+from harness.vmbench import forks, oom, others, plot, pressure, runs
 from harness.common import RESULTS, HarnessError, die
 
 
@@ -32,7 +32,7 @@ def parse_args(argv):
     ap.add_argument("--fork", metavar="MODE", choices=forks.MODES,
                     help="run the fork workloads only with -fork=MODE")
     ap.add_argument("--results", default=RESULTS)
-    ap.add_argument("--only", choices=("pressure", "fork", "other"))
+    ap.add_argument("--only", choices=("pressure", "fork", "oom", "other"))
     ap.add_argument("--boot-img", help="boot disk of another kernel (default build/boot.img)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
@@ -61,6 +61,10 @@ def main(argv=None):
     if args.only in (None, "fork"):
         f_out, f_pairs = forks.plan([args.fork] if args.fork else forks.MODES)
         pairs += f_pairs
+    k_tests = []
+    if args.only in (None, "oom"):
+        k_tests, k_pairs = oom.plan()
+        pairs += k_pairs
     o_tests = []
     if args.only in (None, "other"):
         o_tests, o_pairs = others.plan()
@@ -82,16 +86,20 @@ def main(argv=None):
         pressure.print_cost(run, fig, out)
         doc["swap_cost"] = fig if fig else {"status": run.status, "detail": run.detail}
     n_f = n_p + (1 if cost else 0) + sum(len(o.modes) for o in f_out)
-    o_runs = results[n_f:]
+    k_runs = results[n_f:n_f + len(k_tests)]
+    o_runs = results[n_f + len(k_tests):]
     if f_out:
         forks.collect(f_out, results[n_p + (1 if cost else 0):n_f], args.jobs)
         forks.print_report(f_out, out)
         doc["fork"] = [o.as_dict() for o in f_out]
+    if k_runs:
+        oom.print_report(k_runs, out)
+        doc["oom"] = [oom.as_dict(r) for r in k_runs]
     if o_runs:
         others.print_report(o_runs, out)
         doc["other"] = [others.as_dict(r) for r in o_runs]
     all_runs = ([r for o in p_out for r in o.runs.values()] + [r for o in f_out for r in o.runs.values()]
-                + ([results[n_p]] if cost else []) + o_runs)
+                + ([results[n_p]] if cost else []) + k_runs + o_runs)
     failed = [r for r in all_runs if r.status == "failed" and not unsupported_workload(r)]
     os.makedirs(args.results, exist_ok=True)
     jpath = os.path.join(args.results, "bench.json")

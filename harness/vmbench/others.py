@@ -8,7 +8,7 @@ KINDS = [("pf_file", "file"), ("pf_zero", "zero"), ("pf_stack", "stack"),
 
 
 def plan():
-    tests = [t for t in runs.bench_tests(None) if t.cmdline.split()[0] not in ("press", "forkb")]
+    tests = [t for t in runs.bench_tests(None) if t.cmdline.split()[0] not in ("press", "forkb", "oomb")]
     return tests, [(t, []) for t in tests]
 
 

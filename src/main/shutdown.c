@@ -49,7 +49,7 @@ static void stats_print(const struct stats_snapshot *s)
          u->user_total);
   printf("Cycles: %llu at power-off, %llu from kernel entry to Boot complete\n",
          (unsigned long long)s->tsc, (unsigned long long)(kstats.boot_tsc - kstats.entry_tsc));
-  char disks[256] = "", vm[384] = "", more[384] = "", tmr[48] = "";
+  char disks[256] = "", vm[384] = "", more[512] = "", tmr[48] = "";
   block_format_stats(disks, sizeof disks);
   vm_format_stats(vm, sizeof vm);
   vm_format_stats_more(more, sizeof more);

@@ -443,6 +443,7 @@ void process_exit(int status)
   struct process *p = t->process;
   ASSERT(p != NULL);
   printf("%s: exit(%d)\n", p->name, status);
+  vm_oom_exit_line();
 
   VM_TRACE(vm_trace_exit(p->space, status));
   fdtable_close_all(p);

@@ -10,6 +10,40 @@
 #include "vm/trace.h"
 #include "vm/vm_int.h"
 
+/* Needs: frame_lock held. True if F was filled for a fault of the current thread whose
+   access has not happened yet (no mapping of F has its accessed bit set): the instruction
+   that faulted needs F and another page at once, so taking F back would only make it fault
+   on F again (the livelock of issue 18: two clean pages dropped through one frame). */
+static bool frame_needed_by_current(struct frame *f)
+{
+  if (f->fresh == NULL)
+    return false;
+  for (struct page *p = f->rmap; p != NULL; p = p->rmap_next)
+    if (mmu_is_accessed(p->space->pml4, (void *)p->va)) {
+      f->fresh = NULL;
+      return false;
+    }
+  return f->fresh == thread_current();
+}
+
+/* Needs: frame_lock held. False if F certainly cannot be saved now: its contents need a
+   new swap slot (anonymous, or a written executable page, not already a clean copy in
+   the slot it holds) and swap is full. Cheap (no unmapping, no slot search), so a victim
+   search that finds nothing costs one pass of these checks (the time to an out-of-memory
+   kill). True means "try" (the page type decides). */
+static bool frame_may_save(const struct frame *f)
+{
+  const struct page *p = f->rmap;
+  if (!swap_full() || p->ops == &vm_file_ops)
+    return true;
+  bool dirty = false;
+  for (const struct page *q = p; q != NULL; q = q->rmap_next)
+    dirty |= mmu_is_dirty(q->space->pml4, (void *)q->va);
+  if (p->ops == &vm_exec_ops)
+    return !dirty;
+  return !dirty && p->slot != SWAP_NONE;
+}
+
 /* The address spaces of a victim's pages, locked for its eviction. */
 #define OWNERS_MAX 64
 struct owners {
@@ -27,9 +61,11 @@ static void owners_release(struct owners *o)
 }
 
 /* Tries to lock the space of every page mapping F, without waiting. A space whose lock
-   the current thread already holds (the faulting one, or fork's two) counts as locked.
-   False, with nothing taken, if any is busy or F has too many owners. */
-static bool owners_try_lock(struct frame *f, struct owners *o)
+   the current thread already holds (the faulting one, or fork's two), or whose holder is
+   parked on frame_lock in frame_try_alloc (frame.c), counts as locked.
+   False, with nothing taken, if any is busy (*BUSY: the first busy space, referenced, if
+   none was named yet) or F has too many owners. */
+static bool owners_try_lock(struct frame *f, struct owners *o, struct vm_space **busy)
 {
   o->cnt = 0;
   for (struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
@@ -42,8 +78,15 @@ static bool owners_try_lock(struct frame *f, struct owners *o)
       owners_release(o);
       return false;
     }
-    bool held = lock_held_by_current_thread(&p->space->lock);
+    bool held =
+        lock_held_by_current_thread(&p->space->lock) || frame_lock_holder_parked(&p->space->lock);
     if (!held && !lock_try_acquire(&p->space->lock)) {
+      if (*busy == NULL && !frame_lock_holder_waits(&p->space->lock)) {
+        enum intr_level old = intr_disable();
+        p->space->refs++;
+        intr_set_level(old);
+        *busy = p->space;
+      }
       owners_release(o);
       return false;
     }
@@ -87,21 +130,18 @@ static enum evict_kind frame_write_out(struct frame *f)
 }
 
 /* Needs: frame_lock held. Evicts one frame chosen by the policy; returns it pinned and
-   empty, or NULL if no candidate could be evicted (*BUSY: some were skipped only because
-   another thread held their space's lock, so waiting may help). */
-struct frame *evict_one(bool *busy)
+   empty, or NULL if no candidate could be evicted (*BUSY: see vm_int.h). */
+struct frame *evict_one(struct vm_space **busy)
 {
   static const enum vm_stat counter[] = {
       [EVICT_SWAP] = VM_EVICT_SWAP, [EVICT_WRITE] = VM_EVICT_WRITE, [EVICT_DROP] = VM_EVICT_DROP};
   struct owners o;
   struct frame *f;
   for (vm_policy->begin(); (f = vm_policy->next()) != NULL;) {
-    if (f->pinned || f->rmap == NULL)
+    if (f->pinned || f->rmap == NULL || frame_needed_by_current(f) || !frame_may_save(f))
       continue;
-    if (!owners_try_lock(f, &o)) {
-      *busy = true;
+    if (!owners_try_lock(f, &o, busy))
       continue;
-    }
     frame_set_pin_locked(f, true);
     vm_policy->remove(f, true);
     f->listed = false;

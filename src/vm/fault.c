@@ -155,28 +155,48 @@ static enum vm_fault_result fault_dispatch(struct vm_space *s, const struct vm_f
   return fault_handlers[fault_classify(s, f, p)](p, proc);
 }
 
-/* Most ticks a fault waits, one at a time and holding no lock, for frames other faults
-   hold (pinned, or in spaces whose lock is taken) before the process gets VM_FAULT_OOM. */
-#define FAULT_BUSY_ROUNDS 200
+/* Out-of-memory kills: the count, and the TSC cycles from the start of the allocation
+   that failed to the victim's exit line (vm_oom_exit_line), summed and the longest. */
+uint64_t vm_oom_kills, vm_oom_cycles, vm_oom_cycles_max;
+static const struct thread *oom_thread;
+static uint64_t oom_tsc;
 
+void vm_oom_exit_line(void)
+{
+  if (oom_thread != thread_current())
+    return;
+  uint64_t c = rdtsc() - oom_tsc;
+  oom_thread = NULL;
+  vm_oom_kills++;
+  vm_oom_cycles += c;
+  if (c > vm_oom_cycles_max)
+    vm_oom_cycles_max = c;
+}
+
+/* A busy answer (VM_FAULT_BUSY) means a frame is on its way back: another thread holds the
+   lock of a space with an evictable frame, or a pin it will drop. The fault then waits for
+   that, holding no lock, and tries again, as long as it takes: each wait ends when another
+   thread finishes what it was doing. With nothing on its way back, the answer is
+   VM_FAULT_OOM at once. */
 enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault *f,
                                       struct vm_counters *proc)
 {
   struct thread *t = thread_current();
-  uint64_t start = rdtsc(), off_start = t->offcpu_cycles;
+  uint64_t start = rdtsc(), off_start = t->offcpu_cycles, try_start = start;
   enum vm_fault_result r = VM_FAULT_BUSY;
   vm_count(proc, VM_PF_TOTAL);
   for (unsigned round = 0; r == VM_FAULT_BUSY; round++) {
-    if (round == FAULT_BUSY_ROUNDS) {
-      r = VM_FAULT_OOM;
-      break;
-    }
     if (round > 0)
-      timer_sleep(1);
+      frame_wait();
+    try_start = rdtsc();
     struct vm_space *origin = space_lock(s);
     if (!inherit_fault(s, f, proc, &r))
       r = fault_dispatch(s, f, proc);
     space_unlock(s, origin);
+  }
+  if (r == VM_FAULT_OOM) {
+    oom_thread = t;
+    oom_tsc = try_start;
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
   VM_TRACE(vm_trace_fault(s, f, proc, r, start));

@@ -18,13 +18,26 @@ static struct frame *frames;
 static size_t frame_cnt;
 static uint64_t frame_base_pa;
 static struct lock frame_lock;
-static size_t frames_in_use, frames_peak, frames_pinned;
-static struct frame *(*frame_reclaim)(bool *busy);
+static size_t frames_in_use, frames_peak, frames_pinned, pins_total;
+/* Threads asleep in frame_alloc holding space locks and ALLOC_PINS pins (fork's copies):
+   what they hold comes back only when they get a frame, so it is not on its way back. */
+#define ALLOC_WAITERS_MAX 16
+static const struct thread *alloc_waiters[ALLOC_WAITERS_MAX];
+static size_t alloc_pins;
+/* Threads blocked on frame_lock at the start of frame_try_alloc: each holds its space
+   lock(s) and does nothing with its pages until it has frame_lock, so the holder of
+   frame_lock may evict their frames as if it held their locks. */
+#define PARKED_MAX 32
+static const struct thread *parked[PARKED_MAX];
+/* The space the last frame_try_alloc found busy, for HINT_THREAD's frame_wait. */
+static struct thread *hint_thread;
+static struct vm_space *hint_space;
+static struct frame *(*frame_reclaim)(struct vm_space **busy);
 
 /* The eviction policy frames report to as they come and go (set by policy_init). */
 const struct evict_policy *vm_policy;
 
-void frame_table_init(struct frame *(*reclaim)(bool *busy))
+void frame_table_init(struct frame *(*reclaim)(struct vm_space **busy))
 {
   lock_init(&frame_lock);
   frame_reclaim = reclaim;
@@ -51,10 +64,12 @@ struct frame *frame_at(size_t idx) { return &frames[idx]; }
 void frame_set_pin_locked(struct frame *f, bool pinned)
 {
   if (pinned) {
+    pins_total++;
     if (f->pinned++ == 0)
       frames_pinned++;
   } else {
     ASSERT(f->pinned > 0);
+    pins_total--;
     if (--f->pinned == 0)
       frames_pinned--;
   }
@@ -68,15 +83,48 @@ void frame_uncache_locked(struct frame *f)
   f->cache_slot = SWAP_NONE;
 }
 
-/* How many timer ticks frame_alloc waits, one at a time, when every candidate was busy or
-   pinned, before it gives up: each tick lets the holders finish their fault (usually a
-   disk transfer) and drop their lock. */
+/* How many timer ticks frame_alloc (which holds space locks: fork's copies, the first
+   stack page) waits, one at a time, for frames on their way back before it gives up. */
 #define FRAME_ALLOC_ROUNDS 200
 
-struct frame *frame_try_alloc(bool *busy)
+/* Needs: frame_lock held. Replaces the wait hint with S (referenced, or NULL) for the
+   current thread. */
+static void frame_set_hint(struct vm_space *s)
 {
-  *busy = false;
+  struct vm_space *old = hint_space;
+  hint_space = s;
+  hint_thread = s != NULL ? thread_current() : NULL;
+  if (old != NULL)
+    space_unref(old);
+}
+
+bool frame_lock_holder_parked(const struct lock *l)
+{
+  for (size_t i = 0; i < PARKED_MAX; i++)
+    if (parked[i] != NULL && parked[i] == l->holder)
+      return true;
+  return false;
+}
+
+/* Takes frame_lock, listed in PARKED while blocked on it (if there is room). */
+static void frame_lock_parked(void)
+{
+  size_t i;
+  enum intr_level old = intr_disable();
+  for (i = 0; i < PARKED_MAX && parked[i] != NULL; i++)
+    continue;
+  if (i < PARKED_MAX)
+    parked[i] = thread_current();
+  intr_set_level(old);
   lock_acquire(&frame_lock);
+  if (i < PARKED_MAX)
+    parked[i] = NULL;
+}
+
+struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
+{
+  struct vm_space *busy_space = NULL;
+  frame_lock_parked();
   struct frame *f = NULL;
   void *kva = palloc_get_page(PAL_USER);
   if (kva != NULL) {
@@ -87,23 +135,103 @@ struct frame *frame_try_alloc(bool *busy)
       frames_peak = frames_in_use;
     frame_set_pin_locked(f, true);
   } else
-    f = frame_reclaim(busy);
-  if (f == NULL && frames_pinned > 0)
-    *busy = true;
+    f = frame_reclaim(&busy_space);
+  if (f != NULL) {
+    f->fresh = NULL;
+    f->primed = false;
+  }
+  *busy = f == NULL && (busy_space != NULL || pins_total > own_pins + alloc_pins);
+  if (f == NULL)
+    frame_set_hint(busy_space);
+  else if (busy_space != NULL)
+    space_unref(busy_space);
   lock_release(&frame_lock);
   return f;
 }
 
-struct frame *frame_alloc(void)
+bool frame_lock_holder_waits(const struct lock *l)
+{
+  for (size_t i = 0; i < ALLOC_WAITERS_MAX; i++)
+    if (alloc_waiters[i] != NULL && alloc_waiters[i] == l->holder)
+      return true;
+  return false;
+}
+
+/* Sleeps one tick as a waiter of frame_alloc (see alloc_waiters); the current thread just
+   sleeps if the table is full. */
+static void frame_alloc_sleep(unsigned own_pins)
+{
+  size_t i;
+  lock_acquire(&frame_lock);
+  for (i = 0; i < ALLOC_WAITERS_MAX && alloc_waiters[i] != NULL; i++)
+    continue;
+  if (i < ALLOC_WAITERS_MAX) {
+    alloc_waiters[i] = thread_current();
+    alloc_pins += own_pins;
+  }
+  lock_release(&frame_lock);
+  timer_sleep(1);
+  if (i < ALLOC_WAITERS_MAX) {
+    lock_acquire(&frame_lock);
+    alloc_waiters[i] = NULL;
+    alloc_pins -= own_pins;
+    lock_release(&frame_lock);
+  }
+}
+
+struct frame *frame_alloc(unsigned own_pins)
 {
   bool busy = true;
   struct frame *f = NULL;
   for (unsigned round = 0; f == NULL && busy && round < FRAME_ALLOC_ROUNDS; round++) {
     if (round > 0)
-      timer_sleep(1);
-    f = frame_try_alloc(&busy);
+      frame_alloc_sleep(own_pins);
+    f = frame_try_alloc(own_pins, &busy);
   }
+  lock_acquire(&frame_lock);
+  if (hint_thread == thread_current())
+    frame_set_hint(NULL);
+  lock_release(&frame_lock);
   return f;
+}
+
+/* Waiting for the busy space's lock itself (not a tick) matters when its holder faults
+   back to back (a process thrashing through swap holds its lock through every disk
+   transfer): a waiter that slept a tick would find it held again almost every time and
+   starve. The holder yields when it drops the lock (frame_yield_waiters), so the waiter
+   runs while the lock is free. */
+void frame_wait(void)
+{
+  lock_acquire(&frame_lock);
+  struct vm_space *s = hint_thread == thread_current() ? hint_space : NULL;
+  if (s != NULL)
+    hint_space = NULL, hint_thread = NULL;
+  lock_release(&frame_lock);
+  if (s == NULL) {
+    timer_sleep(1);
+    return;
+  }
+  enum intr_level old = intr_disable();
+  s->evict_waiters++;
+  intr_set_level(old);
+  lock_acquire(&s->lock);
+  lock_release(&s->lock);
+  old = intr_disable();
+  s->evict_waiters--;
+  intr_set_level(old);
+  space_unref(s);
+}
+
+void frame_yield_waiters(struct vm_space *s)
+{
+  if (s->evict_waiters > 0)
+    thread_yield();
+}
+
+void frame_set_fresh(struct frame *f)
+{
+  f->fresh = thread_current();
+  f->primed = true;
 }
 
 /* Needs: frame_lock held, F pinned or listed. Returns F to the user pool if nothing
@@ -117,6 +245,8 @@ static void frame_release_if_unused(struct frame *f)
     f->listed = false;
   }
   frame_uncache_locked(f);
+  f->fresh = NULL;
+  f->primed = false;
   frames_in_use--;
   palloc_free_page(frame_kva(f));
 }
@@ -219,6 +349,10 @@ bool frame_take_accessed(struct frame *f)
       mmu_set_accessed(p->space->pml4, (void *)p->va, false);
     }
   intr_set_level(old);
+  if (a)
+    f->fresh = NULL;
+  a |= f->primed;
+  f->primed = false;
   return a;
 }
 

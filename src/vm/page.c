@@ -73,6 +73,16 @@ bool page_map(struct page *page) { return page_map_as(page, false); }
    clock sweep before it retries must not take the page straight back. */
 static bool page_map_used(struct page *page) { return page_map_as(page, true); }
 
+/* page_map for the page a fault of the current thread just filled: the accessed bit is left
+   clear for the hardware to set when the access happens (SDM vol. 3, 4.8), the frame is
+   primed (the policies see it as accessed, as with page_map_used) and fresh (frame.c: the
+   thread's own faults do not take it back before that access). */
+static bool page_map_fresh(struct page *page)
+{
+  frame_set_fresh(page->frame);
+  return page_map_as(page, false);
+}
+
 /* Needs: PAGE just filled by its type. Slot rule (swap.c): a page read back from swap
    gives its slot up, unless it is held: its contents cannot change until it is released,
    so the slot stays a valid copy of the frame (lazy fork hands it to heirs, and eviction
@@ -99,7 +109,8 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
 {
   struct frame *old = page->frame;
   bool busy = false;
-  struct frame *f = wait ? frame_alloc() : frame_try_alloc(&busy);
+  unsigned own_pins = copy_from != NULL ? 1 : 0; /* the caller pins the frame copied from */
+  struct frame *f = wait ? frame_alloc(own_pins) : frame_try_alloc(own_pins, &busy);
   if (f == NULL)
     return busy ? VM_FAULT_BUSY : VM_FAULT_OOM;
   void *kva = frame_kva(f);
@@ -113,7 +124,7 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
   if (old != NULL)
     frame_detach(old, page);
   frame_attach(f, page);
-  if (!page_map_used(page)) {
+  if (!(wait ? page_map_used(page) : page_map_fresh(page))) {
     frame_detach(f, page);
     if (old != NULL)
       frame_attach(old, page);

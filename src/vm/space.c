@@ -28,6 +28,7 @@ struct vm_space *vm_space_create(void)
   s->origin_gen = s->fork_gen = 0;
   list_init(&s->heirs);
   s->refs = 1;
+  s->evict_waiters = 0;
   s->lost = false;
   return s;
 }
@@ -61,10 +62,13 @@ struct vm_space *space_lock(struct vm_space *s)
 void space_unlock(struct vm_space *s, struct vm_space *origin)
 {
   lock_release(&s->lock);
-  if (origin != NULL) {
+  struct vm_space *o = origin;
+  if (origin != NULL)
     lock_release(&origin->lock);
+  if (s->evict_waiters > 0 || (o != NULL && o->evict_waiters > 0))
+    frame_yield_waiters(s->evict_waiters > 0 ? s : o);
+  if (origin != NULL)
     space_unref(origin);
-  }
 }
 
 /* Drops one reference to S; the last one frees the structure (torn down already). */
@@ -285,6 +289,7 @@ bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counter
   mmu_flush(src->pml4);
   lock_release(&dst->lock);
   lock_release(&src->lock);
+  frame_yield_waiters(src);
   return ok;
 }
 

@@ -44,5 +44,8 @@ int vm_format_stats_more(char *buf, size_t size)
   stats_append(buf, size, &len, "frames_pinned", frame_pinned_count());
   stats_append(buf, size, &len, "swap_out_cycles", swap_write_cycles);
   stats_append(buf, size, &len, "swap_in_cycles", swap_read_cycles);
+  stats_append(buf, size, &len, "oom_kills", vm_oom_kills);
+  stats_append(buf, size, &len, "oom_cycles", vm_oom_cycles);
+  stats_append(buf, size, &len, "oom_cycles_max", vm_oom_cycles_max);
   return len;
 }

@@ -88,6 +88,11 @@ enum vm_fault_result {
 enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault *f,
                                       struct vm_counters *proc);
 
+/* Call right after printing the exit line of a process: if a fault of this thread ran out
+   of memory, the time from that allocation to this line is counted (make bench). */
+void vm_oom_exit_line(void);
+extern uint64_t vm_oom_kills, vm_oom_cycles, vm_oom_cycles_max;
+
 /* Power-off statistics: the human lines, and the STATS fields (each " key=N") of the VM.
    vm_format_stats writes the fields that existed first (pf_*, swap_in, swap_out,
    frames_peak, pages_touched, fault_cycles), vm_format_stats_more the later ones. */

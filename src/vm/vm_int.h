@@ -185,8 +185,9 @@ struct vm_space {
   uint32_t fork_gen;   /* lazy forks of this space so far */
   struct list heirs;   /* of struct vm_space, by heir_elem; under LOCK */
   struct list_elem heir_elem;
-  unsigned refs; /* the owner, plus heirs' threads waiting for LOCK (space_lock) */
-  bool lost;     /* an inherited page could not be taken: faults on inherited pages fail */
+  unsigned refs;          /* the owner, plus threads waiting for LOCK (space_lock, frame_wait) */
+  unsigned evict_waiters; /* faults waiting for LOCK to evict one of its frames (frame_wait) */
+  bool lost;              /* an inherited page could not be taken: faults on inherited pages fail */
 };
 
 /* space.c */
@@ -231,27 +232,49 @@ struct frame {
   uint8_t queue;         /* policy-private */
   uint16_t pinned;       /* pins held: not evictable while being filled, copied or written out */
   uint32_t cache_slot;   /* swap slot this frame may be the cached copy of, or SWAP_NONE */
+  /* Filled for a fault of thread FRESH (mapped with its accessed bit clear) whose access has
+     not happened yet: that thread's retry needs it, so its own faults never evict it. */
+  const struct thread *fresh;
+  bool primed; /* accessed as far as the policy can tell: the fault's access is owed */
 };
 /* Needs: the user pool set up, called once before any process. RECLAIM: called with the
    frame-table lock held when the user pool is empty, for a pinned empty frame or NULL
    (*BUSY set if waiting could help): the evictor (evict_one). */
-void frame_table_init(struct frame *(*reclaim)(bool *busy));
+void frame_table_init(struct frame *(*reclaim)(struct vm_space **busy));
 /* Needs: frame_lock held (frame.c and evict.c only). PINNED: takes one more pin on the
    frame, else drops one the caller took. Pins nest: a frame two copiers read is pinned
    until both are done. */
 void frame_set_pin_locked(struct frame *, bool pinned);
 void frame_uncache_locked(struct frame *);
-/* evict.c (given to frame_table_init). Needs: frame_lock held. One victim, pinned and empty, or
-   NULL (*BUSY set if some candidate was skipped only because its space was locked by another
-   thread). */
-struct frame *evict_one(bool *busy);
+/* evict.c (given to frame_table_init). Needs: frame_lock held. One victim, pinned and empty,
+   or NULL; *BUSY then names a space whose lock another thread holds and whose frame could
+   have been evicted (referenced: give it to frame_wait or space_unref), else stays NULL.
+   Frames the current thread's own fault just filled and not yet used are never chosen
+   (frame.fresh). */
+struct frame *evict_one(struct vm_space **busy);
 /* A pinned, unowned frame (contents undefined), evicting if need be. The caller may hold
-   one space lock (its own): pages of that space may be evicted. NULL if nothing can be
-   evicted (swap full or absent, all pinned or busy). */
-struct frame *frame_alloc(void);
-/* One attempt of frame_alloc that never waits: NULL with *BUSY set if waiting (with no
-   space lock held) could help. */
-struct frame *frame_try_alloc(bool *busy);
+   one space lock (its own): pages of that space may be evicted. OWN_PINS: frame pins the
+   caller holds. NULL if nothing can be evicted (swap full or absent, the rest pinned or
+   busy for FRAME_ALLOC_ROUNDS ticks). */
+struct frame *frame_alloc(unsigned own_pins);
+/* One attempt of frame_alloc that never waits: NULL with *BUSY set if a frame is on its
+   way back (another thread's space lock or pin will be dropped): out of memory otherwise. */
+struct frame *frame_try_alloc(unsigned own_pins, bool *busy);
+/* Needs: no lock held, the last frame_try_alloc of this thread said busy. Waits until a
+   frame may have come back: for the lock of the space it found busy, yielded by its holder
+   (frame_yield_waiters), else for one tick. */
+void frame_wait(void);
+/* Needs: frame_lock held. True if L's holder sleeps in frame_alloc: L comes free only when
+   that thread gets a frame, so a frame behind L is not on its way back. */
+bool frame_lock_holder_waits(const struct lock *l);
+/* Needs: frame_lock held. True if L's holder is blocked on frame_lock at the start of an
+   allocation (frame_try_alloc): it touches none of its pages until the caller is done, so
+   the caller may evict them as if it held L. */
+bool frame_lock_holder_parked(const struct lock *l);
+/* Needs: S's lock just released by this thread. Lets faults waiting for it run first. */
+void frame_yield_waiters(struct vm_space *s);
+/* Marks F, filled for the current thread's fault, as not used yet (frame.fresh). */
+void frame_set_fresh(struct frame *f);
 void *frame_kva(const struct frame *);
 struct frame *frame_of_kva(const void *kva);
 void frame_attach(struct frame *, struct page *);
@@ -295,6 +318,7 @@ void swap_unref(uint32_t slot);
 void swap_write(uint32_t slot, const void *kva);
 void swap_read(uint32_t slot, void *kva);
 size_t swap_used(void);
+bool swap_full(void); /* no free slot (or no swap disk): swap_alloc would fail */
 size_t swap_peak(void);
 extern uint64_t swap_write_cycles, swap_read_cycles;
 struct frame *swap_cache_find(uint32_t slot);

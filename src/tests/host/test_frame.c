@@ -22,6 +22,8 @@
 static struct thread *const host_self = (struct thread *)0x1000;
 struct thread *thread_current(void) { return host_self; }
 void timer_sleep(int64_t ticks) { (void)ticks; }
+void thread_yield(void) {}
+void space_unref(struct vm_space *s) { (void)s; }
 void lock_init(struct lock *l) { l->holder = NULL; }
 void lock_acquire(struct lock *l) { l->holder = host_self; }
 bool lock_try_acquire(struct lock *l)
@@ -34,7 +36,10 @@ bool lock_try_acquire(struct lock *l)
 void lock_release(struct lock *l) { l->holder = NULL; }
 bool lock_held_by_current_thread(const struct lock *l) { return l->holder == host_self; }
 
-/* No swap disk in this test: the swap cache is always empty. */
+/* No swap disk in this test: the swap cache is always empty, and swap_full is false so
+   that every frame is worth trying (test_evict decides). */
+bool swap_full(void) { return false; }
+const struct page_ops vm_exec_ops, vm_file_ops;
 struct frame *swap_cache_find(uint32_t slot)
 {
   (void)slot;
@@ -98,7 +103,7 @@ static int touch(int i)
   struct page *p = &pages[2][1000 + i];
   int fault = p->frame == NULL;
   if (fault) {
-    struct frame *f = frame_alloc();
+    struct frame *f = frame_alloc(0);
     CHECK(f != NULL);
     attach(f, 2, 1000 + i);
     frame_unpin(f);
@@ -176,7 +181,7 @@ int main(void)
   policy_init(policy_find("fifo"), 0);
 
   /* One frame shared by three spaces. */
-  struct frame *f = frame_alloc();
+  struct frame *f = frame_alloc(0);
   CHECK(f != NULL && f->pinned && f->refs == 0);
   CHECK(frame_of_kva(frame_kva(f)) == f);
   CHECK(frame_of_kva((uint8_t *)frame_kva(f) + 123) == f);
@@ -199,7 +204,7 @@ int main(void)
   CHECK(u.user_used == 0 && !f->listed);
 
   /* A frame detached while pinned survives until unpinned. */
-  f = frame_alloc();
+  f = frame_alloc(0);
   a = attach(f, 0, 1);
   mmu_unmap_page(spaces[0].pml4, (void *)a->va);
   frame_detach(f, a);
@@ -210,7 +215,7 @@ int main(void)
   CHECK(u.user_used == 0);
 
   /* Pins nest: two copiers of one shared frame; the first to finish leaves it pinned. */
-  f = frame_alloc();
+  f = frame_alloc(0);
   a = attach(f, 0, 2);
   frame_pin(f);
   CHECK(f->pinned == 2 && frame_pinned_count() == 1);
@@ -227,7 +232,7 @@ int main(void)
   size_t total = u.user_total, i;
   struct frame *order[64];
   for (i = 0; i < total; i++) {
-    order[i] = frame_alloc();
+    order[i] = frame_alloc(0);
     CHECK(order[i] != NULL);
     attach(order[i], (int)(i % 2), (int)(10 + i));
     if (i != 0)
@@ -235,13 +240,13 @@ int main(void)
   }
   /* order[0] stays pinned: the victim must be order[1], shared by nobody else. */
   struct page *victim_page = order[1]->rmap;
-  struct frame *g = frame_alloc();
+  struct frame *g = frame_alloc(0);
   CHECK(g == order[1] && evictions == 1 && counted[VM_EVICT_DROP] == 1);
   CHECK(victim_page->frame == NULL && g->refs == 0 && g->pinned);
   CHECK(mmu_lookup_page(victim_page->space->pml4, (void *)victim_page->va) == NULL);
   /* A busy space is skipped: lock space 0 (order[2] is in space 0) from "another" holder. */
   spaces[0].lock.holder = (struct thread *)0x2000;
-  struct frame *h = frame_alloc();
+  struct frame *h = frame_alloc(0);
   CHECK(h == order[3]);
   spaces[0].lock.holder = NULL;
   frame_unpin(g);
