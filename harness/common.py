@@ -36,6 +36,18 @@ class HarnessError(Exception):
         self.status = status
 
 
+def take_count(flag, it):
+    """The whole number at least 1 that follows FLAG in the argument iterator IT; a
+    HarnessError naming FLAG otherwise."""
+    try:
+        v = int(next(it, ""))
+    except ValueError:
+        raise HarnessError("%s takes a number" % flag)
+    if v < 1:
+        raise HarnessError("%s must be at least 1" % flag)
+    return v
+
+
 def rel(path):
     """Path relative to the repository when inside it (for messages)."""
     try:

@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from harness import bochs, machine, selection, testcfg
-from harness.common import DEFAULT_IPS, HarnessError, die
+from harness.common import DEFAULT_IPS, HarnessError, die, take_count
 from harness.overhead import timed
 from harness.running import default_jobs, spec_for_test
 
@@ -116,12 +116,7 @@ def main(argv=None):
             if a == "--tests":
                 patterns += next(it, "").split()
             elif a in ("-j", "--rounds"):
-                try:
-                    v = int(next(it, ""))
-                except ValueError:
-                    raise HarnessError("%s takes a number" % a)
-                if v < 1:
-                    raise HarnessError("%s must be at least 1" % a)
+                v = take_count(a, it)
                 if a == "-j":
                     jobs = v
                 else:

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 
-from harness.common import BUILD, ROOT, HarnessError, die
+from harness.common import BUILD, ROOT, HarnessError, die, take_count
 from harness.console import POWER_OFF_LINE
 
 
@@ -31,12 +31,7 @@ def main(argv=None):
         it = iter(argv)
         for a in it:
             if a in ("--runs", "--jobs"):
-                try:
-                    v = int(next(it, ""))
-                except ValueError:
-                    raise HarnessError("%s takes a number" % a)
-                if v < 1:
-                    raise HarnessError("%s must be at least 1" % a)
+                v = take_count(a, it)
                 if a == "--runs":
                     runs = v
                 else:
