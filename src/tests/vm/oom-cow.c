@@ -4,7 +4,11 @@
    and over. Together they need far more frames and slots than there are, so children are
    killed mid-copy and while others read shared pages back from swap; every survivor's
    data must be intact: a child exits 0 only if every check passed, or is killed (-1).
-   The parent, which shared every page with them, verifies its own pages last. */
+   The parent, which shared every page with them, verifies its own pages last. Under the
+   out-of-memory rule (docs/abi.md: the process whose fault finds no memory dies) the parent
+   may itself be that process: its stack page is copy-on-write shared with the children it
+   has forked so far, so under some schedules (seed 3) its own write after a fork finds
+   memory gone and it is killed before its checks (expected/vm/oom-cow.alt1.out). */
 #include "tests/vm/vm-util.h"
 
 const char *test_name = "oom-cow";
