@@ -35,7 +35,7 @@ def evict_choices():
 
 def fork_choices():
     """The fork strategies of the kernel in this tree (its Unknown option message in init.c)."""
-    return _kernel_words("src/threads/init.c", r'-fork=([A-Za-z0-9_|.-]+)')
+    return _kernel_words("src/main/init.c", r'-fork=([A-Za-z0-9_|.-]+)')
 
 
 # Kernel option -fail=SPEC (src/threads/failinject.h).
@@ -163,6 +163,7 @@ TARGETS = [
     ("check", "run the selected tests; last line `N passed, N failed`"),
     ("list", "print the tests a selection would run, without running them"),
     ("grade", "score the results make check wrote with the rubric (RERUN=1: run again)"),
+    ("grade-pintos", "KERNEL=<tree>/<project>/build [TREE=<pristine tree>]: grade a Pintos-KAIST kernel (docs/grading-pintos.md)"),
     ("accept", "record page-fault (and bench) baselines of TESTS=...; OUTPUT=1 writes a missing .out"),
     ("bench", "VM workloads and the ticks/cycles of tests against their accepted baselines"),
     ("unit", "host-side unit tests only"),

@@ -222,7 +222,7 @@ slot, or not yet loaded)."""
         print("%d page records of %s (struct vm_space *)%#x" % (len(pages), cstr(p["name"]), int(s)))
         print("  user address        type          rights  contents")
         for pg in pages:
-            ops = symbol_at(int(pg["ops"])).replace("vm_", "").replace("_ops", "")
+            ops = symbol_at(int(pg["ops"])).replace("vm_", "").replace("_ops", "").replace("_page", "")
             rights = "rw" if bool(pg["writable"]) else "r-"
             f = pg["frame"]
             if int(f):

@@ -246,7 +246,9 @@ class MakeVariableTests(unittest.TestCase):
     def test_one_table(self):
         with open(os.path.join(ROOT, "harness", "harness.mk")) as f:
             mk = f.read()
-        harness_lines = [l for l in mk.splitlines() if "$(HARNESS)" in l]
+        # grade-pintos passes paths (KERNEL, TREE, CLASS), not run options: harness pintos
+        # checks them itself.
+        harness_lines = [l for l in mk.splitlines() if "$(HARNESS)" in l and " pintos " not in l]
         self.assertGreaterEqual(len(harness_lines), 6)
         for line in harness_lines:
             self.assertEqual(re.findall(r"\$\((\w+)\)", line), ["HARNESS", "HARNESS_ARGS"], line)
