@@ -202,3 +202,24 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
   VM_TRACE(vm_trace_fault(s, f, proc, r, start));
   return r;
 }
+
+/* An heir takes the page it inherited at UADDR first, so that parent and child report the
+   same frame until one writes (ABI: int $0x42). Counted as no fault. Without locks when the
+   answer cannot involve an origin: a page mapped in S now (an heir has its own record of a
+   page it maps, so it has nothing to take), or S not an heir (a space gets its origin at
+   fork only, before it runs, and later only loses it). Called by S's own thread, so S's
+   page tables stay while it walks them. */
+void *vm_space_frame(struct vm_space *s, const void *uaddr)
+{
+  void *mapped = mmu_lookup_page(s->pml4, uaddr);
+  if (mapped != NULL || __atomic_load_n(&s->origin, __ATOMIC_ACQUIRE) == NULL)
+    return mapped;
+  struct vm_space *o = space_lock(s);
+  uint64_t va = (uint64_t)uaddr & ~PGMASK;
+  struct page *p;
+  if (o != NULL && spt_find(&s->spt, va) == NULL)
+    inherit_take(s, va, false, &p);
+  void *kva = mmu_lookup_page(s->pml4, uaddr);
+  space_unlock(s, o);
+  return kva;
+}

@@ -5,7 +5,6 @@
    and the policy; see vm_int.h for the lock order. */
 
 #include "lib/debug.h"
-#include "devices/timer.h"
 #include "threads/interrupt.h"
 #include "threads/malloc.h"
 #include "threads/mmu.h"
@@ -17,21 +16,8 @@
 static struct frame *frames;
 static size_t frame_cnt;
 static uint64_t frame_base_pa;
-static struct lock frame_lock;
+struct lock frame_lock;
 static size_t frames_in_use, frames_peak, frames_pinned, pins_total;
-/* Threads asleep in frame_alloc holding space locks and ALLOC_PINS pins (fork's copies):
-   what they hold comes back only when they get a frame, so it is not on its way back. */
-#define ALLOC_WAITERS_MAX 16
-static const struct thread *alloc_waiters[ALLOC_WAITERS_MAX];
-static size_t alloc_pins;
-/* Threads blocked on frame_lock at the start of frame_try_alloc: each holds its space
-   lock(s) and does nothing with its pages until it has frame_lock, so the holder of
-   frame_lock may evict their frames as if it held their locks. */
-#define PARKED_MAX 32
-static const struct thread *parked[PARKED_MAX];
-/* The space the last frame_try_alloc found busy, for HINT_THREAD's frame_wait. */
-static struct thread *hint_thread;
-static struct vm_space *hint_space;
 static struct frame *(*frame_reclaim)(struct vm_space **busy);
 
 /* The eviction policy frames report to as they come and go (set by policy_init). */
@@ -83,48 +69,10 @@ void frame_uncache_locked(struct frame *f)
   f->cache_slot = SWAP_NONE;
 }
 
-/* How many timer ticks frame_alloc (which holds space locks: fork's copies, the first
-   stack page) waits, one at a time, for frames on their way back before it gives up. */
-#define FRAME_ALLOC_ROUNDS 200
-
-/* Needs: frame_lock held. Replaces the wait hint with S (referenced, or NULL) for the
-   current thread. */
-static void frame_set_hint(struct vm_space *s)
+/* Needs: frame_lock held. A pinned frame from the user pool, else one the evictor frees,
+   else NULL (*BUSY_SPACE as evict_one says). A frame returned is neither fresh nor primed. */
+struct frame *frame_get_locked(struct vm_space **busy_space)
 {
-  struct vm_space *old = hint_space;
-  hint_space = s;
-  hint_thread = s != NULL ? thread_current() : NULL;
-  if (old != NULL)
-    space_unref(old);
-}
-
-bool frame_lock_holder_parked(const struct lock *l)
-{
-  for (size_t i = 0; i < PARKED_MAX; i++)
-    if (parked[i] != NULL && parked[i] == l->holder)
-      return true;
-  return false;
-}
-
-/* Takes frame_lock, listed in PARKED while blocked on it (if there is room). */
-static void frame_lock_parked(void)
-{
-  size_t i;
-  enum intr_level old = intr_disable();
-  for (i = 0; i < PARKED_MAX && parked[i] != NULL; i++)
-    continue;
-  if (i < PARKED_MAX)
-    parked[i] = thread_current();
-  intr_set_level(old);
-  lock_acquire(&frame_lock);
-  if (i < PARKED_MAX)
-    parked[i] = NULL;
-}
-
-struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
-{
-  struct vm_space *busy_space = NULL;
-  frame_lock_parked();
   struct frame *f = NULL;
   void *kva = palloc_get_page(PAL_USER);
   if (kva != NULL) {
@@ -135,98 +83,15 @@ struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
       frames_peak = frames_in_use;
     frame_set_pin_locked(f, true);
   } else
-    f = frame_reclaim(&busy_space);
+    f = frame_reclaim(busy_space);
   if (f != NULL) {
     f->fresh = NULL;
     f->primed = false;
   }
-  *busy = f == NULL && (busy_space != NULL || pins_total > own_pins + alloc_pins);
-  if (f == NULL)
-    frame_set_hint(busy_space);
-  else if (busy_space != NULL)
-    space_unref(busy_space);
-  lock_release(&frame_lock);
   return f;
 }
 
-bool frame_lock_holder_waits(const struct lock *l)
-{
-  for (size_t i = 0; i < ALLOC_WAITERS_MAX; i++)
-    if (alloc_waiters[i] != NULL && alloc_waiters[i] == l->holder)
-      return true;
-  return false;
-}
-
-/* Sleeps one tick as a waiter of frame_alloc (see alloc_waiters); the current thread just
-   sleeps if the table is full. */
-static void frame_alloc_sleep(unsigned own_pins)
-{
-  size_t i;
-  lock_acquire(&frame_lock);
-  for (i = 0; i < ALLOC_WAITERS_MAX && alloc_waiters[i] != NULL; i++)
-    continue;
-  if (i < ALLOC_WAITERS_MAX) {
-    alloc_waiters[i] = thread_current();
-    alloc_pins += own_pins;
-  }
-  lock_release(&frame_lock);
-  timer_sleep(1);
-  if (i < ALLOC_WAITERS_MAX) {
-    lock_acquire(&frame_lock);
-    alloc_waiters[i] = NULL;
-    alloc_pins -= own_pins;
-    lock_release(&frame_lock);
-  }
-}
-
-struct frame *frame_alloc(unsigned own_pins)
-{
-  bool busy = true;
-  struct frame *f = NULL;
-  for (unsigned round = 0; f == NULL && busy && round < FRAME_ALLOC_ROUNDS; round++) {
-    if (round > 0)
-      frame_alloc_sleep(own_pins);
-    f = frame_try_alloc(own_pins, &busy);
-  }
-  lock_acquire(&frame_lock);
-  if (hint_thread == thread_current())
-    frame_set_hint(NULL);
-  lock_release(&frame_lock);
-  return f;
-}
-
-/* Waiting for the busy space's lock itself (not a tick) matters when its holder faults
-   back to back (a process thrashing through swap holds its lock through every disk
-   transfer): a waiter that slept a tick would find it held again almost every time and
-   starve. The holder yields when it drops the lock (frame_yield_waiters), so the waiter
-   runs while the lock is free. */
-void frame_wait(void)
-{
-  lock_acquire(&frame_lock);
-  struct vm_space *s = hint_thread == thread_current() ? hint_space : NULL;
-  if (s != NULL)
-    hint_space = NULL, hint_thread = NULL;
-  lock_release(&frame_lock);
-  if (s == NULL) {
-    timer_sleep(1);
-    return;
-  }
-  enum intr_level old = intr_disable();
-  s->evict_waiters++;
-  intr_set_level(old);
-  lock_acquire(&s->lock);
-  lock_release(&s->lock);
-  old = intr_disable();
-  s->evict_waiters--;
-  intr_set_level(old);
-  space_unref(s);
-}
-
-void frame_yield_waiters(struct vm_space *s)
-{
-  if (s->evict_waiters > 0)
-    thread_yield();
-}
+size_t frame_pins_locked(void) { return pins_total; }
 
 void frame_set_fresh(struct frame *f)
 {

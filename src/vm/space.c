@@ -71,16 +71,6 @@ void space_unlock(struct vm_space *s, struct vm_space *origin)
     space_unref(origin);
 }
 
-/* Drops one reference to S; the last one frees the structure (torn down already). */
-void space_unref(struct vm_space *s)
-{
-  enum intr_level old = intr_disable();
-  bool last = --s->refs == 0;
-  intr_set_level(old);
-  if (last)
-    free(s);
-}
-
 void vm_space_set_exec(struct vm_space *s, struct file *file) { s->exec_file = file; }
 struct file *vm_space_exec(const struct vm_space *s) { return s->exec_file; }
 uint64_t *vm_space_pml4(const struct vm_space *s) { return s->pml4; }
@@ -291,25 +281,4 @@ bool vm_space_copy(struct vm_space *dst, struct vm_space *src, struct vm_counter
   lock_release(&src->lock);
   frame_yield_waiters(src);
   return ok;
-}
-
-/* An heir takes the page it inherited at UADDR first, so that parent and child report the
-   same frame until one writes (ABI: int $0x42). Counted as no fault. Without locks when the
-   answer cannot involve an origin: a page mapped in S now (an heir has its own record of a
-   page it maps, so it has nothing to take), or S not an heir (a space gets its origin at
-   fork only, before it runs, and later only loses it). Called by S's own thread, so S's
-   page tables stay while it walks them. */
-void *vm_space_frame(struct vm_space *s, const void *uaddr)
-{
-  void *mapped = mmu_lookup_page(s->pml4, uaddr);
-  if (mapped != NULL || __atomic_load_n(&s->origin, __ATOMIC_ACQUIRE) == NULL)
-    return mapped;
-  struct vm_space *o = space_lock(s);
-  uint64_t va = (uint64_t)uaddr & ~PGMASK;
-  struct page *p;
-  if (o != NULL && spt_find(&s->spt, va) == NULL)
-    inherit_take(s, va, false, &p);
-  void *kva = mmu_lookup_page(s->pml4, uaddr);
-  space_unlock(s, o);
-  return kva;
 }

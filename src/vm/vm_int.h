@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include "filesys/file.h"
 #include "lib/kernel/list.h"
+#include "threads/interrupt.h"
+#include "threads/malloc.h"
 #include "threads/synch.h"
 #include "vm/vm.h"
 
@@ -195,7 +197,17 @@ struct vm_space {
    origin, locked and referenced, or NULL; give it back to space_unlock. */
 struct vm_space *space_lock(struct vm_space *s);
 void space_unlock(struct vm_space *s, struct vm_space *origin);
-void space_unref(struct vm_space *s);
+/* Drops one reference to S; the last one frees the structure (torn down already). Here
+   beside the structure, so that the frame table, which takes references to the spaces it
+   finds busy, does not depend on space.c. */
+static inline void space_unref(struct vm_space *s)
+{
+  enum intr_level old = intr_disable();
+  bool last = --s->refs == 0;
+  intr_set_level(old);
+  if (last)
+    free(s);
+}
 
 /* page.c: page records, and the one path by which a user page receives a frame. */
 extern uint64_t vm_pages_touched;
@@ -241,6 +253,13 @@ struct frame {
    frame-table lock held when the user pool is empty, for a pinned empty frame or NULL
    (*BUSY set if waiting could help): the evictor (evict_one). */
 void frame_table_init(struct frame *(*reclaim)(struct vm_space **busy));
+/* Guards the frame table, the policy and frame_wait.c's lists of waiters. */
+extern struct lock frame_lock;
+/* Needs: frame_lock held. A pinned frame from the user pool, else one the evictor frees,
+   else NULL (*BUSY_SPACE as evict_one says). */
+struct frame *frame_get_locked(struct vm_space **busy_space);
+/* Needs: frame_lock held. Frame pins held by all threads. */
+size_t frame_pins_locked(void);
 /* Needs: frame_lock held (frame.c and evict.c only). PINNED: takes one more pin on the
    frame, else drops one the caller took. Pins nest: a frame two copiers read is pinned
    until both are done. */
@@ -252,8 +271,8 @@ void frame_uncache_locked(struct frame *);
    Frames the current thread's own fault just filled and not yet used are never chosen
    (frame.fresh). */
 struct frame *evict_one(struct vm_space **busy);
-/* A pinned, unowned frame (contents undefined), evicting if need be. The caller may hold
-   one space lock (its own): pages of that space may be evicted. OWN_PINS: frame pins the
+/* frame_wait.c. A pinned, unowned frame (contents undefined), evicting if need be. The caller may
+   hold one space lock (its own): pages of that space may be evicted. OWN_PINS: frame pins the
    caller holds. NULL if nothing can be evicted (swap full or absent, the rest pinned or
    busy for FRAME_ALLOC_ROUNDS ticks). */
 struct frame *frame_alloc(unsigned own_pins);

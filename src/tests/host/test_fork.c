@@ -38,6 +38,7 @@ void t_free(void *);
 #include "vm/fault.c"
 #include "vm/page.c"
 #include "vm/frame.c"
+#include "vm/frame_wait.c"
 #include "vm/evict.c"
 #include "vm/policy.c"
 #include "vm/policy_hotcold.c"

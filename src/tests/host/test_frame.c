@@ -14,6 +14,7 @@
 #include "threads/palloc.c"
 #include "threads/mmu.c"
 #include "vm/frame.c"
+#include "vm/frame_wait.c"
 #include "vm/evict.c"
 #include "vm/policy.c"
 #include "vm/policy_hotcold.c"
@@ -23,7 +24,6 @@ static struct thread *const host_self = (struct thread *)0x1000;
 struct thread *thread_current(void) { return host_self; }
 void timer_sleep(int64_t ticks) { (void)ticks; }
 void thread_yield(void) {}
-void space_unref(struct vm_space *s) { (void)s; }
 void lock_init(struct lock *l) { l->holder = NULL; }
 void lock_acquire(struct lock *l) { l->holder = host_self; }
 bool lock_try_acquire(struct lock *l)
@@ -172,6 +172,7 @@ int main(void)
   CHECK(policy_find("clock") != NULL && policy_find("2q") != NULL && policy_find("lru") == NULL);
   for (int s = 0; s < 3; s++) {
     lock_init(&spaces[s].lock);
+    spaces[s].refs = 1; /* the owner's reference: the evictor takes and drops others */
     spaces[s].pml4 = mmu_create();
     CHECK(spaces[s].pml4 != NULL);
   }

@@ -1,0 +1,161 @@
+/* Waiting for a frame. An allocation that finds no frame either waits, because one is on
+   its way back (another thread holds the lock of a space with an evictable frame, or a pin
+   it will drop), or fails at once (out of memory). This file keeps the threads that wait
+   and what they wait for, so that the evictor can tell "busy" from "gone": a frame behind
+   a thread that itself waits for a frame is not on its way back (alloc_waiters), and a
+   thread parked on frame_lock at the start of an allocation may have its frames evicted
+   as if the evictor held its lock (parked). The frame table itself is frame.c. */
+
+#include "devices/timer.h"
+#include "threads/interrupt.h"
+#include "threads/thread.h"
+#include "vm/vm_int.h"
+
+/* Threads asleep in frame_alloc holding space locks and ALLOC_PINS pins (fork's copies):
+   what they hold comes back only when they get a frame, so it is not on its way back. */
+#define ALLOC_WAITERS_MAX 16
+static const struct thread *alloc_waiters[ALLOC_WAITERS_MAX];
+static size_t alloc_pins;
+/* Threads blocked on frame_lock at the start of frame_try_alloc: each holds its space
+   lock(s) and does nothing with its pages until it has frame_lock, so the holder of
+   frame_lock may evict their frames as if it held their locks. */
+#define PARKED_MAX 32
+static const struct thread *parked[PARKED_MAX];
+/* The space the last frame_try_alloc found busy, for HINT_THREAD's frame_wait. */
+static struct thread *hint_thread;
+static struct vm_space *hint_space;
+
+/* How many timer ticks frame_alloc (which holds space locks: fork's copies, the first
+   stack page) waits, one at a time, for frames on their way back before it gives up. */
+#define FRAME_ALLOC_ROUNDS 200
+
+/* Needs: frame_lock held. Replaces the wait hint with S (referenced, or NULL) for the
+   current thread. */
+static void frame_set_hint(struct vm_space *s)
+{
+  struct vm_space *old = hint_space;
+  hint_space = s;
+  hint_thread = s != NULL ? thread_current() : NULL;
+  if (old != NULL)
+    space_unref(old);
+}
+
+/* True if L's holder is one of the N threads of TABLE (NULL entries are free). */
+static bool waiters_hold(const struct thread *const *table, size_t n, const struct lock *l)
+{
+  for (size_t i = 0; i < n; i++)
+    if (table[i] != NULL && table[i] == l->holder)
+      return true;
+  return false;
+}
+
+/* Needs: TABLE guarded by the caller (frame_lock or interrupts off). Lists the current
+   thread in a free entry of the N of TABLE; its index, or N if TABLE is full. */
+static size_t waiters_enter(const struct thread **table, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n && table[i] != NULL; i++)
+    continue;
+  if (i < n)
+    table[i] = thread_current();
+  return i;
+}
+
+bool frame_lock_holder_parked(const struct lock *l) { return waiters_hold(parked, PARKED_MAX, l); }
+
+/* Takes frame_lock, listed in PARKED while blocked on it (if there is room). */
+static void frame_lock_parked(void)
+{
+  enum intr_level old = intr_disable();
+  size_t i = waiters_enter(parked, PARKED_MAX);
+  intr_set_level(old);
+  lock_acquire(&frame_lock);
+  if (i < PARKED_MAX)
+    parked[i] = NULL;
+}
+
+struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
+{
+  struct vm_space *busy_space = NULL;
+  frame_lock_parked();
+  struct frame *f = frame_get_locked(&busy_space);
+  *busy = f == NULL && (busy_space != NULL || frame_pins_locked() > own_pins + alloc_pins);
+  if (f == NULL)
+    frame_set_hint(busy_space);
+  else if (busy_space != NULL)
+    space_unref(busy_space);
+  lock_release(&frame_lock);
+  return f;
+}
+
+bool frame_lock_holder_waits(const struct lock *l)
+{
+  return waiters_hold(alloc_waiters, ALLOC_WAITERS_MAX, l);
+}
+
+/* Sleeps one tick as a waiter of frame_alloc (see alloc_waiters); the current thread just
+   sleeps if the table is full. */
+static void frame_alloc_sleep(unsigned own_pins)
+{
+  lock_acquire(&frame_lock);
+  size_t i = waiters_enter(alloc_waiters, ALLOC_WAITERS_MAX);
+  if (i < ALLOC_WAITERS_MAX)
+    alloc_pins += own_pins;
+  lock_release(&frame_lock);
+  timer_sleep(1);
+  if (i < ALLOC_WAITERS_MAX) {
+    lock_acquire(&frame_lock);
+    alloc_waiters[i] = NULL;
+    alloc_pins -= own_pins;
+    lock_release(&frame_lock);
+  }
+}
+
+struct frame *frame_alloc(unsigned own_pins)
+{
+  bool busy = true;
+  struct frame *f = NULL;
+  for (unsigned round = 0; f == NULL && busy && round < FRAME_ALLOC_ROUNDS; round++) {
+    if (round > 0)
+      frame_alloc_sleep(own_pins);
+    f = frame_try_alloc(own_pins, &busy);
+  }
+  lock_acquire(&frame_lock);
+  if (hint_thread == thread_current())
+    frame_set_hint(NULL);
+  lock_release(&frame_lock);
+  return f;
+}
+
+/* Waiting for the busy space's lock itself (not a tick) matters when its holder faults
+   back to back (a process thrashing through swap holds its lock through every disk
+   transfer): a waiter that slept a tick would find it held again almost every time and
+   starve. The holder yields when it drops the lock (frame_yield_waiters), so the waiter
+   runs while the lock is free. */
+void frame_wait(void)
+{
+  lock_acquire(&frame_lock);
+  struct vm_space *s = hint_thread == thread_current() ? hint_space : NULL;
+  if (s != NULL)
+    hint_space = NULL, hint_thread = NULL;
+  lock_release(&frame_lock);
+  if (s == NULL) {
+    timer_sleep(1);
+    return;
+  }
+  enum intr_level old = intr_disable();
+  s->evict_waiters++;
+  intr_set_level(old);
+  lock_acquire(&s->lock);
+  lock_release(&s->lock);
+  old = intr_disable();
+  s->evict_waiters--;
+  intr_set_level(old);
+  space_unref(s);
+}
+
+void frame_yield_waiters(struct vm_space *s)
+{
+  if (s->evict_waiters > 0)
+    thread_yield();
+}
