@@ -77,16 +77,6 @@ def edit(path, old, new):
     return text
 
 
-def copy_tree(src, dst):
-    shutil.copytree(src, dst, symlinks=True, ignore=shutil.ignore_patterns("build"))
-    for d, _, files in os.walk(dst):
-        os.chmod(d, 0o755)
-        for f in files:
-            fp = os.path.join(d, f)
-            if not os.path.islink(fp):
-                os.chmod(fp, os.stat(fp).st_mode | 0o200)
-
-
 def build(dest=DEFAULT_DEST):
     """Builds (or reuses, when the patch and recipes are unchanged) every fixture; dest."""
     src = source()
@@ -102,7 +92,7 @@ def build(dest=DEFAULT_DEST):
         shutil.rmtree(dest)
     os.makedirs(dest)
     t = os.path.join(dest, "tree")
-    copy_tree(src, t)
+    tree.copy_tree(src, t)
     run(["patch", "-p1", "-s", "-i", PATCH], t, "patch")
     proj = os.path.join(t, "userprog")
     make = ["make", "-s", "CC=" + tree.MAKE_CC]

@@ -220,6 +220,18 @@ def load_project(build, need_files=True):
     return p
 
 
+def copy_tree(src, dst):
+    """Copies the source tree SRC (not its build folders) to DST, writable by us: the
+    published tree may be read-only (../shared in CI), and the copy is built in place."""
+    shutil.copytree(src, dst, symlinks=True, ignore=shutil.ignore_patterns("build"))
+    for d, _, files in os.walk(dst):
+        os.chmod(d, 0o755)
+        for f in files:
+            fp = os.path.join(d, f)
+            if not os.path.islink(fp):
+                os.chmod(fp, os.stat(fp).st_mode | 0o200)
+
+
 def trusted_build(tree, kind):
     """The build directory of project kind in a private built copy of the pristine source
     tree (made once, under build/pintos-kaist/trees/; make brings it up to date)."""
@@ -234,13 +246,7 @@ def trusted_build(tree, kind):
         if os.path.exists(copy):
             shutil.rmtree(copy)
         os.makedirs(TREE_CACHE, exist_ok=True)
-        shutil.copytree(tree, copy, symlinks=True, ignore=shutil.ignore_patterns("build"))
-        for d, _, files in os.walk(copy):
-            os.chmod(d, 0o755)
-            for f in files:
-                fp = os.path.join(d, f)
-                if not os.path.islink(fp):
-                    os.chmod(fp, os.stat(fp).st_mode | 0o200)
+        copy_tree(tree, copy)
         with open(stamp, "w") as f:
             f.write(tree + "\n")
     proj = os.path.join(copy, kind)
