@@ -13,7 +13,7 @@ import string
 import subprocess
 import time
 
-from harness import debug, disks
+from harness import debug, disks, trace
 from harness.backend import Backend
 from harness.common import DEFAULT_IPS, EXIT_EMULATOR, HarnessError, ROOT, find_program
 from harness.ending import Ending
@@ -26,6 +26,7 @@ PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/bochs/plugins"
 BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
 START_LIMIT = 30.0              # wall seconds for Bochs to reach its first breakpoint or byte
 CAUGHT = b"Caught time breakpoint"   # what Bochs's debugger prints when a time breakpoint hits
+MAGIC = b"Magic breakpoint"         # ... and at `xchg %bx,%bx` under magic_break: enabled=1
 
 
 class BochsBackend(Backend):
@@ -68,8 +69,14 @@ class BochsBackend(Backend):
             f.write(template.safe_substitute(MEGS=int(s.mem), IPS=int(s.ips),
                                              BIOS_OPTIONS=", options=fastboot" if fast else "",
                                              DISKS="\n".join(disk_lines), COM1=com1))
-            if s.trace:
-                f.write('parport1: enabled=1, file="trace.out"\n')
+            # Always, trace or not: the kernel's VM hooks (src/vm/trace.h) are magic
+            # breakpoints, and a debugger stop moves where later timer interrupts land (Bochs
+            # syncs its timers at the stop); stopping at each hook in every run keeps the
+            # guest's run the same with the trace on or off. Off, a stop is just continued.
+            if not s.bochs_debugger:
+                f.write("magic_break: enabled=1\n")
+            if self.capture:
+                f.write(self.capture.bochsrc)
 
     def run(self, slots, res, console):
         """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""
@@ -80,6 +87,10 @@ class BochsBackend(Backend):
             com1 = "mode=term, dev=%s" % m.link.open_pty()
         else:
             com1 = "mode=file, dev=console.out"
+        # The VM trace (harness/trace.py): stops of the debugger that the drive loop answers.
+        self.capture = None
+        if s.trace and not s.bochs_debugger:
+            self.capture = s.trace if isinstance(s.trace, trace.Capture) else trace.KestrelCapture()
         self.write_bochsrc(slots, com1)
         if s.bochs_debugger:
             debug.run_bochs_debugger(m, res)
@@ -92,6 +103,8 @@ class BochsBackend(Backend):
         self.commands = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         if s.bochs_setup:       # e.g. `show dbg_all`: the emulator's own exception trace
             os.write(self.commands, s.bochs_setup)
+        if self.capture and self.capture.setup:
+            os.write(self.commands, self.capture.setup)
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
             # The FIFO has no writer once the run is over: the kept command leaves it out,
@@ -104,6 +117,8 @@ class BochsBackend(Backend):
         finally:
             out_log.close()
             os.close(self.commands)
+        if self.capture:
+            self.write_trace()
         if ending is None and not started:
             return Ending("fatal", "bochs exited (status %s) before starting%s"
                           % (m.proc.returncode, self.last_output()))
@@ -136,6 +151,7 @@ class BochsBackend(Backend):
         mark = mark_size = 0  # the stop that last saw the console grow, and its size then
         started = False     # a breakpoint was caught or the console has output
         ending = None
+        traced = b""        # output not yet searched for trace stops (answer_stops)
         t0 = time.monotonic()
         try:
             while True:
@@ -180,6 +196,7 @@ class BochsBackend(Backend):
                     break
                 if data:
                     out_log.write(data)
+                    traced = self.answer_stops(traced + data)
                     pending += data
                     caught += pending.count(CAUGHT)
                     pending = pending[1 - len(CAUGHT):]     # a tail too short to hold a whole match
@@ -198,6 +215,36 @@ class BochsBackend(Backend):
             console.poll()
             started = bool(console.size)
         return ending, started
+
+    def answer_stops(self, data):
+        """Answers each complete debugger stop in DATA at a magic breakpoint (or, with a trace
+        capture, at its marker; the reason comes before the stop's `Next at t=`): with the
+        capture's batch, else with `c`; a stop that is also a caught time breakpoint gets no
+        `c` of its own (drive() continues it). Returns the tail of DATA that may still
+        belong to a stop."""
+        parts = data.split(b"Next at t=")
+        marker = self.capture.marker if self.capture else MAGIC
+        for reason in parts[:-1]:
+            if marker in reason:
+                batch = self.capture.batch if self.capture else b"c\n"
+                if CAUGHT in reason:
+                    batch = batch[:batch.rindex(b"c\n")]
+                os.write(self.commands, batch)
+        return parts[-1]
+
+    def write_trace(self):
+        """trace.out in the run directory: the records the capture builds from bochs.out."""
+        wd = self.m.workdir
+        try:
+            with open(os.path.join(wd, "bochs.out"), "rb") as f:
+                log = f.read()
+            data = self.capture.records(log)
+        except OSError as e:
+            raise HarnessError("VM trace: cannot read bochs.out: %s" % e.strerror)
+        except trace.TraceError as e:
+            raise HarnessError("VM trace: %s" % e)
+        with open(os.path.join(wd, "trace.out"), "wb") as f:
+            f.write(data)
 
     def last_output(self):
         """': <last meaningful line Bochs printed>' for start-up failures."""

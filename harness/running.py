@@ -57,7 +57,7 @@ class RunConfig:
     def kernel_options(self):
         """Kernel options for the policies chosen (before the test's own): the table's
         kernel words (harness/options.py)."""
-        return options.kernel_options(self.values()) + (["-trace"] if self.trace else [])
+        return options.kernel_options(self.values())
 
     def fault_mode(self, seed):
         """Page-fault baselines hold for the reference machine only: Bochs, default seed,
