@@ -283,8 +283,8 @@ class KestrelCapture(Capture):
     """Kestrel's VM trace: the magic breakpoints of src/vm/trace.h (module docstring)."""
     marker = b"Magic breakpoint"    # the Bochs backend enables magic breakpoints in every run
 
-    def __init__(self, elf=KERNEL_ELF):
-        self.layout = L = kernel_layout(elf)
+    def __init__(self, elf=KERNEL_ELF, layout=None):
+        self.layout = L = layout or kernel_layout(elf)
         cur = L["current"]
         self.batch = ("r\nx /%dgx rdx\n? *(((*(%#x) << 32) | *(%#x)) + %d)\n? *(%#x)\n? *(%#x)\n"
                       "page r8\nc\n" % (max(L["proc_cnt"], 2), cur + 4, cur, L["tid"],
