@@ -25,6 +25,21 @@ HAVE_KERNEL = os.path.exists(os.path.join(BUILD, "boot.img")) and shutil.which("
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def chromium_selfcheck(case, page, tmp):
+    """(the page's self-check text, its fault counts) as headless Chromium computes them
+    from the page's own script (the DOM it dumps)."""
+    prof = tempfile.mkdtemp(dir=tmp)
+    r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", "--user-data-dir=" + prof,
+                        "--dump-dom", "file://" + page],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=120)
+    m = re.search(r'<pre id="vm-selfcheck">(.*?)</pre>', r.stdout, re.S)
+    case.assertIsNotNone(m, "no self-check in the DOM chromium dumped for %s" % page)
+    text = htmlmod.unescape(m.group(1))
+    return text, json.loads(re.search(r"^COUNTS (.*)$", text, re.M).group(1))
+
+
 def rec(typ, tid=3, space=0x100, tsc=0, va=0, a=0, b=0, flags=0, frames=0, swap=0):
     return trace.REC.pack(typ, flags, tid, space, tsc, va, a, b, frames, swap)
 
@@ -235,17 +250,8 @@ class PageAgainstStatsTests(unittest.TestCase):
             self.skipTest("chromium is not installed (apt-get install -y chromium): "
                           "the page was checked from its embedded JSON only")
         for t in self.TESTS:
-            prof = tempfile.mkdtemp(dir=self.tmp)
-            r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                                "--disable-background-networking", "--disable-component-update",
-                                "--disable-sync", "--no-first-run", "--user-data-dir=" + prof,
-                                "--dump-dom", "file://" + self.page(t)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=120)
-            m = re.search(r'<pre id="vm-selfcheck">(.*?)</pre>', r.stdout, re.S)
-            self.assertIsNotNone(m, "no self-check in the DOM chromium dumped for %s" % t)
-            text = htmlmod.unescape(m.group(1))
+            text, counts = chromium_selfcheck(self, self.page(t), self.tmp)
             self.assertTrue(text.startswith("MATCH"), text)
-            counts = json.loads(re.search(r"^COUNTS (.*)$", text, re.M).group(1))
             s = self.stats(t)
             for k in view.CHECKED_KEYS:
                 self.assertEqual(counts[k], s[k], (t, k))
