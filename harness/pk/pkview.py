@@ -31,6 +31,13 @@ from harness.pk import emu, tree
 PF_ENTRY = "intr0e_stub"         # Pintos-KAIST's threads/intr-stubs.S, vector 0x0e
 USER_STACK = 0x47480000          # Pintos-KAIST's include/threads/vaddr.h
 STACK_LIMIT = 1 << 20            # the stack reservation drawn (Pintos-KAIST's vm project: 1 MB)
+INTRO = ("Every page fault the CPU raised while this Pintos-KAIST kernel ran the test, as the "
+         "emulator saw it: the faulting address (CR2), read or write, user or kernel, the "
+         "address space (CR3; one process per address space) and the emulated time (Bochs's "
+         "instruction count). Only the kernel knows how it resolved each fault, so there are no "
+         "kinds, frames or evictions; a write to a present page is drawn as write-protect, "
+         "everything else as other. Address-space bands: the test program's ELF segments and "
+         "the stack reservation. Pick a fault with the slider or the buttons (or the arrow keys).")
 CR2_RE = re.compile(r"CR2=page fault laddr=0x([0-9a-f]+)")
 CR3_RE = re.compile(r"CR3=0x([0-9a-f]+)")
 DUMP_RE = re.compile(r"^0x[0-9a-f]+ <[^>]*>:\t(.*)$")
@@ -171,6 +178,7 @@ def write_page(test, kernel_build, spin, ips, out_dir, timeout=None):
     seen = sum((r.faults or {}).values())
     data = view.page_data(test.name + " (Pintos-KAIST, from the emulator)", recs,
                           {"pf_total": seen}, ips)
+    data["intro"] = INTRO
     path = os.path.join(out_dir, test.name + ".html")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:

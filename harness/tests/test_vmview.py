@@ -159,6 +159,14 @@ class CaptureTests(unittest.TestCase):
                          (False, True, False, "file", ["major"], "handled"))
         self.assertEqual((f["frame"], f["frames"], f["swap"]), (0xa50, 2, 0))
 
+    def test_trace_under_qemu_is_one_line(self):
+        r = subprocess.run([PY, "-m", "harness", "check", "--qemu", "--trace", "--no-unit",
+                            "--tests", "vm/page-linear"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(r.returncode, 2, r.stdout)
+        self.assertEqual(len(r.stdout.strip().splitlines()), 1, r.stdout)
+        self.assertIn("need Bochs", r.stdout)
+
     def test_a_run_cut_inside_its_last_stop_keeps_the_records_before(self):
         cap = trace.KestrelCapture(layout=LAYOUT)
         cut = FAULT_STOP + FAULT_STOP[:FAULT_STOP.index("CPU0")]
