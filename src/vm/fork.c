@@ -22,7 +22,14 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/fork.h"
+#include "vm/frame.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/spt.h"
+#include "vm/stats.h"
+#include "vm/swap.h"
 
 #define FORK_LAZY_PAGES 256
 

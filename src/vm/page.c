@@ -9,7 +9,13 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/frame.h"
+#include "vm/frame_wait.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/spt.h"
+#include "vm/swap.h"
 
 uint64_t vm_pages_touched;
 
