@@ -9,6 +9,7 @@
    frame. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "vm/vm.h"
 
@@ -103,6 +104,10 @@ enum vm_fault_result page_claim_cached(struct page *page);
 /* Needs: SP resident, NP not resident, same va in another space. NP shares SP's frame
    copy-on-write: both mapped read-only (NP's as used when USED). False if out of memory. */
 bool page_claim_shared(struct page *np, const struct page *sp, bool used);
+/* page_claim_shared (not used) for each pair NP[I], SP[I] below N, in order: fork's share,
+   one call per batch. Returns N, or the index of the first pair that could not be shared
+   (out of memory): that pair and those after it are left as they were. */
+size_t page_claim_shared_n(struct page *const *np, struct page *const *sp, size_t n);
 /* Maps PAGE (resident) with its rights: writable only if it is the frame's only user and
    not held (page_hold). */
 bool page_map(struct page *page);
