@@ -94,39 +94,32 @@ class DeclaredBandsTests(unittest.TestCase):
                     self.assertTrue(changes, "%s: %s %d -> %d passes its band" % (t.id, kind, base[kind], broken[kind]))
 
 
+def judge_against(baseline, cfg):
+    """make check's verdict on test_offline's demo run (total 5, file 2, zero-fill 3) with
+    the .faults file BASELINE and the tests.cfg lines CFG."""
+    with tempfile.TemporaryDirectory() as exp:
+        suite = os.path.join(exp, "unit")
+        os.makedirs(suite)
+        for name, text in (("demo.out", "(demo) begin\n(demo) end\n"), ("demo.faults", baseline)):
+            with open(os.path.join(suite, name), "w") as f:
+                f.write(text)
+        return verdict.judge(make_test(cfg), result(console(["(demo) begin", "(demo) end"])), exp, "check")
+
+
 class JudgeTests(unittest.TestCase):
     """End to end through verdict.judge with a baseline file, as make check runs it."""
 
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.exp = self.tmp.name
-        os.makedirs(os.path.join(self.exp, "unit"))
-        self.write("demo.out", "(demo) begin\n(demo) end\n")
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def write(self, name, text):
-        with open(os.path.join(self.exp, "unit", name), "w") as f:
-            f.write(text)
-
-    def judge(self, cfg):
-        return verdict.judge(make_test(cfg), result(console(["(demo) begin", "(demo) end"])),
-                             self.exp, "check")
-
     def test_band_tolerates_then_fails(self):
-        # The run has total 5, file 2, zero-fill 3.
-        self.write("demo.faults", "total 4\nfile 2\nzero-fill 3\n")
-        self.assertEqual(self.judge("").status, "FAIL")
-        v = self.judge("faults_band = total:1.5")
+        self.assertEqual(judge_against("total 4\nfile 2\nzero-fill 3\n", "").status, "FAIL")
+        v = judge_against("total 4\nfile 2\nzero-fill 3\n", "faults_band = total:1.5")
         self.assertEqual(v.status, "PASS")
         self.assertIn("page faults within the declared band (faults_band): total 4 -> 5", v.notes)
-        self.write("demo.faults", "total 10\nfile 2\nzero-fill 3\n")    # the run: half of it
-        v = self.judge("faults_band = total:1.9")
+        v = judge_against("total 10\nfile 2\nzero-fill 3\n", "faults_band = total:1.9")  # half
         self.assertEqual(v.status, "FAIL")
         self.assertIn("total 10 -> 5 (outside its band x1.9: 6-19)", v.reason)
-        self.write("demo.faults", "total 5\nfile 2\nzero-fill 4\n")     # an exact kind moved
-        self.assertEqual(self.judge("faults_band = total:1.9 file:1.9").status, "FAIL")
+        v = judge_against("total 5\nfile 2\nzero-fill 4\n", "faults_band = total:1.9 file:1.9")
+        self.assertEqual(v.status, "FAIL")                                         # an exact kind
+        self.assertIn("zero-fill 4 -> 3", v.reason)
 
     def test_accept_names_a_move_within_the_band(self):
         old = {"total": 4, "file": 2, "zero-fill": 3}
