@@ -13,6 +13,7 @@
    - hotcold (policy_hotcold.c, the default): loop- and scan-resistant; see there. */
 
 #include "lib/string.h"
+#include "vm/page.h"
 #include "vm/policy_queue.h"
 
 static struct list queue[2]; /* fifo/clock/random: queue[0]; 2q: A1in = 0, Am = 1 */

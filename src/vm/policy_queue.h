@@ -5,7 +5,8 @@
    (struct frame.link, the list number in struct frame.queue), a clock hand per list and one
    FIFO walk, all under the frame-table lock. Only the active policy uses them. */
 
-#include "vm/vm_int.h"
+#include "vm/frame.h"
+#include "vm/policy.h"
 
 /* F goes to the tail of list Q (the oldest at the head). */
 void policy_queue_add(struct frame *f, unsigned q);
