@@ -3,7 +3,8 @@
    reverse map as pages attach and detach; a frame is freed only when no page maps it and
    nothing pins it; when the user pool is empty, frame_alloc evicts (fifo: the oldest
    filled frame, skipping pinned ones), unmapping every sharer; hotcold keeps most of a
-   loop larger than memory (clock none) and its hot pages through a scan.
+   loop larger than memory (clock none) and its hot pages through a scan; lirs keeps more
+   of the loop than hotcold, and the scan's hot pages too.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_frame.c -o test_frame */
 #define off_t libc_off_t
 #include "tests/host/kernel_env.h"
