@@ -73,7 +73,7 @@ static uint32_t lirs_reuse(const struct frame *f)
 }
 
 /* Needs: frame_lock held, F in no list. Puts F in hot if there is room or one of the next
-   LIRS_STEPS hot frames has been idle for more than D lirs_evictions (that one goes to cold's
+   LIRS_STEPS hot frames has been idle for more than D evictions (that one goes to cold's
    tail); false, F still in no list, otherwise. */
 static bool lirs_promote(struct frame *f, uint32_t d)
 {
