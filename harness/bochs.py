@@ -113,7 +113,9 @@ class BochsBackend(Backend):
         if ending is None and not started:
             return Ending("fatal", "bochs exited (status %s) before starting%s"
                           % (m.proc.returncode, self.last_output()))
-        return ending or self.read_log()
+        ending = ending or self.read_log()
+        res.stop_tick = ending.tick
+        return ending
 
     def drive(self, res, console, out_log):
         """The breakpoint loop. Returns (Ending or None when Bochs exited by itself, started).
@@ -225,8 +227,11 @@ class BochsBackend(Backend):
             log = ""
         if "with no resolution" in log or "triple fault" in log.lower():
             return Ending("triple")
-        if "shutdown requested" in log:
-            return Ending("shutdown")
+        for line in log.splitlines():
+            if "shutdown requested" in line:
+                # Bochs starts every log line with the emulated tick count: the stop's time.
+                digits = line[:len(line) - len(line.lstrip("0123456789"))]
+                return Ending("shutdown", tick=int(digits) if digits else None)
         fatal = [l for l in log.splitlines() if ">>PANIC<<" in l]
         if fatal:
             return Ending("fatal", fatal[0].split(">>PANIC<<", 1)[1].strip())

@@ -11,6 +11,8 @@ reported and counted) and records:
     classic machine mostly the BIOS's halted boot-menu wait),
   - kernel, user and idle cycles after entry (timer ticks sampled by the kernel, each worth
     ips/100 cycles; idle is halted time, which Bochs skips at almost no cost),
+  - cycles from the power-off statistics (STATS tsc) to the machine's stop (Bochs's log):
+    the serial line sending the statistics, halted,
   - the CPU seconds of the whole run (the harness and every Bochs it started).
 The floor is what no launcher can beat under Bochs: per test, a bare Bochs start, boot and
 power-off of the lightest test (measured: `bochs -q -f bochsrc -rc FILE` by hand, no
@@ -151,7 +153,7 @@ def print_report(tests, sides, jobs):
     cols = {}
     for kind, (results, cpu, wall, light, speed) in sides.items():
         tot = {"entry": 0, "kernel": 0, "user": 0, "idle": 0}
-        entries, bad = [], 0
+        entries, drains, bad = [], [], 0
         for r in results:
             st = stats_of(r)
             if not st:
@@ -159,6 +161,8 @@ def print_report(tests, sides, jobs):
                 continue
             s = split(st, DEFAULT_IPS // HZ)
             entries.append(s["entry"])
+            if r.stop_tick and "tsc" in st:
+                drains.append(r.stop_tick - st["tsc"])
             for k in tot:
                 tot[k] += s[k]
         n = len(results) - bad
@@ -170,6 +174,9 @@ def print_report(tests, sides, jobs):
                               mega(min(entries)) if entries else "-",
                               mega(max(entries)) if entries else "-"),
             mega(tot["entry"]), mega(tot["kernel"]), mega(tot["user"]), mega(tot["idle"]),
+            "%s (%s - %s)" % (mega(statistics.mean(drains)) if drains else "-",
+                              mega(min(drains)) if drains else "-",
+                              mega(max(drains)) if drains else "-"),
             "%.3f s" % light, "%.1f M/s" % (speed / 1e6),
             "%.1f s" % floor, "%.1f s (wall %.1f s, -j%d)" % (cpu, wall, jobs),
             "%.1f s, %.1f ms" % (emu, (cpu - emu) * 1000 / max(1, len(results))),
@@ -177,6 +184,7 @@ def print_report(tests, sides, jobs):
     labels = ["tests powered off", "cycles before kernel entry per test (mean, min - max)",
               "cycles before kernel entry, all tests", "kernel cycles (ticks x ips/100)",
               "user cycles (ticks x ips/100)", "idle cycles (halted)",
+              "cycles from the statistics to the stop per test (serial line)",
               "bare Bochs start, boot, power-off per test (CPU)", "Bochs speed (CPU)",
               "floor: start/exit per test + user at Bochs speed", "CPU of the run",
               "of it the emulators; the harness per test",

@@ -75,6 +75,7 @@ class RunResult:
         self.emulator = None
         self.trace = None       # bytes the kernel wrote to LPT1 (spec.trace), else None
         self.cpu = None         # the emulator's CPU seconds when it exited by itself
+        self.stop_tick = None   # emulated cycles at power-off, when the emulator tells them
 
     def text(self):
         return self.console.decode("utf-8", "replace")
