@@ -4,7 +4,9 @@
 
 #include "vm/trace.h"
 #include "threads/palloc.h"
-#include "vm/vm_int.h"
+#include "vm/fork.h"
+#include "vm/frame.h"
+#include "vm/page.h"
 
 void vm_trace_start(void)
 {
