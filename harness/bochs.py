@@ -26,7 +26,7 @@ PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/bochs/plugins"
 BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
 START_LIMIT = 30.0              # wall seconds for Bochs to reach its first breakpoint or byte
 CAUGHT = b"Caught time breakpoint"   # what Bochs's debugger prints when a time breakpoint hits
-MAGIC = b"Magic breakpoint"         # ... and at `xchg %bx,%bx` under magic_break: enabled=1
+MAGIC = trace.MAGIC                 # ... and at `xchg %bx,%bx` under magic_break: enabled=1
 # The fast machine's devices (bochsrc's FAST_DEVICES): plain VGA (text mode is all the
 # kernel uses; VBE's 16 MB of video memory costs Bochs about 0.07 s of CPU to set up and
 # tear down), no speaker (its sound driver), game port or I/O debug port.
@@ -75,14 +75,13 @@ class BochsBackend(Backend):
                                              BIOS_OPTIONS=", options=fastboot" if fast else "",
                                              FAST_DEVICES=FAST_DEVICES if fast else "",
                                              DISKS="\n".join(disk_lines), COM1=com1))
-            # Always, trace or not: the kernel's VM hooks (src/vm/trace.h) are magic
-            # breakpoints, and a debugger stop moves where later timer interrupts land (Bochs
-            # syncs its timers at the stop); stopping at each hook in every run keeps the
-            # guest's run the same with the trace on or off. Off, a stop is just continued.
+            # Always, trace or not: the kernel hands its VM trace ring over at a magic
+            # breakpoint (src/vm/trace.h: when the ring is full and at power-off), and a
+            # debugger stop moves where later timer interrupts land (Bochs syncs its timers
+            # at the stop); stopping in every run keeps the guest's run the same with the
+            # trace on or off. Off, a stop is just continued.
             if not s.bochs_debugger:
                 f.write("magic_break: enabled=1\n")
-            if self.capture:
-                f.write(self.capture.bochsrc)
 
     def run(self, slots, res, console):
         """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""
@@ -109,8 +108,6 @@ class BochsBackend(Backend):
         self.commands = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
         if s.bochs_setup:       # e.g. `show dbg_all`: the emulator's own exception trace
             os.write(self.commands, s.bochs_setup)
-        if self.capture and self.capture.setup:
-            os.write(self.commands, self.capture.setup)
         out_log = open(os.path.join(wd, "bochs.out"), "wb")
         try:
             # The FIFO has no writer once the run is over: the kept command leaves it out,
@@ -225,30 +222,24 @@ class BochsBackend(Backend):
         return ending, started
 
     def answer_stops(self, data):
-        """Answers each complete debugger stop in DATA at a magic breakpoint (or, with a trace
-        capture, at its marker; the reason comes before the stop's `Next at t=`): with the
-        capture's batch, else with `c`; a stop that is also a caught time breakpoint gets no
-        `c` of its own (drive() continues it). Returns the tail of DATA that may still
-        belong to a stop."""
+        """Answers each complete debugger stop in DATA at a magic breakpoint (the reason comes
+        before the stop's `Next at t=`): with the capture's answer (the ring's dump), else
+        with `c`; a stop that is also a caught time breakpoint gets no `c` of its own
+        (drive() continues it). Returns the tail of DATA that may still belong to a stop."""
         parts = data.split(b"Next at t=")
-        marker = self.capture.marker if self.capture else MAGIC
         for reason in parts[:-1]:
-            if marker in reason:
-                batch = self.capture.batch if self.capture else b"c\n"
+            if MAGIC in reason:
+                batch = self.capture.answer(self.m.workdir) if self.capture else b"c\n"
                 if CAUGHT in reason:
                     batch = batch[:batch.rindex(b"c\n")]
                 os.write(self.commands, batch)
         return parts[-1]
 
     def write_trace(self):
-        """trace.out in the run directory: the records the capture builds from bochs.out."""
+        """trace.out in the run directory: the records of the ring's dumps, in order."""
         wd = self.m.workdir
         try:
-            with open(os.path.join(wd, "bochs.out"), "rb") as f:
-                log = f.read()
-            data = self.capture.records(log)
-        except OSError as e:
-            raise HarnessError("VM trace: cannot read bochs.out: %s" % e.strerror)
+            data = self.capture.records(wd)
         except trace.TraceError as e:
             raise HarnessError("VM trace: %s" % e)
         with open(os.path.join(wd, "trace.out"), "wb") as f:

@@ -1,33 +1,19 @@
-"""The VM trace: captured by the harness from Bochs's debugger, decoded here.
+"""The VM trace: the records the kernel keeps in its ring, collected by the harness, decoded here.
 
-The kernel's VM hooks (src/vm/trace.h) each execute Bochs's magic breakpoint, `xchg %bx,%bx`,
-with the event in registers, always: the CPU treats it as no operation, so the guest runs
-the same instructions with the trace on or off. With the trace on (RunSpec.trace), the
-harness runs Bochs with `magic_break: enabled=1`; at each stop it has Bochs's debugger print
-the registers, the memory %rdx points at, the current thread's tid, the user-pool pages and
-swap slots in use (addresses from the kernel's debug information, through gdb) and the
-frame %r8 maps to, then continues (CAPTURE.batch). A debugger stop does not move emulated
-time. After the run, records() turns that log into the records below, one per event, in
-the order the guest executed them; the emulated time of an event is Bochs's tick count at
-its stop (the TSC counts the same ticks), a fault's is the TSC when the fault began.
+The kernel's VM hooks (src/vm/trace.h, trace.c) build one record per event and append it
+to a ring in kernel memory, always: the kernel has no trace switch. When the next record
+would not fit, and once before the power-off statistics, the kernel executes Bochs's magic
+breakpoint, `xchg %bx,%bx`, with the ring's address in %rdi and its valid length (a u32 byte
+count, then the records) in %rsi, and then empties the ring. The Bochs backend runs every
+run with `magic_break: enabled=1`, so a run stops at the same few points with the trace on
+or off (a stop moves where later timer interrupts land: stopping only when tracing would
+change the run). Off, a stop is answered `c`; on (RunSpec.trace), KestrelCapture answers
+`writemem "trace-NNNN.bin" rdi rsi` and `c`, and after the run records() joins the dumps'
+records, in order, into trace.out. A stop costs the host about 0.3 ms; a 64 KB ring holds
+about 800 fault records, so even a swap test with tens of thousands of events stops a few
+dozen times.
 
-Registers at a stop (rax: type | x << 8 | flags << 16):
-
-    type      x       flags            rdi       rsi       rcx        rdx        r8
-    start                              frames    user pool
-    fault     result  write|user<<1|   space     start tsc            counters   va
-                      not-present<<2|
-                      kernel's own<<3
-    evict     kind    first page       space     va        slot                  frame kva
-    swap-*                             slot                                      frame kva
-    fork              fork mode        tid       space     child tid  child sp.
-    exec                               space                          name
-    exit                               space     status
-    destroy                            space
-    segment,          writable         space     start     length     file size
-    stack, mmap, munmap
-
-Each becomes a 40-byte little-endian record (the format of RESULTS/SUITE/NAME.trace):
+Each record is 40 bytes, little-endian (the format of RESULTS/SUITE/NAME.trace):
 
     0 u8 type   1 u8 flags   2 u16 tid   4 u32 space (low half of its kernel address)
     8 u64 tsc  16 u64 va    24 u32 a    28 u32 b
@@ -44,14 +30,8 @@ decode() turns the bytes into a list of dicts (one per record, with "n", its ind
 """
 
 import os
-import re
-import shutil
 import struct
-import subprocess
 import sys
-import threading
-
-from harness.common import BUILD, HarnessError
 
 REC = struct.Struct("<BBHIQQIIII")
 assert REC.size == 40
@@ -70,18 +50,6 @@ FORK_MODES = {0: "cow", 1: "eager", 2: "share", 3: "lazy"}
 EVICT_KEYS = {"swapped": "evict_swap", "written-back": "evict_write", "dropped": "evict_drop"}
 NO_FRAME = 0xFFFFFFFF
 NO_SLOT = 0xFFFFFF
-ENUM_NAMES = {"file": "VM_PF_FILE", "zero": "VM_PF_ZERO", "stack": "VM_PF_STACK",
-              "swap-in": "VM_PF_SWAPIN", "write-protect": "VM_PF_WP", "invalid": "VM_PF_INVALID",
-              "inherit": "VM_PF_INHERIT", "major": "VM_PF_MAJOR", "minor": "VM_PF_MINOR",
-              "cow-copy": "VM_PF_WP_COPY", "cow-reuse": "VM_PF_WP_REUSE"}
-# What the capture needs from the kernel's debug information: gdb expression per name.
-LAYOUT = [("current", "(long)&'thread.c'::current"),
-          ("tid", "(long)&((struct thread *)0)->tid"),
-          ("upool_used", "(long)&'palloc.c'::user_pool.used_cnt"),
-          ("swap_used", "(long)&'swap.c'::used_cnt"),
-          ("vm_stats", "(long)&vm_stats"),
-          ("proc_cnt", "(int)VM_PROC_CNT")] + [(k, "(int)" + v) for k, v in ENUM_NAMES.items()]
-KERNEL_ELF = os.path.join(BUILD, "kernel.elf")
 
 
 class TraceError(Exception):
@@ -206,140 +174,52 @@ def counts(records):
             c[EVICT_KEYS[r["how"]]] += 1
     return c
 
-_layouts = {}                   # (elf, mtime) -> kernel_layout()
-_layouts_lock = threading.Lock()
-
-
-def kernel_layout(elf=KERNEL_ELF):
-    """{name: value} for LAYOUT, read from ELF's debug information with gdb (once per file
-    version); HarnessError (one line) when gdb, the file or a name is missing."""
-    try:
-        key = (elf, os.stat(elf).st_mtime_ns)
-    except OSError as e:
-        raise HarnessError("VM trace: cannot read the kernel %s: %s" % (elf, e.strerror))
-    with _layouts_lock:
-        if key in _layouts:
-            return dict(_layouts[key])
-    if not shutil.which("gdb"):
-        raise HarnessError("the VM trace reads kernel addresses with gdb; install it with: "
-                           "apt-get install -y gdb")
-    cmd = ["gdb", "-batch", "-nx"]
-    for _, expr in LAYOUT:
-        cmd += ["-ex", "p " + expr]
-    try:
-        out = subprocess.run(cmd + [elf], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, timeout=60).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError) as e:
-        raise HarnessError("VM trace: gdb failed on %s: %s" % (elf, e))
-    values = [int(v) for v in re.findall(r"^\$\d+ = (-?\d+)$", out, re.M)]
-    if len(values) != len(LAYOUT):
-        errors = [l for l in out.splitlines() if l and not l.startswith("$")]
-        raise HarnessError("VM trace: %s lacks what the trace reads (%s)"
-                           % (elf, errors[0] if errors else "gdb printed %d of %d values"
-                              % (len(values), len(LAYOUT))))
-    layout = dict(zip((k for k, _ in LAYOUT), values))
-    with _layouts_lock:
-        _layouts[key] = layout
-    return dict(layout)
+MAGIC = b"Magic breakpoint"     # what Bochs's debugger prints at `xchg %bx,%bx`
 
 
 class Capture:
-    """How the Bochs backend captures a run's trace: `bochsrc` (lines for the run's
-    bochsrc), `setup` (debugger commands before the first `c`), `marker` (what the debugger
-    prints at a stop of ours), `batch` (the commands for each such stop, ending in `c`), and
-    records(log), which turns the debugger's output into the trace's bytes."""
-    bochsrc = ""
-    setup = b""
-    marker = b""
-    batch = b"c\n"
+    """How the Bochs backend collects a run's trace: `marker` (what the debugger prints at a
+    stop of ours), answer(workdir) (the commands for such a stop, ending in `c`) and
+    records(workdir) (the trace's bytes after the run)."""
+    marker = MAGIC
 
-    def records(self, log):
+    def answer(self, workdir):
+        return b"c\n"
+
+    def records(self, workdir):
         raise NotImplementedError
 
 
-REG_RE = re.compile(r"^(r[a-z0-9]+)\s*:\s*([0-9a-f]{8})_([0-9a-f]{8})", re.M)
-DUMP_RE = re.compile(r"^0x[0-9a-f]+ <[^>\n]*>:(.*)$", re.M)
-VALUE_RE = re.compile(r"^0x([0-9a-f]+) (\d+)$", re.M)
-PAGE_RE = re.compile(r"linear page 0x([0-9a-f]+) maps to physical page 0x([0-9a-f]+)")
-TIME_RE = re.compile(rb"Next at t=(\d+)")
-
-
-def stops(log, marker):
-    """(tick, text) for each debugger stop whose reason is marker: text runs from the stop
-    to the next stop's `Next at t=` (what the batch printed there)."""
-    text = log.decode("latin-1")
-    times = [(m.start(), int(m.group(1))) for m in TIME_RE.finditer(log)]
-    out = []
-    for i, (pos, tick) in enumerate(times):
-        before = times[i - 1][0] if i else 0
-        if marker.decode() not in text[before:pos]:
-            continue
-        end = times[i + 1][0] if i + 1 < len(times) else len(text)
-        out.append((tick, text[pos:end]))
-    return out
-
-
 class KestrelCapture(Capture):
-    """Kestrel's VM trace: the magic breakpoints of src/vm/trace.h (module docstring)."""
-    marker = b"Magic breakpoint"    # the Bochs backend enables magic breakpoints in every run
+    """Kestrel's VM trace: at each magic breakpoint (module docstring) Bochs writes the ring
+    (address %rdi, %rsi bytes) to the next trace-NNNN.bin of the run directory."""
 
-    def __init__(self, elf=KERNEL_ELF, layout=None):
-        self.layout = L = layout or kernel_layout(elf)
-        cur = L["current"]
-        self.batch = ("r\nx /%dgx rdx\n? *(((*(%#x) << 32) | *(%#x)) + %d)\n? *(%#x)\n? *(%#x)\n"
-                      "page r8\nc\n" % (max(L["proc_cnt"], 2), cur + 4, cur, L["tid"],
-                                         L["upool_used"], L["swap_used"])).encode()
+    def __init__(self):
+        self.dumps = []
 
-    def records(self, log):
-        """The trace's bytes from the debugger's output LOG (bytes)."""
-        L = self.layout
+    def answer(self, workdir):
+        name = "trace-%04d.bin" % (len(self.dumps) + 1)
+        self.dumps.append(name)
+        return b'writemem "%s" rdi rsi\nc\n' % name.encode()
+
+    def records(self, workdir):
+        """The records of every dump, in order; TraceError when a dump is missing or short
+        (except the last: a run ended by its time limit inside the stop)."""
         out = []
-        found = stops(log, self.marker)
-        last = found[-1][0] if found else None
-        for tick, text in found:
-            regs = {m.group(1): int(m.group(2) + m.group(3), 16) for m in REG_RE.finditer(text)}
-            words = []          # the memory dump (a failed read prints no values)
-            for m in DUMP_RE.finditer(text):
-                if m.group(1).startswith("\t"):
-                    words += [int(v, 16) for v in re.findall(r"0x([0-9a-f]+)", m.group(1))]
-            values = [int(v, 16) for v, _ in VALUE_RE.findall(text)]
-            if "rax" not in regs or len(values) < 3:
-                if tick == last:        # the run ended (a time limit) inside this stop
+        for i, name in enumerate(self.dumps):
+            try:
+                with open(os.path.join(workdir, name), "rb") as f:
+                    data = f.read()
+            except OSError as e:
+                if i == len(self.dumps) - 1:
                     break
-                raise TraceError("the debugger's output at tick %d is incomplete" % tick)
-            tid, frames, swap = values[:3]
-            page = PAGE_RE.search(text)
-            frame = int(page.group(2), 16) >> 12 if page else NO_FRAME
-            rax, rdi, rsi, rcx, rdx, r8 = (regs.get(r, 0) for r in ("rax", "rdi", "rsi", "rcx", "rdx", "r8"))
-            typ, x, flags = rax & 0xFF, (rax >> 8) & 0xFF, (rax >> 16) & 0xFF
-            t = TYPES.get(typ, "")
-            space, tsc, va, a, b, extra = rdi, tick, 0, 0, 0, b""
-            if t == "start":
-                space, va, a, b = 0, int.from_bytes(b"KVMTRACE", "little"), rdi, rsi
-            elif t == "fault":
-                tsc, va, a, b = rsi, r8, x, frame if x == 0 else NO_FRAME
-                if len(words) < L["proc_cnt"]:
-                    raise TraceError("no counters at the fault at tick %d" % tick)
-                extra = FAULT_EXTRA.pack(*(words[L[k]] & 0xFFFFFFFF for k in FAULT_COUNTERS))
-            elif t == "evict":
-                va, a, b = rsi, x | (rcx & NO_SLOT) << 8, frame
-            elif t in ("swap-out", "swap-in"):
-                space, a, b = 0, rdi, frame
-            elif t == "fork":
-                tid, space, a, b = rdi, rsi, rcx, rdx
-            elif t == "exec":
-                raw = b"".join(w.to_bytes(8, "little") for w in words[:2]).ljust(16, b"\0")
-                va, a, b = (int.from_bytes(raw[:8], "little"), int.from_bytes(raw[8:12], "little"),
-                            int.from_bytes(raw[12:16], "little"))
-            elif t == "exit":
-                a = rsi
-            elif t in ("segment", "stack", "mmap", "munmap"):
-                va, a, b = rsi, rcx, rdx
-            elif t != "destroy":
-                raise TraceError("unknown event type %d at tick %d" % (typ, tick))
-            out.append(REC.pack(typ, flags, tid & 0xFFFF, space & 0xFFFFFFFF, tsc, va,
-                                a & 0xFFFFFFFF, b & 0xFFFFFFFF, frames & 0xFFFFFFFF,
-                                swap & 0xFFFFFFFF) + extra)
+                raise TraceError("cannot read the ring dump %s: %s" % (name, e.strerror))
+            used = int.from_bytes(data[:4], "little") if len(data) >= 4 else -1
+            if used < 0 or len(data) < 4 + used:
+                if i == len(self.dumps) - 1:
+                    break
+                raise TraceError("the ring dump %s is short (%d bytes)" % (name, len(data)))
+            out.append(data[4:4 + used])
         return b"".join(out)
 
 

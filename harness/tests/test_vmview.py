@@ -1,6 +1,6 @@
 """The VM trace, its page and compare (harness/trace.py, view.py, compare.py).
 
-Offline tests build traces, debugger output and results directories by hand. The emulator tests boot
+Offline tests build traces, ring dumps and results directories by hand. The emulator tests boot
 vm/page-linear and vm/cow-kid-first with the trace on and check that each page's own
 fault counts equal the test's STATS line: from the JSON the page embeds (always), and as
 the page's script computes them in headless Chromium (skipped, saying so, when chromium
@@ -115,49 +115,33 @@ def st(total, tsc=1000, **kw):
     return s
 
 
-# One stop of the Bochs debugger at a fault hook, as the capture's batch prints it (taken
-# from a run of vm/cow-kid-first; registers the capture does not read left out).
-FAULT_STOP = """(0) Magic breakpoint
-Next at t=3287392
-(0) [0x00000001f878] 0008:000000800401f878 (unk. ctxt): mov eax, dword ptr ss:[rbp-52] ; 8b45cc
-CPU0:
-rax: 00000000_00060002
-rcx: 00000000_00000000
-rdx: 00000080_04085488
-rsi: 00000000_0031ed17
-rdi: 00000080_0408c100
-r8 : 00000000_00402970
-[bochs]:
-0x0000008004085488 <bogus+       0>:\t0x00000001\t0x00000001
-0x0000008004085498 <bogus+      16>:\t0x00000000\t0x00000000
-0x00000080040854a8 <bogus+      32>:\t0x00000000\t0x00000000
-0x00000080040854b8 <bogus+      48>:\t0x00000000\t0x00000001
-0x00000080040854c8 <bogus+      64>:\t0x00000000\t0x00000000
-0x00000080040854d8 <bogus+      80>:\t0x00000000\t0x00000000
-0x00000080040854e8 <bogus+      96>:\t0x00000000
-0x3 3
-0x2 2
-0x0 0
- PTE: 0x0000000000a50005       g pat d a pcd pwt U R P
-linear page 0x0000000000402000 maps to physical page 0x000000a50000
-"""
-LAYOUT = dict(current=0x800403d788, tid=0, upool_used=0x800403d240, swap_used=0x8004041508,
-              vm_stats=0x8004041420, proc_cnt=13, file=1, zero=2, stack=3, **{"swap-in": 4},
-              **{"write-protect": 5}, invalid=6, major=7, minor=8, **{"cow-copy": 9},
-              **{"cow-reuse": 10}, inherit=12)
+def ring(data):
+    """A dump of the kernel's ring holding DATA (a u32 byte count, then the records, then
+    stale bytes the count leaves out)."""
+    return len(data).to_bytes(4, "little") + data + b"\xee" * 40
 
 
 class CaptureTests(unittest.TestCase):
-    def test_a_debugger_stop_becomes_the_fault_record(self):
-        cap = trace.KestrelCapture(layout=LAYOUT)
-        self.assertIn(b"page r8\nc\n", cap.batch)
-        recs = trace.decode(START + cap.records(FAULT_STOP.encode()))
-        f = recs[1]
-        self.assertEqual((f["type"], f["va"], f["tid"], f["tsc"], f["space"]),
-                         ("fault", 0x402970, 3, 0x31ed17, 0x0408c100))
-        self.assertEqual((f["write"], f["user"], f["present"], f["kind"], f["cost"], f["result"]),
-                         (False, True, False, "file", ["major"], "handled"))
-        self.assertEqual((f["frame"], f["frames"], f["swap"]), (0xa50, 2, 0))
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="kestrel-capture-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_each_stop_dumps_the_ring_to_the_next_file(self):
+        cap = trace.KestrelCapture()
+        self.assertEqual(cap.answer(self.tmp), b'writemem "trace-0001.bin" rdi rsi\nc\n')
+        self.assertEqual(cap.answer(self.tmp), b'writemem "trace-0002.bin" rdi rsi\nc\n')
+
+    def test_the_dumps_valid_bytes_join_in_order(self):
+        cap = trace.KestrelCapture()
+        parts = [START + fault(cnt(file=1, major=1)), fault(cnt(file=1, zero=1, major=1, minor=1))]
+        for p in parts:
+            with open(os.path.join(self.tmp, cap.answer(self.tmp).split(b'"')[1].decode()), "wb") as f:
+                f.write(ring(p))
+        recs = trace.decode(cap.records(self.tmp))
+        self.assertEqual([r["type"] for r in recs], ["start", "fault", "fault"])
+        self.assertEqual((recs[1]["kind"], recs[2]["kind"]), ("file", "zero"))
 
     def test_trace_under_qemu_is_one_line(self):
         r = subprocess.run([PY, "-m", "harness", "check", "--qemu", "--trace", "--no-unit",
@@ -168,9 +152,22 @@ class CaptureTests(unittest.TestCase):
         self.assertIn("need Bochs", r.stdout)
 
     def test_a_run_cut_inside_its_last_stop_keeps_the_records_before(self):
-        cap = trace.KestrelCapture(layout=LAYOUT)
-        cut = FAULT_STOP + FAULT_STOP[:FAULT_STOP.index("CPU0")]
-        self.assertEqual(len(trace.decode(START + cap.records(cut.encode()))), 2)
+        cap = trace.KestrelCapture()
+        with open(os.path.join(self.tmp, cap.answer(self.tmp).split(b'"')[1].decode()), "wb") as f:
+            f.write(ring(START))
+        cap.answer(self.tmp)            # the run ended before Bochs wrote this one
+        self.assertEqual(len(trace.decode(cap.records(self.tmp))), 1)
+        with open(os.path.join(self.tmp, "trace-0002.bin"), "wb") as f:
+            f.write(ring(START)[:10])   # ... or wrote it in part
+        self.assertEqual(len(trace.decode(cap.records(self.tmp))), 1)
+
+    def test_a_short_dump_before_the_last_is_an_error(self):
+        cap = trace.KestrelCapture()
+        for data in (ring(START)[:10], ring(START)):
+            with open(os.path.join(self.tmp, cap.answer(self.tmp).split(b'"')[1].decode()), "wb") as f:
+                f.write(data)
+        with self.assertRaises(trace.TraceError):
+            cap.records(self.tmp)
 
 
 class CompareTests(unittest.TestCase):
