@@ -5,8 +5,8 @@
    files). Nothing outside src/vm/ includes it: userprog/ sees only vm/vm.h.
 
    Lock order: a space's lock (struct vm_space.lock) before the frame-table lock
-   (frame.c), before the swap lock (swap.c), before any file-system lock. The evictor runs
-   with the frame-table lock held and only TRIES the victim's space lock (skipping the
+   (frame.c), before any file-system lock (swap.c's tables take no lock: interrupts off). The
+   evictor runs with the frame-table lock held and only TRIES the victim's space lock (skipping the
    frame when it is busy), so it never waits against that order. */
 
 #include <stdbool.h>
@@ -334,6 +334,7 @@ void swap_init(void);
 uint32_t swap_alloc(void); /* refs 1, SWAP_NONE if no disk or full */
 void swap_ref(uint32_t slot);
 void swap_unref(uint32_t slot);
+bool swap_shared(uint32_t slot); /* more than one reference */
 void swap_write(uint32_t slot, const void *kva);
 void swap_read(uint32_t slot, void *kva);
 size_t swap_used(void);
