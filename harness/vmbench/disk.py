@@ -130,7 +130,8 @@ def print_tests(rows, out):
     total = ["all%s" % ("" if complete else " (clean runs only)"), sums["new"], sums["old"],
              report.ratio(sums["old"], sums["new"]) if sums["new"] else "-"]
     report.table(["test", "new driver", "old driver", "old / new"], table + [total], out)
-    out.write("  aim: the old driver at least %.0fx the new one's cycles in all\n" % AIM_RATIO)
+    out.write("  aim (issue 19): the new driver at least %.0fx fewer cycles in all (old / new)\n"
+              % AIM_RATIO)
     return {"tests": doc, "total": {"new": sums["new"], "old": sums["old"]}}
 
 
@@ -148,4 +149,7 @@ def print_report(collected, out):
 
 
 def all_runs(collected):
-    return list(collected["cost"].values()) + [r for _, d in collected["tests"] for r in d.values()]
+    """The runs for vmbench's closing line, without the swap tests that end in an error exit on
+    purpose (counted there as neither failed nor unsupported)."""
+    runs_ = list(collected["cost"].values()) + [r for _, d in collected["tests"] for r in d.values()]
+    return [r for r in runs_ if r.status == "ok" or after_entry(r) is None]
