@@ -46,7 +46,7 @@ VGABIOS = "/usr/share/vgabios/vgabios.bin"
 APT_BOCHS = "apt-get install -y bochs bochsbios vgabios bochs-term"
 BOOT_LIMIT = 10          # emulated seconds from power-on to the first console byte
 POLL = 0.25              # emulated seconds between looks at the console
-PANIC_GRACE = 1.0        # emulated seconds a panicking kernel gets to print and stop
+PANIC_GRACE = 0.2        # emulated seconds a panicking kernel gets to print and stop
 OUTPUT_LIMIT = 4 << 20   # console bytes; more ends the run
 PF_RE = re.compile(rb"Exception 0x0e .*error_code=0x([0-9a-f]+)")
 NEXT_RE = re.compile(rb"Next at t=(\d+)")
@@ -271,9 +271,9 @@ def drive(r, proc, cmds, setup, ips, timeout, wd):
     spin_hit = False    # the power-off breakpoint was reported since the last stop
     console = b""
     screen = None       # the display's pseudo-terminal, drained (module comment)
-    os.write(cmds, setup + b"sb %d\nc\n" % unit)
+    step_ticks = int(POLL * unit)
+    os.write(cmds, setup + b"sb %d\nc\n" % step_ticks)
     t_cmd = time.monotonic()    # when the last step was asked for
-    step_ticks = unit
     try:
         while True:
             if stops >= want:
@@ -286,7 +286,7 @@ def drive(r, proc, cmds, setup, ips, timeout, wd):
                         r.status, r.detail = "timeout", "no console output within %d s of emulated time" % BOOT_LIMIT
                         break
                     else:
-                        step = unit
+                        step = int(POLL * unit)
                 if phase == "run" and step is None:
                     if spin_hit:
                         phase, drained, phase_mark = "drain", 0, len(console)
