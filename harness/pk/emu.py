@@ -11,7 +11,7 @@ Bochs runs under its debugger, reading commands from a FIFO, as in harness/machi
 time breakpoints (`sb`) stop it at exact emulated instants where the harness looks at the
 console, so every limit is emulated time and every verdict repeats byte for byte. Pintos-
 KAIST powers off by writing QEMU's ACPI port, which Bochs ignores, and then spins: a
-linear breakpoint (`lb`) on that spin ends the run, after the serial line has drained.
+linear breakpoint (`lb`) on that spin ends the run, where QEMU's would end (POWEROFF_LINE).
 With `show dbg_all` Bochs prints one line per exception it raises
 (`CPU 0: Exception 0x0e - (#PF) page fault occurred (error_code=0x0006)`): the page
 faults, counted by the emulator; bit 2 of the error code is set when the CPU was in user
@@ -48,6 +48,12 @@ BOOT_LIMIT = 10          # emulated seconds from power-on to the first console b
 POLL = 0.25              # emulated seconds between looks at the console
 PANIC_GRACE = 0.2        # emulated seconds a panicking kernel gets to print and stop
 OUTPUT_LIMIT = 4 << 20   # console bytes; more ends the run
+# Where QEMU's run ends: power_off() prints this, then writes QEMU's ACPI port, which stops
+# QEMU at once. Bochs ignores the port and the kernel spins with interrupts on, so other
+# threads go on printing; after the spin is reached the harness lets the serial line drain
+# (at most DRAIN_STEPS polls) and keeps the console up to this line, as QEMU's would end.
+POWEROFF_LINE = b"Powering off...\n"
+DRAIN_STEPS = 4
 PF_RE = re.compile(rb"Exception 0x0e .*error_code=0x([0-9a-f]+)")
 NEXT_RE = re.compile(rb"Next at t=(\d+)")
 SCREEN_RE = re.compile(rb'Bochs connected to screen "(/dev/pts/\d+)"')
@@ -311,19 +317,25 @@ def drive(r, proc, cmds, setup, ips, timeout, wd):
                     else:
                         step = int(PANIC_GRACE * unit) - (now - phase_mark)
                 if phase == "drain" and step is None:
-                    if drained:
+                    cut = console.find(POWEROFF_LINE)
+                    if cut >= 0 or drained >= DRAIN_STEPS:
+                        if cut >= 0:
+                            console = console[:cut + len(POWEROFF_LINE)]
                         r.status = "poweroff"
                         break
-                    # The stop at the power-off loop left the pending time breakpoint in
-                    # place (at most POLL ahead): delete the loop's breakpoint and run to
-                    # that one; the serial line drains meanwhile. A new `sb` here would
-                    # leave two pending, and the stop count would no longer match.
-                    drained = 1
-                    os.write(cmds, b"d 1\nc\n")
-                    spin_hit = False
-                    want = stops + 1
-                    t_cmd, step_ticks = time.monotonic(), int(POLL * unit)
-                    continue
+                    drained += 1
+                    if drained > 1:
+                        step = int(POLL * unit)
+                    else:
+                        # The stop at the power-off loop left the pending time breakpoint
+                        # in place (at most POLL ahead): delete the loop's breakpoint and
+                        # run to that one. A new `sb` here would leave two pending, and
+                        # the stop count would no longer match.
+                        os.write(cmds, b"d 1\nc\n")
+                        spin_hit = False
+                        want = stops + 1
+                        t_cmd, step_ticks = time.monotonic(), int(POLL * unit)
+                        continue
                 os.write(cmds, b"sb %d\nc\n" % max(1, step))
                 spin_hit = False
                 want = stops + 1
