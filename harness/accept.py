@@ -23,15 +23,18 @@ def write_missing_output(test, console, expected_dir):
     return path
 
 
-def baseline_change(old, faults, bench=None):
+def baseline_change(old, faults, bench=None, band=None):
     """'new', 'unchanged' or 'KIND A -> B, ...' between an old baseline and new counts.
     bench: the new ticks and cycles (verdict.bench_values), which make bench compares
-    with: a change of those alone is reported (and rewritten) as a refresh of them."""
+    with: a change of those alone is reported (and rewritten) as a refresh of them.
+    band: the test's faults_band; a count that moved within it is marked so."""
     if old is None:
         return "new"
     keys = [k for _, k in verdict.FAULT_KEYS if k in faults or k in old]
-    change = ", ".join("%s %d -> %d" % (k, old.get(k, 0), faults.get(k, 0))
-                       for k in keys if old.get(k, 0) != faults.get(k, 0))
+    _, tolerated = verdict.compare_faults(old, faults, band)
+    counts = ["%s %d -> %d" % (k, old.get(k, 0), faults.get(k, 0))
+              for k in keys if old.get(k, 0) != faults.get(k, 0)]
+    change = ", ".join(c + (" (within its band)" if c in tolerated else "") for c in counts)
     moved = ", ".join("%s %s -> %d" % (k, old.get(k, "none"), bench[k])
                       for k in verdict.BENCH_KEYS if k in (bench or {}) and old.get(k) != bench[k])
     if moved:
@@ -68,7 +71,7 @@ def cmd_accept(args, selection):
             print("accept: %s: %s: %s; baseline written anyway, the test still fails" % (t.id, v.status, v.reason))
         path = t.faults_file(args.expected)
         old = verdict.read_faults(path) if os.path.exists(path) else None
-        change = baseline_change(old, v.faults, verdict.bench_values(v.stats))
+        change = baseline_change(old, v.faults, verdict.bench_values(v.stats), t.faults_band)
         if change != "unchanged":
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w") as f:

@@ -10,11 +10,13 @@ class Ending:
     exception, or the machine reset), fatal (the emulator gave up: detail says why),
     exit (it exited for no reason it stated), timeout (a limit of this harness; detail),
     quit (the user quit Bochs's debugger before power-off: status quit, not an error).
+    tick: for a shutdown under Bochs, the emulated cycle count at which the machine stopped.
     """
 
-    def __init__(self, kind, detail=""):
+    def __init__(self, kind, detail="", tick=None):
         self.kind = kind
         self.detail = detail
+        self.tick = tick        # emulated time of a shutdown when the emulator tells it
 
 
 def classify(text, ending):

@@ -11,6 +11,8 @@ reported and counted) and records:
     classic machine mostly the BIOS's halted boot-menu wait),
   - kernel, user and idle cycles after entry (timer ticks sampled by the kernel, each worth
     ips/100 cycles; idle is halted time, which Bochs skips at almost no cost),
+  - cycles from the power-off statistics (STATS tsc) to the machine's stop (Bochs's log):
+    the serial line sending the statistics, halted,
   - the CPU seconds of the whole run (the harness and every Bochs it started).
 The floor is what no launcher can beat under Bochs: per test, a bare Bochs start, boot and
 power-off of the lightest test (measured: `bochs -q -f bochsrc -rc FILE` by hand, no
@@ -141,6 +143,7 @@ def main(argv=None):
     except HarnessError as e:
         die("floor", e)
     print_report(tests, sides, jobs)
+    print_heaviest(tests, sides["fast"])
     return 0
 
 
@@ -150,7 +153,7 @@ def print_report(tests, sides, jobs):
     cols = {}
     for kind, (results, cpu, wall, light, speed) in sides.items():
         tot = {"entry": 0, "kernel": 0, "user": 0, "idle": 0}
-        entries, bad = [], 0
+        entries, drains, bad = [], [], 0
         for r in results:
             st = stats_of(r)
             if not st:
@@ -158,24 +161,33 @@ def print_report(tests, sides, jobs):
                 continue
             s = split(st, DEFAULT_IPS // HZ)
             entries.append(s["entry"])
+            if r.stop_tick and "tsc" in st:
+                drains.append(r.stop_tick - st["tsc"])
             for k in tot:
                 tot[k] += s[k]
         n = len(results) - bad
         floor = n * light + tot["user"] / speed
+        emu = sum(r.cpu or 0.0 for r in results)
         cols[kind] = [
             "%d of %d" % (n, len(results)),
             "%s (%s - %s)" % (mega(statistics.mean(entries)) if entries else "-",
                               mega(min(entries)) if entries else "-",
                               mega(max(entries)) if entries else "-"),
             mega(tot["entry"]), mega(tot["kernel"]), mega(tot["user"]), mega(tot["idle"]),
+            "%s (%s - %s)" % (mega(statistics.mean(drains)) if drains else "-",
+                              mega(min(drains)) if drains else "-",
+                              mega(max(drains)) if drains else "-"),
             "%.3f s" % light, "%.1f M/s" % (speed / 1e6),
             "%.1f s" % floor, "%.1f s (wall %.1f s, -j%d)" % (cpu, wall, jobs),
+            "%.1f s, %.1f ms" % (emu, (cpu - emu) * 1000 / max(1, len(results))),
             "%.2fx" % (cpu / floor if floor else 0.0)]
     labels = ["tests powered off", "cycles before kernel entry per test (mean, min - max)",
               "cycles before kernel entry, all tests", "kernel cycles (ticks x ips/100)",
               "user cycles (ticks x ips/100)", "idle cycles (halted)",
+              "cycles from the statistics to the stop per test (serial line)",
               "bare Bochs start, boot, power-off per test (CPU)", "Bochs speed (CPU)",
               "floor: start/exit per test + user at Bochs speed", "CPU of the run",
+              "of it the emulators; the harness per test",
               "run against floor (aim: at most 1.25x)"]
     for i, label in enumerate(labels):
         rows.append([label, cols["fast"][i], cols["classic"][i]])
@@ -184,6 +196,32 @@ def print_report(tests, sides, jobs):
     for r in [head] + rows:
         print("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
                                for i, (c, w) in enumerate(zip(r, widths))))
+    sys.stdout.flush()
+
+
+def print_heaviest(tests, side, count=10):
+    """The tests of the fast side furthest above their own floor (their emulator's CPU
+    against start/exit plus their user instructions at Bochs speed), with their cycles:
+    where the run's gap to its floor is."""
+    results, cpu, _, light, speed = side
+    per_tick = DEFAULT_IPS // HZ
+    rows = []
+    for t, r in zip(tests, results):
+        st = stats_of(r)
+        if r.cpu is None or not st:
+            continue
+        s = split(st, per_tick)
+        rows.append((r.cpu - light - s["user"] / speed, r.cpu, t.id, s))
+    if not rows:
+        return
+    rows.sort(key=lambda row: -row[0])
+    gap = sum(row[0] for row in rows)
+    print("\nFast machine: the %d tests furthest above their floor (of %.1f s of emulator CPU "
+          "above it in all)" % (min(count, len(rows)), gap))
+    print("  %-28s %9s %9s %9s %9s %9s" % ("test", "above", "CPU", "kernel", "user", "idle"))
+    for above, c, name, s in rows[:count]:
+        print("  %-28s %8.2fs %8.2fs %9s %9s %9s" % (name, above, c, mega(s["kernel"]),
+                                                    mega(s["user"]), mega(s["idle"])))
     sys.stdout.flush()
 
 

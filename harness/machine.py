@@ -74,6 +74,8 @@ class RunResult:
         self.got = {}
         self.emulator = None
         self.trace = None       # bytes the kernel wrote to LPT1 (spec.trace), else None
+        self.cpu = None         # the emulator's CPU seconds when it exited by itself
+        self.stop_tick = None   # emulated cycles at power-off, when the emulator tells them
 
     def text(self):
         return self.console.decode("utf-8", "replace")
@@ -131,6 +133,7 @@ class Machine:
         self.proc = None
         self.workdir = None
         self.link = Link(spec.interactive)
+        self.emulator_cpu = None        # set when the backend reaps an emulator that exited
 
     def prepare(self):
         """Makes the run directory and disks; returns the disk list [(slot, path)]."""
@@ -221,6 +224,7 @@ class Machine:
         finally:
             self.kill()
             res.wall = time.monotonic() - t0
+            res.cpu = self.emulator_cpu
             if self.spec.keep:
                 res.workdir = self.workdir
             self.cleanup()

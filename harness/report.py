@@ -76,7 +76,8 @@ def print_failures(outcomes, stream=None):
 
 def print_notes(outcomes, stream=None):
     """Tests without a page-fault baseline, outputs that differed only because of fault
-    injection, and fault changes that were only reported."""
+    injection, fault counts that moved within a test's declared band, and fault changes
+    that were only reported."""
     stream = stream or sys.stdout
     missing = [o.item.id for o in outcomes if "no fault baseline" in o.verdict.notes]
     if missing:
@@ -88,6 +89,13 @@ def print_notes(outcomes, stream=None):
         print("note: under fault injection %d tests' output differed from expected (allowed; "
               "panics, leaks and timeouts still fail): %s"
               % (len(allowed), " ".join(allowed[:8]) + (" ..." if len(allowed) > 8 else "")), file=stream)
+    band = "page faults within the declared band (faults_band): "
+    moved = [(o.item.label, n[len(band):]) for o in outcomes for n in o.verdict.notes if n.startswith(band)]
+    if moved:
+        print("note: schedule-bound page-fault counts moved within their declared bands in %d tests "
+              "(faults_band in tests.cfg):" % len(moved), file=stream)
+        for label, n in moved:
+            print("  %s: %s" % (label, n), file=stream)
     changed = [(o.item.label, n) for o in outcomes for n in o.verdict.notes if n.startswith("page faults changed")]
     if changed:
         print("note: page-fault counts changed in %d tests (reported, not failing):" % len(changed), file=stream)

@@ -223,9 +223,12 @@ class Runner:
         return out
 
     def run_selftest(self, item):
-        # test_offline and test_vmview by default; the Pintos-KAIST items name their module
-        # (they build two trees before they boot anything: more time).
-        modules = [item.source] if item.source else ["harness.tests.test_offline", "harness.tests.test_vmview"]
+        # test_offline, test_vmview, the fault bands and the src/vm header graph by default; the
+        # Pintos-KAIST items name their module (they build two trees before they boot anything:
+        # more time).
+        modules = [item.source] if item.source else [
+            "harness.tests.test_offline", "harness.tests.test_vmview", "harness.tests.test_fault_band",
+            "harness.tests.test_vm_includes"]
         return self.run_script(item, [sys.executable, "-m", "unittest", "-q"] + modules,
                                "harness self-tests" + (" (%s)" % item.source if item.source else ""), "python3",
                                1800 if item.source and item.source.startswith("harness.tests.pk_") else SCRIPT_TIMEOUT)

@@ -5,13 +5,38 @@ import glob
 import os
 import shlex
 
+from harness import verdict
 from harness.common import (BUILD, DEFAULT_MEM_MB, DEFAULT_QUIET, DEFAULT_TIMEOUT, EXPECTED,
                             HarnessError, ROOT, TESTS_SRC, nearest)
 
 KNOWN_KEYS = {"kind", "cmdline", "files", "mem", "swap", "scratch", "fs_disk", "timeout",
               "quiet", "ignore_exit", "kernel_args", "points", "group", "helper", "bench",
-              "check_faults", "stats_max"}
+              "check_faults", "stats_max", "faults_band"}
 _warned = set()
+
+
+def parse_faults_band(text, where):
+    """faults_band = KIND:FACTOR ...: {kind: factor}. KIND is a page-fault kind of the .faults
+    file (total, file, zero-fill, stack, swap-in, write-protect, invalid) whose count follows
+    the interleaving of processes; its count may then lie up to FACTOR times above or below
+    the baseline. A FACTOR must be above 1 and below 2, so that a count 2x off (or half)
+    still fails. HarnessError naming WHERE for anything else."""
+    kinds = [k for _, k in verdict.FAULT_KEYS]
+    band = {}
+    for item in text.split():
+        kind, sep, value = item.partition(":")
+        try:
+            factor = float(value) if sep else None
+        except ValueError:
+            factor = None
+        if kind not in kinds or factor is None:
+            raise HarnessError("%s faults_band takes KIND:FACTOR words with KIND one of %s, not %r"
+                               % (where, " ".join(kinds), item))
+        if not 1 < factor < 2:
+            raise HarnessError("%s faults_band %s: the factor must be above 1 and below 2, so that "
+                               "a count 2x off still fails" % (where, item))
+        band[kind] = factor
+    return band
 
 
 class Test:
@@ -65,6 +90,7 @@ class Test:
         self.points = num("points", 1)
         self.group = get("group", "functionality").strip() or "functionality"
         self.bench = flag("bench", False)
+        self.faults_band = parse_faults_band(get("faults_band", ""), "%s: [%s]" % (cfg_path, name))
         # stats_max = KEY:MAX ...: the run fails if STATS has KEY above MAX (or lacks it).
         self.stats_max = {}
         for item in get("stats_max", "").split():

@@ -1,5 +1,6 @@
 """From one run's console to a verdict: PASS, FAIL, CRASH, TIMEOUT or ERROR."""
 import difflib
+import math
 import os
 import re
 
@@ -90,6 +91,33 @@ def read_faults(path):
                 except ValueError:
                     pass
     return out
+
+
+def band_limits(base, factor):
+    """The smallest and largest count (inclusive) a faults_band FACTOR allows around BASE."""
+    return math.ceil(base / factor - 1e-9), math.floor(base * factor + 1e-9)
+
+
+def compare_faults(base, faults, band=None):
+    """(changes, tolerated) between a baseline BASE and a run's FAULTS ({kind: count}):
+    'KIND A -> B' for every kind of BASE whose count differs, in FAULT_KEYS order. A kind of
+    BAND (the test's faults_band, {kind: factor}) that stays within its band is tolerated;
+    every other kind must be exact."""
+    band = band or {}
+    changes, tolerated = [], []
+    for _, k in FAULT_KEYS:
+        if k not in base or base[k] == faults.get(k, 0):
+            continue
+        now = faults.get(k, 0)
+        text = "%s %d -> %d" % (k, base[k], now)
+        if k in band:
+            lo, hi = band_limits(base[k], band[k])
+            if lo <= now <= hi:
+                tolerated.append(text)
+                continue
+            text += " (outside its band x%g: %d-%d)" % (band[k], lo, hi)
+        changes.append(text)
+    return changes, tolerated
 
 
 def format_faults(test_id, faults, stats):
@@ -245,9 +273,10 @@ def judge(test, res, expected_dir, check_faults, symbolize=None, diff_ok=False):
     if mode != "off" and test.check_faults and v.stats:
         base_path = test.faults_file(expected_dir)
         if os.path.exists(base_path):
-            base = read_faults(base_path)
-            changes = ["%s %d -> %d" % (k, base[k], v.faults.get(k, 0))
-                       for _, k in FAULT_KEYS if k in base and base[k] != v.faults.get(k, 0)]
+            changes, tolerated = compare_faults(read_faults(base_path), v.faults, test.faults_band)
+            if tolerated:
+                v.notes.append("page faults within the declared band (faults_band): %s"
+                               % ", ".join(tolerated))
             if changes and mode == "report":
                 v.notes.append("page faults changed: %s" % ", ".join(changes))
             elif changes:

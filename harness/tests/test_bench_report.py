@@ -91,6 +91,18 @@ class PressureTest(unittest.TestCase):
         pressure.print_report([o], out)
         self.assertIn("off by +1", out.getvalue())
 
+    def test_aims_mark_a_ratio_over_its_aim(self):
+        t = FakeTest("press loop 6 3", ["-ul=4"])
+        o = pressure.Outcome(t, ["fifo", "lirs"])
+        best = o.sim["opt"]["faults"]
+        for p, total in (("fifo", 2 * best), ("lirs", best)):
+            line = "(press) loop faults: total %d file 0 zero 6 stack 0 swapin 0 wp 0 invalid 0" % total
+            o.take(p, runs.Run(t, [], FakeResult(console(t.cmdline, [line]))))
+        out = io.StringIO()
+        pressure.print_aims([o], out)
+        self.assertIn("loop 2.00!", out.getvalue())
+        self.assertIn("loop 1.00\n", out.getvalue())
+
     def test_cost_figures(self):
         lines = ["(press) cost: 32 touches with free frames: 32000 cycles",
                  "(press) cost: 64 touches evicting a dirty page: 320000 cycles",

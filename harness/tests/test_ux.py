@@ -352,7 +352,7 @@ class PlotTests(unittest.TestCase):
 
     def test_plot_is_readable(self):
         series = ["sim fifo", "sim clock", "sim lru"] + ["kernel %s" % p for p in
-                                                           ("fifo", "clock", "random", "2q", "hotcold", "default")]
+                                                           ("fifo", "clock", "random", "2q", "hotcold", "lirs", "default")]
         from harness.vmbench import plot
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "b.svg")

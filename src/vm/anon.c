@@ -4,8 +4,11 @@
 
 #include "lib/string.h"
 #include "threads/vaddr.h"
+#include "vm/frame.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/swap.h"
 #include "vm/trace.h"
-#include "vm/vm_int.h"
 
 static void anon_init(struct page *page, const struct vm_range *range)
 {

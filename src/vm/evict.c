@@ -7,8 +7,15 @@
 #include "threads/interrupt.h"
 #include "threads/mmu.h"
 #include "threads/thread.h"
+#include "vm/evict.h"
+#include "vm/frame.h"
+#include "vm/frame_wait.h"
+#include "vm/page.h"
+#include "vm/policy.h"
+#include "vm/space.h"
+#include "vm/stats.h"
+#include "vm/swap.h"
 #include "vm/trace.h"
-#include "vm/vm_int.h"
 
 /* Needs: frame_lock held. True if F was filled for a fault of the current thread whose
    access has not happened yet (no mapping of F has its accessed bit set): the instruction
@@ -130,7 +137,7 @@ static enum evict_kind frame_write_out(struct frame *f)
 }
 
 /* Needs: frame_lock held. Evicts one frame chosen by the policy; returns it pinned and
-   empty, or NULL if no candidate could be evicted (*BUSY: see vm_int.h). */
+   empty, or NULL if no candidate could be evicted (*BUSY: see evict.h). */
 struct frame *evict_one(struct vm_space **busy)
 {
   static const enum vm_stat counter[] = {

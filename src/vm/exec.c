@@ -5,7 +5,10 @@
 
 #include "lib/string.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/swap.h"
 
 struct exec_visit {
   const struct page *page;

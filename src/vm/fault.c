@@ -9,8 +9,15 @@
 #include "threads/mmu.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
+#include "vm/frame.h"
+#include "vm/frame_wait.h"
+#include "vm/inherit.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/spt.h"
+#include "vm/stats.h"
 #include "vm/trace.h"
-#include "vm/vm_int.h"
 
 /* Handlers, one per kind. PAGE: the page (NULL only for an invalid fault); a page not
    yet touched was made for this fault, and a failed first touch forgets it. Each counts

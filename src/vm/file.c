@@ -4,7 +4,9 @@
 
 #include "lib/string.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/swap.h"
 
 /* File offset of PAGE's first byte and how many bytes of it the file backed at mmap. */
 static off_t file_page_ofs(const struct page *page, uint32_t *bytes)

@@ -4,7 +4,8 @@
    - eager: every resident page is copied at once (page_claim);
    - share: each page record is copied at once; a resident page whose type is shareable is
      shared copy-on-write (both sides map the frame read-only, the first write faults:
-     fault.c, fault_wp), other resident pages (mappings) are copied;
+     fault.c, fault_wp; page.c gives the frames, one call per batch of records:
+     page_claim_shared_n), other resident pages (mappings) are copied;
    - lazy (inherit.c, inherit_fork, with fork_copy_ranges from here): no page is touched.
      The parent (the origin) is write-protected in bulk and the child (an heir) takes each
      page it inherited on its first touch of it, by the same per-page copy as share
@@ -22,7 +23,14 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/fork.h"
+#include "vm/frame.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/spt.h"
+#include "vm/stats.h"
+#include "vm/swap.h"
 
 #define FORK_LAZY_PAGES 256
 
@@ -85,12 +93,14 @@ static enum vm_fault_result fork_give_frame(struct vm_space *dst, struct page *n
   return res;
 }
 
-enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
-                                    enum fork_give give, struct page **new, bool *copied)
+/* A record of SP for DST (same address, SP's type data, in DST's table, not resident) in
+   R; NULL if out of memory. */
+static inline struct page *fork_new_record(struct vm_space *dst, const struct vm_range *r,
+                                           const struct page *sp)
 {
   struct page *np = malloc(sizeof *np);
   if (np == NULL)
-    return VM_FAULT_OOM;
+    return NULL;
   *np = (struct page){.va = sp->va,
                       .ops = sp->ops,
                       .space = dst,
@@ -101,16 +111,31 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
                       .touched = true,
                       .slot = SWAP_NONE};
   sp->ops->copy(np, sp);
+  spt_insert(&dst->spt, np);
+  return np;
+}
+
+/* Undoes fork_new_record: NP has been given no frame. */
+static void fork_drop_record(struct page *np)
+{
+  np->ops->destroy(np, NULL, false);
+  page_forget(np);
+}
+
+enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range *r, struct page *sp,
+                                    enum fork_give give, struct page **new, bool *copied)
+{
+  struct page *np = fork_new_record(dst, r, sp);
+  if (np == NULL)
+    return VM_FAULT_OOM;
   bool share = sp->ops->shareable && vm_fork_mode != VM_FORK_EAGER && give != FORK_GIVE_WRITE;
   bool resident = sp->frame != NULL && !(give == FORK_GIVE_SLOT && np->slot != SWAP_NONE);
-  spt_insert(&dst->spt, np);
   if (copied != NULL)
     *copied = resident && !share;
   enum vm_fault_result res =
       resident ? fork_give_frame(dst, np, sp, share, give) : VM_FAULT_HANDLED;
   if (res != VM_FAULT_HANDLED) {
-    np->ops->destroy(np, NULL, false);
-    page_forget(np);
+    fork_drop_record(np);
     return res;
   }
   if (new != NULL)
@@ -118,21 +143,51 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
   return res;
 }
 
+/* Records whose frames fork_copy_space shares with one call to page.c per batch. */
+#define FORK_BATCH 16
+
 struct fork_ctx {
   struct vm_space *dst;
   struct vm_counters *proc;
   const struct vm_range *range; /* the child's range of the last page copied */
+  bool share;                   /* resident pages of shareable types share their frames */
+  size_t waiting;               /* records in NEW that wait for the frame of OLD's page */
+  struct page *new[FORK_BATCH], *old[FORK_BATCH];
 };
 
-/* Copies page SP of the parent into the child at fork (spt_each callback). */
+/* Gives the waiting records the frames of their parent's pages (page_claim_shared_n). False
+   if out of memory: the record that could not share and those after it are dropped. */
+static bool fork_share_waiting(struct fork_ctx *c)
+{
+  size_t done = page_claim_shared_n(c->new, c->old, c->waiting);
+  bool ok = done == c->waiting;
+  for (size_t i = done; i < c->waiting; i++)
+    fork_drop_record(c->new[i]);
+  c->waiting = 0;
+  return ok;
+}
+
+/* Copies page SP of the parent into the child at fork (spt_each callback). A resident page
+   whose frame is shared waits in C's batch; any other copy of a frame first empties the
+   batch, since getting a frame may evict the frame of a page that waits there. */
 static bool fork_copy_each(struct page *sp, void *aux)
 {
   struct fork_ctx *c = aux;
   const struct vm_range *r = c->range;
   if (r == NULL || sp->va < r->start || sp->va >= r->end)
     c->range = r = range_find_meeting(&c->dst->ranges, sp->va, sp->va + 1);
+  if (r == NULL)
+    return false;
+  if (c->share && sp->frame != NULL && sp->ops->shareable) {
+    struct page *np = fork_new_record(c->dst, r, sp);
+    if (np == NULL)
+      return false;
+    c->new[c->waiting] = np;
+    c->old[c->waiting] = sp;
+    return ++c->waiting < FORK_BATCH || fork_share_waiting(c);
+  }
   bool copied;
-  if (r == NULL ||
+  if ((c->waiting > 0 && sp->frame != NULL && !fork_share_waiting(c)) ||
       fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, NULL, &copied) != VM_FAULT_HANDLED)
     return false;
   if (copied)
@@ -142,9 +197,10 @@ static bool fork_copy_each(struct page *sp, void *aux)
 
 bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc)
 {
-  struct fork_ctx c = {dst, proc, NULL};
+  struct fork_ctx c = {.dst = dst, .proc = proc, .share = vm_fork_mode != VM_FORK_EAGER};
   spt_reserve(&dst->spt, src->spt.page_cnt);
-  return fork_copy_ranges(dst, src, false) && spt_each(&src->spt, fork_copy_each, &c);
+  bool ok = fork_copy_ranges(dst, src, false) && spt_each(&src->spt, fork_copy_each, &c);
+  return fork_share_waiting(&c) && ok;
 }
 
 bool fork_is_lazy(const struct vm_space *src)

@@ -2,7 +2,7 @@
    number, so a frame is found from its kernel or physical address in one step and nothing
    is allocated per fault. A frame records every page mapping it (rmap), their number,
    whether it is pinned and its place in the eviction policy. frame_lock guards all of it
-   and the policy; see vm_int.h for the lock order. */
+   and the policy; see space.h for the lock order. */
 
 #include "lib/debug.h"
 #include "threads/interrupt.h"
@@ -11,7 +11,11 @@
 #include "threads/palloc.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/frame.h"
+#include "vm/page.h"
+#include "vm/policy.h"
+#include "vm/space.h"
+#include "vm/swap.h"
 
 static struct frame *frames;
 static size_t frame_cnt;

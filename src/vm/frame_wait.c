@@ -9,7 +9,9 @@
 #include "devices/timer.h"
 #include "threads/interrupt.h"
 #include "threads/thread.h"
-#include "vm/vm_int.h"
+#include "vm/frame.h"
+#include "vm/frame_wait.h"
+#include "vm/space.h"
 
 /* Threads asleep in frame_alloc holding space locks and ALLOC_PINS pins (fork's copies):
    what they hold comes back only when they get a frame, so it is not on its way back. */

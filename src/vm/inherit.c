@@ -9,7 +9,13 @@
 #include "lib/kernel/list.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/fork.h"
+#include "vm/inherit.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/spt.h"
+#include "vm/stats.h"
 
 bool inherit_pending(const struct page *page)
 {

@@ -1,7 +1,8 @@
 /* Page records and how they get frames. A record is made on a page's first touch
    (page_create) and gets its frame through one of the claims below: a new frame filled by
    its type or copied (page_claim), the frame the swap cache already holds its contents in
-   (page_claim_cached), or the frame of the page it is a fork copy of (page_claim_shared).
+   (page_claim_cached), or the frame of the page it is a fork copy of (page_claim_shared,
+   page_claim_shared_n for a fork's batch).
    Every frame a user page receives comes from one of them. page_map decides the rights a
    resident page is mapped with. */
 
@@ -9,7 +10,13 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/frame.h"
+#include "vm/frame_wait.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/spt.h"
+#include "vm/swap.h"
 
 uint64_t vm_pages_touched;
 
@@ -156,7 +163,10 @@ enum vm_fault_result page_claim_cached(struct page *page)
   return page_map(page) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
 }
 
-bool page_claim_shared(struct page *np, const struct page *sp, bool used)
+/* page_claim_shared's work, inlined into the batch loop of page_claim_shared_n: fork's
+   share is one such step per resident page of the parent, so a call per page shows in the
+   cost of a fork. */
+static inline bool page_share(struct page *np, const struct page *sp, bool used)
 {
   struct frame *f = sp->frame;
   frame_attach(f, np);
@@ -165,4 +175,17 @@ bool page_claim_shared(struct page *np, const struct page *sp, bool used)
     return false;
   }
   return true;
+}
+
+bool page_claim_shared(struct page *np, const struct page *sp, bool used)
+{
+  return page_share(np, sp, used);
+}
+
+size_t page_claim_shared_n(struct page *const *np, struct page *const *sp, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!page_share(np[i], sp[i], false))
+      return i;
+  return n;
 }

@@ -10,9 +10,11 @@
      are remembered (a ghost list kept as an eviction stamp in the page) for half a frame
      table of A1in evictions; a page faulted back in while remembered goes to Am, a clock.
      One pass over a large array thus flushes only A1in, never the hot pages in Am.
-   - hotcold (policy_hotcold.c, the default): loop- and scan-resistant; see there. */
+   - hotcold (policy_hotcold.c, the default): loop- and scan-resistant; see there.
+   - lirs (policy_lirs.c): promotion by reuse distance against hot idle time; see there. */
 
 #include "lib/string.h"
+#include "vm/page.h"
 #include "vm/policy_queue.h"
 
 static struct list queue[2]; /* fifo/clock/random: queue[0]; 2q: A1in = 0, Am = 1 */
@@ -190,6 +192,7 @@ static const struct evict_policy policies[] = {
     {"fifo", fifo_add, any_remove, fifo_begin, fifo_next},
     {"random", fifo_add, any_remove, random_begin, random_next},
     {"2q", twoq_add, twoq_remove, twoq_begin, twoq_next},
+    {"lirs", lirs_add, lirs_remove, lirs_begin, lirs_next},
 };
 
 const struct evict_policy *policy_find(const char *name)
@@ -201,7 +204,7 @@ const struct evict_policy *policy_find(const char *name)
 }
 
 bool vm_policy_exists(const char *name) { return policy_find(name) != NULL; }
-const char *vm_policy_names(void) { return "hotcold|clock|fifo|random|2q"; }
+const char *vm_policy_names(void) { return "hotcold|clock|fifo|random|2q|lirs"; }
 
 void policy_init(const struct evict_policy *p, unsigned long seed)
 {

@@ -1,11 +1,12 @@
 #ifndef VM_POLICY_QUEUE_H
 #define VM_POLICY_QUEUE_H
 
-/* PRIVATE to the eviction policies (policy.c, policy_hotcold.c): two lists of frames
+/* PRIVATE to the eviction policies (policy.c, policy_hotcold.c, policy_lirs.c): two lists of frames
    (struct frame.link, the list number in struct frame.queue), a clock hand per list and one
    FIFO walk, all under the frame-table lock. Only the active policy uses them. */
 
-#include "vm/vm_int.h"
+#include "vm/frame.h"
+#include "vm/policy.h"
 
 /* F goes to the tail of list Q (the oldest at the head). */
 void policy_queue_add(struct frame *f, unsigned q);
@@ -34,5 +35,11 @@ void hotcold_add(struct frame *);
 void hotcold_remove(struct frame *, bool evicted);
 void hotcold_begin(void);
 struct frame *hotcold_next(void);
+
+/* policy_lirs.c */
+void lirs_add(struct frame *);
+void lirs_remove(struct frame *, bool evicted);
+void lirs_begin(void);
+struct frame *lirs_next(void);
 
 #endif

@@ -5,7 +5,7 @@
    so every operation below is O(log n) (plus the ranges visited); walking all ranges in
    order with range_next is O(n log n). */
 
-#include "vm/vm_int.h"
+#include "vm/range.h"
 
 void range_tree_init(struct range_tree *t)
 {

@@ -7,8 +7,15 @@
 #include "threads/malloc.h"
 #include "threads/mmu.h"
 #include "threads/vaddr.h"
+#include "vm/fork.h"
+#include "vm/frame.h"
+#include "vm/frame_wait.h"
+#include "vm/inherit.h"
+#include "vm/page.h"
+#include "vm/range.h"
+#include "vm/space.h"
+#include "vm/spt.h"
 #include "vm/trace.h"
-#include "vm/vm_int.h"
 
 struct vm_space *vm_space_create(void)
 {

@@ -6,7 +6,8 @@
 
 #include "threads/malloc.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/page.h"
+#include "vm/spt.h"
 
 #define SPT_INITIAL_BUCKETS 32
 

@@ -4,7 +4,8 @@
    traffic by swap.c. vm.c prints them with the frame and swap figures. */
 
 #include "lib/stdio.h"
-#include "vm/vm_int.h"
+#include "vm/stats.h"
+#include "vm/swap.h"
 
 uint64_t vm_stats[VM_STAT_CNT];
 uint64_t vm_fault_cycles;

@@ -10,8 +10,10 @@
 #include "threads/bitmap.h"
 #include "threads/io.h"
 #include "threads/malloc.h"
+#include "threads/synch.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/stats.h"
+#include "vm/swap.h"
 
 #define SECTORS_PER_SLOT (PGSIZE / BLOCK_SECTOR_SIZE)
 

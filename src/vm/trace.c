@@ -18,7 +18,12 @@
 #include "threads/palloc.h"
 #include "threads/thread.h"
 #include "threads/vaddr.h"
-#include "vm/vm_int.h"
+#include "vm/fork.h"
+#include "vm/frame.h"
+#include "vm/page.h"
+#include "vm/space.h"
+#include "vm/stats.h"
+#include "vm/swap.h"
 
 bool vm_trace_enabled;
 

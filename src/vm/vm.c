@@ -3,8 +3,15 @@
    counters with the frame and swap figures). Nothing in src/vm calls into this file. */
 
 #include "lib/stdio.h"
+#include "vm/evict.h"
+#include "vm/fork.h"
+#include "vm/frame.h"
+#include "vm/page.h"
+#include "vm/policy.h"
+#include "vm/stats.h"
+#include "vm/swap.h"
 #include "vm/trace.h"
-#include "vm/vm_int.h"
+#include "vm/vm.h"
 
 void vm_init(const struct vm_options *opt)
 {

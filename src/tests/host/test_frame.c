@@ -3,7 +3,8 @@
    reverse map as pages attach and detach; a frame is freed only when no page maps it and
    nothing pins it; when the user pool is empty, frame_alloc evicts (fifo: the oldest
    filled frame, skipping pinned ones), unmapping every sharer; hotcold keeps most of a
-   loop larger than memory (clock none) and its hot pages through a scan.
+   loop larger than memory (clock none) and its hot pages through a scan; lirs keeps more
+   of the loop than hotcold, and the scan's hot pages too.
    Build: gcc -Isrc -DHOST_TEST -O1 -g src/tests/host/test_frame.c -o test_frame */
 #define off_t libc_off_t
 #include "tests/host/kernel_env.h"
@@ -18,6 +19,7 @@
 #include "vm/evict.c"
 #include "vm/policy.c"
 #include "vm/policy_hotcold.c"
+#include "vm/policy_lirs.c"
 
 /* Single-threaded stand-ins for locks and the current thread. */
 static struct thread *const host_self = (struct thread *)0x1000;
@@ -162,6 +164,23 @@ static void check_hotcold(size_t total)
   counted[VM_EVICT_DROP] = 0;
 }
 
+/* lirs on the same patterns: the first hot_max() pages of the loop stay from the first
+   pass on (cold start), so each later pass faults only on the rest, far fewer than hotcold;
+   the scan's hot pages survive as they do under hotcold. */
+static void check_lirs(size_t total)
+{
+  int n = (int)(total + total / 2);
+  int lirs_faults = run_pattern("lirs", n, 8, 0, 0);
+  int hotcold_faults = run_pattern("hotcold", n, 8, 0, 0);
+  printf("lirs: loop of %d pages over %zu frames, 8 passes: %d faults (hotcold %d)\n", n, total,
+         lirs_faults, hotcold_faults);
+  CHECK(lirs_faults < hotcold_faults);
+  CHECK(lirs_faults <= n + 7 * (n - (int)lirs_hot_max() + 1));
+  CHECK(run_pattern("lirs", 0, 6, (int)total / 2, (int)total) == 0);
+  evictions = 0;
+  counted[VM_EVICT_DROP] = 0;
+}
+
 int main(void)
 {
   host_ram_setup(8);
@@ -179,6 +198,7 @@ int main(void)
   struct palloc_usage u;
   palloc_get_usage(&u);
   check_hotcold(u.user_total);
+  check_lirs(u.user_total);
   policy_init(policy_find("fifo"), 0);
 
   /* One frame shared by three spaces. */

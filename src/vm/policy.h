@@ -1,0 +1,21 @@
+#ifndef VM_POLICY_H
+#define VM_POLICY_H
+
+/* PRIVATE to src/vm. The eviction policy interface (policy.c). */
+
+#include <stdbool.h>
+
+struct frame;
+
+struct evict_policy {
+  const char *name;
+  void (*add)(struct frame *);                  /* F now holds a page */
+  void (*remove)(struct frame *, bool evicted); /* F leaves (freed, or chosen victim) */
+  void (*begin)(void);                          /* a new victim search */
+  struct frame *(*next)(void);                  /* next candidate, NULL when out */
+};
+const struct evict_policy *policy_find(const char *name);
+void policy_init(const struct evict_policy *, unsigned long seed);
+extern const struct evict_policy *vm_policy; /* frame.c */
+
+#endif
