@@ -165,7 +165,8 @@ class Grader:
         out = self.vdir(variant)
         grading.write_output(out, test.name, console)
         ok, text = grading.check(self.project.src, out, test.name)
-        rec = {"test": test.name, "variant": variant, "ips": ips, "verdict": "PASS" if ok else "FAIL",
+        verdict = "ERROR" if r.status == "watchdog" else "PASS" if ok else "FAIL"
+        rec = {"test": test.name, "variant": variant, "ips": ips, "verdict": verdict,
                "run": r.status, "detail": r.detail, "result": text.splitlines()[:60],
                "faults": r.faults, "emulated_ticks": r.ticks, "wall_seconds": round(r.wall, 3),
                "rerun": self.rerun(test.name, variant), "run_dir": r.workdir, "renamed_to": alias}
@@ -182,7 +183,7 @@ def print_failure(rec, verbose, stream):
     lines = rec["result"][1:]
     if not verbose and len(lines) > 40:
         lines = lines[:40] + ["... (%d more lines in %s.result)" % (len(rec["result"]) - 41, rec["test"])]
-    stream.write("FAIL %s%s\n" % (rec["test"], " (variant %d)" % rec["variant"] if rec["variant"] else ""))
+    stream.write("%s %s%s\n" % (rec["verdict"], rec["test"], " (variant %d)" % rec["variant"] if rec["variant"] else ""))
     if rec["run"] not in ("poweroff",):
         stream.write("  run: %s%s\n" % (rec["run"], ": " + rec["detail"] if rec["detail"] else ""))
     for l in lines:
@@ -203,10 +204,11 @@ def write_junit(path, records, wall):
             if r["verdict"] == "PASS":
                 f.write("/>\n")
                 continue
-            msg = (r["result"][1] if len(r["result"]) > 1 else r["run"])
+            msg = r["detail"] if r["verdict"] == "ERROR" else (r["result"][1] if len(r["result"]) > 1 else r["run"])
             body = "\n".join(r["result"]) + "\nrerun: " + r["rerun"]
             body = "".join(c for c in body if c in "\t\n" or ord(c) >= 32)
-            f.write('>\n    <failure message=%s>%s</failure>\n  </testcase>\n' % (quoteattr(msg), escape(body)))
+            tag = "error" if r["verdict"] == "ERROR" else "failure"
+            f.write('>\n    <%s message=%s>%s</%s>\n  </testcase>\n' % (tag, quoteattr(msg), escape(body), tag))
         f.write("</testsuite>\n")
 
 
@@ -231,7 +233,9 @@ def certificate(records, variants):
     for name, recs in by.items():
         recs.sort(key=lambda r: r["variant"])
         bad = [r for r in recs if r["verdict"] != "PASS"]
-        if not bad:
+        if any(r["verdict"] == "ERROR" for r in recs):
+            kind = "error"          # a watchdog ending: no certificate for this test
+        elif not bad:
             kind = "pass-all"
         elif len(bad) == len(recs):
             kind = "fail-all"
@@ -239,7 +243,7 @@ def certificate(records, variants):
             kind = "flaky"
         cert.append({"test": name, "certificate": kind, "variants": len(recs),
                      "failing_variants": [r["variant"] for r in bad],
-                     "replay": {str(r["variant"]): r["rerun"] for r in bad} if kind == "flaky" else {}})
+                     "replay": {str(r["variant"]): r["rerun"] for r in bad} if kind in ("flaky", "error") else {}})
     return cert
 
 
@@ -308,11 +312,13 @@ def grade_kernel(kernel_build, trusted_src, results, args, stream=sys.stdout, pr
     c1 = os.times()
     cpu = (c1.children_user + c1.children_system + c1.user + c1.system) - (c0.children_user + c0.children_system + c0.user + c0.system)
     passed = sum(1 for r in records if r["verdict"] == "PASS")
+    errors = sorted({r["test"] for r in records if r["verdict"] == "ERROR"})
     summary = {"kernel": kernel_build, "tree": trusted_src or project.src, "project": kind,
                "tests": len(tests), "runs": len(records), "passed": passed, "failed": len(records) - passed,
                "score_percent": score, "variants": variants, "ips": args.ips, "jobs": jobs,
                "wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
                "failed_tests": sorted({r["test"] for r in records if r["verdict"] != "PASS"}),
+               "errors": sum(1 for r in records if r["verdict"] == "ERROR"), "error_tests": errors,
                "faults": {r["test"]: r["faults"] for r in base}}
     if len(variants) > 1:
         cert = certificate(records, variants)
@@ -325,7 +331,7 @@ def grade_kernel(kernel_build, trusted_src, results, args, stream=sys.stdout, pr
         with open(os.path.join(results, "certificate.txt"), "w") as f:
             for c in cert:
                 f.write("%-45s %s%s\n" % (c["test"], c["certificate"], " on variants " + ",".join(
-                    str(v) for v in c["failing_variants"]) if c["certificate"] == "flaky" else ""))
+                    str(v) for v in c["failing_variants"]) if c["certificate"] in ("flaky", "error") else ""))
                 for v, cmd in c["replay"].items():
                     f.write("    replay v%s: %s\n" % (v, cmd))
         with open(os.path.join(results, "certificate.txt")) as f:
@@ -338,6 +344,9 @@ def grade_kernel(kernel_build, trusted_src, results, args, stream=sys.stdout, pr
     nf = sum(1 for r in base if r["faults"] and r["faults"]["user"] + r["faults"]["kernel"])
     stream.write("score %s%% (%s/grade); page faults counted on %d tests; results in %s\n"
                  % ("%.1f" % score if score is not None else "?", results, nf, results))
+    if errors:
+        stream.write("ERROR: %d runs ended by the host-time watchdog (no verdict; counted as failed): %s\n"
+                     % (summary["errors"], " ".join(errors)))
     stream.write("%d passed, %d failed\n" % (passed, len(records) - passed))
     return summary
 

@@ -11,11 +11,22 @@ Bochs runs under its debugger, reading commands from a FIFO, as in harness/machi
 time breakpoints (`sb`) stop it at exact emulated instants where the harness looks at the
 console, so every limit is emulated time and every verdict repeats byte for byte. Pintos-
 KAIST powers off by writing QEMU's ACPI port, which Bochs ignores, and then spins: a
-linear breakpoint (`lb`) on that spin ends the run, after the serial line has drained.
+linear breakpoint (`lb`) on that spin ends the run, where QEMU's would end (POWEROFF_LINE).
 With `show dbg_all` Bochs prints one line per exception it raises
 (`CPU 0: Exception 0x0e - (#PF) page fault occurred (error_code=0x0006)`): the page
 faults, counted by the emulator; bit 2 of the error code is set when the CPU was in user
 mode (Intel SDM vol. 3A, 4.7 "Page-Fault Exceptions").
+
+The screen. Debian's Bochs has no display-less library; its `term` display, when the
+debugger is compiled in, opens a pseudo-terminal of its own (`Bochs connected to screen
+"/dev/pts/N"` on stderr) and draws the VGA text screen into it with curses. Nobody reads
+that terminal, and its other side echoes what it receives: after about 18 KB Bochs blocks
+in write() for good (seen: wchan wait_woken in n_tty_write). Pintos-KAIST prints every
+console line on the VGA screen too, so a run that scrolls enough hung, and since Bochs
+refreshes the screen by host time (5 times a host second by default), how soon depended on
+the host's load. So every run refreshes the screen by emulated time, once an emulated
+second (`vga: update_freq=1, realtime=0`), and the harness opens that terminal, makes it
+raw (no echo back into Bochs's keyboard) and reads everything from it (drain_screen).
 """
 import os
 import re
@@ -23,6 +34,7 @@ import select
 import signal
 import subprocess
 import threading
+import tty
 import time
 
 from harness.common import (DEFAULT_IPS, ROOT, HarnessError, find_program, make_private_dir,
@@ -34,10 +46,18 @@ VGABIOS = "/usr/share/vgabios/vgabios.bin"
 APT_BOCHS = "apt-get install -y bochs bochsbios vgabios bochs-term"
 BOOT_LIMIT = 10          # emulated seconds from power-on to the first console byte
 POLL = 0.25              # emulated seconds between looks at the console
-PANIC_GRACE = 1.0        # emulated seconds a panicking kernel gets to print and stop
+PANIC_GRACE = 0.2        # emulated seconds a panicking kernel gets to print and stop
 OUTPUT_LIMIT = 4 << 20   # console bytes; more ends the run
+# Where QEMU's run ends: power_off() prints this, then writes QEMU's ACPI port, which stops
+# QEMU at once. Bochs ignores the port and the kernel spins with interrupts on, so other
+# threads go on printing; after the spin is reached the harness lets the serial line drain
+# (at most DRAIN_STEPS polls) and keeps the console up to this line, as QEMU's would end.
+POWEROFF_LINE = b"Powering off...\n"
+DRAIN_STEPS = 4
 PF_RE = re.compile(rb"Exception 0x0e .*error_code=0x([0-9a-f]+)")
 NEXT_RE = re.compile(rb"Next at t=(\d+)")
+SCREEN_RE = re.compile(rb'Bochs connected to screen "(/dev/pts/\d+)"')
+VGA = "vga: extension=vbe, update_freq=1, realtime=0"   # screen refresh by emulated time
 PANIC_RE = re.compile(rb"Kernel PANIC|PANIC recursion")
 SLOTS = ("ata0-master", "ata0-slave", "ata1-master", "ata1-slave")
 
@@ -47,7 +67,8 @@ _aborting = threading.Event()
 
 
 class PkRun:
-    """What one boot gave. status: poweroff | timeout | panic | output | exit | cmdline.
+    """What one boot gave. status: poweroff | timeout | panic | output | exit | cmdline |
+    watchdog (Bochs stopped answering: no verdict).
     console: the bytes the test's .output gets (TIMEOUT appended like the launcher's);
     faults: {"user": n, "kernel": n} counted by Bochs (None when not counted)."""
 
@@ -83,7 +104,8 @@ def abort_all():
 
 
 def write_bochsrc(path, mem, ips, slots):
-    """The run's bochsrc from the repository's template (legacy BIOS, disks, COM1 file)."""
+    """The run's bochsrc from the repository's template (legacy BIOS, disks, COM1 file,
+    the screen refreshed by emulated time)."""
     try:
         with open(os.path.join(ROOT, "bochsrc")) as f:
             template = f.read()
@@ -111,6 +133,7 @@ def write_bochsrc(path, mem, ips, slots):
         if "${" in line:
             continue                  # a template field this machine does not use
         out.append(line)
+    out.append(VGA)
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
 
@@ -205,6 +228,33 @@ def run(test, os_dsk, spin=None, ips=None, count_faults=True, keep=False, timeou
     return r
 
 
+def open_screen(path):
+    """The far side of the pseudo-terminal Bochs's term display draws into (path as Bochs
+    named it), raw (no echo, no line buffering) and non-blocking; None if it cannot be
+    opened (the run may then stall, and the host-time watchdog ends it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        tty.setraw(fd)
+    except (OSError, tty.error):
+        pass
+    return fd
+
+
+def drain_screen(fd):
+    """Reads and drops what the display wrote; False once the terminal is closed."""
+    try:
+        while os.read(fd, 1 << 16):
+            pass
+        return False
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
 def read_console(wd, have):
     try:
         with open(os.path.join(wd, "console.out"), "rb") as f:
@@ -230,9 +280,10 @@ def drive(r, proc, cmds, setup, ips, timeout, wd, view=None):
     drained = 0
     spin_hit = False    # the power-off breakpoint was reported since the last stop
     console = b""
-    os.write(cmds, setup + b"sb %d\nc\n" % unit)
+    screen = None       # the display's pseudo-terminal, drained (module comment)
+    step_ticks = int(POLL * unit)
+    os.write(cmds, setup + b"sb %d\nc\n" % step_ticks)
     t_cmd = time.monotonic()    # when the last step was asked for
-    step_ticks = unit
     try:
         while True:
             if stops >= want:
@@ -245,7 +296,7 @@ def drive(r, proc, cmds, setup, ips, timeout, wd, view=None):
                         r.status, r.detail = "timeout", "no console output within %d s of emulated time" % BOOT_LIMIT
                         break
                     else:
-                        step = unit
+                        step = int(POLL * unit)
                 if phase == "run" and step is None:
                     if spin_hit:
                         phase, drained, phase_mark = "drain", 0, len(console)
@@ -270,35 +321,45 @@ def drive(r, proc, cmds, setup, ips, timeout, wd, view=None):
                     else:
                         step = int(PANIC_GRACE * unit) - (now - phase_mark)
                 if phase == "drain" and step is None:
-                    if drained:
+                    cut = console.find(POWEROFF_LINE)
+                    if cut >= 0 or drained >= DRAIN_STEPS:
+                        if cut >= 0:
+                            console = console[:cut + len(POWEROFF_LINE)]
                         r.status = "poweroff"
                         break
-                    # The stop at the power-off loop left the pending time breakpoint in
-                    # place (at most POLL ahead): delete the loop's breakpoint and run to
-                    # that one; the serial line drains meanwhile. A new `sb` here would
-                    # leave two pending, and the stop count would no longer match.
-                    drained = 1
-                    os.write(cmds, b"d 1\nc\n")
-                    spin_hit = False
-                    want = stops + 1
-                    t_cmd, step_ticks = time.monotonic(), int(POLL * unit)
-                    continue
+                    drained += 1
+                    if drained > 1:
+                        step = int(POLL * unit)
+                    else:
+                        # The stop at the power-off loop left the pending time breakpoint
+                        # in place (at most POLL ahead): delete the loop's breakpoint and
+                        # run to that one. A new `sb` here would leave two pending, and
+                        # the stop count would no longer match.
+                        os.write(cmds, b"d 1\nc\n")
+                        spin_hit = False
+                        want = stops + 1
+                        t_cmd, step_ticks = time.monotonic(), int(POLL * unit)
+                        continue
                 os.write(cmds, b"sb %d\nc\n" % max(1, step))
                 spin_hit = False
                 want = stops + 1
                 t_cmd, step_ticks = time.monotonic(), max(1, step)
-            # Host-time watchdog, the only one: Bochs can miss a time breakpoint when the
-            # guest is in an exception storm (a recursive panic's #GP loop was seen to), and
-            # would then run until killed. A step of N ticks gets 20 s + N / 5 M ticks/s.
+            # Host-time watchdog, a last resort against a Bochs that never stops (no known
+            # cause remains): a step of N ticks gets 20 s + N / 5 M ticks/s. Its ending is
+            # not a verdict (status watchdog: the grade reports an ERROR, not a FAIL).
             waited = time.monotonic() - t_cmd
             if stops < want and waited > 20 + step_ticks / 5e6:
-                r.status = "timeout"
-                r.detail = ("Bochs did not stop within %.0f s of host time (a missed time breakpoint: "
-                            "the guest is probably in an exception storm)" % waited)
+                r.status = "watchdog"
+                r.detail = ("the host-time watchdog ended the run: Bochs did not reach its next stop "
+                            "within %.0f s of host time (a harness or emulator fault, not the kernel's: "
+                            "rerun the test)" % waited)
                 console = read_console(wd, console) + b"TIMEOUT"
                 break
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if not ready:
+            ready, _, _ = select.select([fd] + ([screen] if screen is not None else []), [], [], 0.05)
+            if screen is not None and screen in ready and not drain_screen(screen):
+                os.close(screen)
+                screen = None
+            if fd not in ready:
                 continue
             data = os.read(fd, 1 << 16)
             if not data:
@@ -319,6 +380,9 @@ def drive(r, proc, cmds, setup, ips, timeout, wd, view=None):
                     continue
                 if b"Breakpoint 1," in line:
                     spin_hit = True
+                m = SCREEN_RE.search(line)
+                if m and screen is None:
+                    screen = open_screen(m.group(1).decode())
                 m = NEXT_RE.search(line)
                 if m:
                     now = int(m.group(1))
@@ -326,6 +390,8 @@ def drive(r, proc, cmds, setup, ips, timeout, wd, view=None):
                         continue        # the view's own stop, answered by it
                     stops += 1
     finally:
+        if screen is not None:
+            os.close(screen)
         out_log.close()
         r.console = console
         r.ticks = now

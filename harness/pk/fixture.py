@@ -60,7 +60,7 @@ def stamp_text(src):
 
 
 def run(cmd, cwd, what):
-    p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    p = subprocess.run(cmd, cwd=cwd, env=tree.make_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT)
     if p.returncode:
         tail = p.stdout.decode("utf-8", "replace").strip().splitlines()[-3:]

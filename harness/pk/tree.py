@@ -60,6 +60,13 @@ class TestCommand:
         return self.name.rsplit("/", 1)[-1]
 
 
+def make_env():
+    """The environment for the tree's own make: without the variables an enclosing make
+    passes down (`make check TESTS=...` would set the tree's TESTS through MAKEFLAGS)."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "MAKE_TERMOUT", "MAKE_TERMERR")}
+
+
 def run_make(build, targets, extra=(), dry=False):
     """stdout of `make [-n] targets` in build; HarnessError with make's last line on failure."""
     cmd = ["make", "-s", "--no-print-directory", "CC=" + MAKE_CC] + list(extra)
@@ -67,7 +74,7 @@ def run_make(build, targets, extra=(), dry=False):
         cmd += ["-n", "-W", "os.dsk"]
     cmd += list(targets)
     try:
-        p = subprocess.run(cmd, cwd=build, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        p = subprocess.run(cmd, cwd=build, env=make_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=900)
     except FileNotFoundError:
         raise HarnessError("make not found; install it with: apt-get install -y make")

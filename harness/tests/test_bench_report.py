@@ -6,7 +6,7 @@ import tempfile
 import unittest
 import xml.dom.minidom
 
-from harness.vmbench import forks, others, plot, pressure, report, runs
+from harness.vmbench import disk, forks, others, plot, pressure, report, runs
 
 STATS = ("STATS tsc=5000 boot_tsc=1000 pf_total=9 upool_used=0 kpool_used=20 kpool_boot=20 "
          "swap_out=64 swap_in=32 fork_copied=0 pf_wp_copy=41")
@@ -107,10 +107,37 @@ class PressureTest(unittest.TestCase):
         lines = ["(press) cost: 32 touches with free frames: 32000 cycles",
                  "(press) cost: 64 touches evicting a dirty page: 320000 cycles",
                  "(press) cost: 32 touches of swapped-out pages: 288000 cycles"]
-        f = pressure.cost_figures(make_run("press cost 64", lines))
+        f = disk.cost_figures(make_run("press cost 64", lines))
         self.assertEqual((f["zero_fill_fault"], f["swap_out"], f["swap_in_fault"]),
                          (1000, 4000, 5000))
-        self.assertIsNone(pressure.cost_figures(make_run("press cost 64", lines[:2])))
+        self.assertIsNone(disk.cost_figures(make_run("press cost 64", lines[:2])))
+
+    def test_cost_and_swap_tests_side_by_side(self):
+        new = ["(press) cost: 32 touches with free frames: 32000 cycles",
+               "(press) cost: 64 touches evicting a dirty page: 192000 cycles",
+               "(press) cost: 32 touches of swapped-out pages: 160000 cycles"]
+        old = [l.replace("192000", "512000").replace("160000", "800000") for l in new]
+        t = FakeTest("swap-seq")
+        stats = lambda tsc: STATS + " entry_tsc=1000 tsc=%d" % tsc
+        collected = {"cost": {"new": make_run("press cost 64", new),
+                              "old": make_run("press cost 64", old, extra=disk.OLD)},
+                     "tests": [(t, {"new": make_run("swap-seq", [], stats=stats(11000)),
+                                    "old": make_run("swap-seq", [], extra=disk.OLD,
+                                                    stats=stats(31000))})]}
+        out = io.StringIO()
+        doc = disk.print_report(collected, out)
+        text = out.getvalue()
+        self.assertEqual((doc["swap_cost"]["new"]["swap_out"], doc["swap_cost"]["old"]["swap_out"]),
+                         (2000, 7000))
+        self.assertRegex(text, r"=> one swap-out +2000 +7000 +3\.50 +at most 2000")
+        self.assertRegex(text, r"=> one swap-in fault +3000 +18000 +6\.00 +at most 5000")
+        self.assertEqual(doc["swap_tests_after_entry"]["total"], {"new": 10000, "old": 30000})
+        self.assertRegex(text, r"\nall +10000 +30000 +3\.00\n")
+        unsupported = runs.Run(t, disk.OLD, FakeResult("Unknown option: -ata=sector (options: ...)\n"))
+        collected["tests"][0][1]["old"] = unsupported
+        out = io.StringIO()
+        disk.print_report(collected, out)
+        self.assertIn("kernel has no option -ata=sector", out.getvalue())
 
 
 class ForkTest(unittest.TestCase):

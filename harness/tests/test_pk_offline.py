@@ -66,6 +66,13 @@ class Certificate(unittest.TestCase):
         self.assertEqual((cert["c"]["certificate"], cert["c"]["failing_variants"], cert["c"]["replay"]),
                          ("flaky", [2], {"2": "c2"}))
 
+    def test_watchdog_ending_is_no_verdict(self):
+        """A run the host-time watchdog ended certifies nothing, pass or fail."""
+        recs = [{"test": "d", "variant": v, "verdict": "ERROR" if v == 1 else "PASS", "rerun": "d%d" % v}
+                for v in range(3)]
+        cert = cli.certificate(recs, [0, 1, 2])
+        self.assertEqual((cert[0]["certificate"], cert[0]["replay"]), ("error", {"1": "d1"}))
+
     def test_rename_maps_program(self):
         t = tree.parse_command("pintos -p tests/userprog/args-single:args-single -p tests/userprog/child:child "
                                "-- -q -f run 'args-single onearg' > tests/userprog/args-single.output")
@@ -74,10 +81,6 @@ class Certificate(unittest.TestCase):
         self.assertEqual(r.puts[0][1], alias)
         self.assertEqual(r.puts[1][1], "child")
         self.assertIn(alias + " onearg", r.words)
-
-
-if __name__ == "__main__":
-    unittest.main()
 
 
 class Bochsrc(unittest.TestCase):
@@ -94,3 +97,63 @@ class Bochsrc(unittest.TestCase):
         self.assertIn("romimage: file=%s, options=fastboot\n" % emu.BIOS, text)
         self.assertNotIn("${", text)
         self.assertIn("ata0-slave: type=cdrom, status=ejected", text)
+
+        self.assertIn(emu.VGA + "\n", text)
+        self.assertIn("realtime=0", emu.VGA)       # the screen refresh follows emulated time
+
+
+class Screen(unittest.TestCase):
+    """Bochs's term display writes the screen into a pseudo-terminal only it holds the
+    master of; the harness drains the far side (emu.open_screen, emu.drain_screen)."""
+
+    def test_undrained_terminal_blocks_a_writer(self):
+        master, slave = os.openpty()
+        try:
+            os.set_blocking(master, False)
+            sent = 0
+            with self.assertRaises(BlockingIOError):
+                while sent < (1 << 20):
+                    sent += os.write(master, b"x" * 1024)
+            self.assertLess(sent, 1 << 20)
+        finally:
+            os.close(master)
+            os.close(slave)
+
+    def test_drained_terminal_takes_everything_and_echoes_nothing(self):
+        import select
+        import threading
+        from harness.pk import emu
+        master, slave = os.openpty()
+        path = os.ttyname(slave)
+        os.close(slave)
+        screen = emu.open_screen(path)
+        self.assertIsNotNone(screen)
+        total = 1 << 20
+        done = threading.Event()
+
+        def draw():
+            sent = 0
+            while sent < total:
+                sent += os.write(master, b"\x1b[H" + b"y" * 1021)
+            done.set()
+        writer = threading.Thread(target=draw, daemon=True)
+        writer.start()
+        try:
+            for _ in range(2000):
+                if done.is_set():
+                    break
+                ready, _, _ = select.select([screen], [], [], 0.01)
+                if ready:
+                    self.assertTrue(emu.drain_screen(screen))
+            self.assertTrue(done.is_set(), "the writer blocked although the terminal was drained")
+            os.set_blocking(master, False)
+            with self.assertRaises(BlockingIOError):     # nothing echoed back (keyboard input)
+                os.read(master, 100)
+        finally:
+            os.close(screen)
+            os.close(master)
+            writer.join(5)
+
+
+if __name__ == "__main__":
+    unittest.main()

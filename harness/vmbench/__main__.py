@@ -1,9 +1,11 @@
 """make bench, the VM workloads (python3 -m harness.vmbench): memory pressure against the
-simulated policies, the cost of a swap-out and a swap-in, fork eager against
-copy-on-write, and the other bench = yes workloads. Prints the tables, writes build/results/bench.json and bench.svg.
+simulated policies, the cost of a swap-out and a swap-in and the swap tests' cycles with
+the kernel's ATA driver and the old one, fork eager against copy-on-write, and the other
+bench = yes workloads. Prints the tables, writes build/results/bench.json and bench.svg.
 
 usage: python3 -m harness.vmbench [-j JOBS] [--policies fifo,clock,...] [--evict NAME]
-            [--fork eager|cow] [--only pressure|fork|oom|other] [--boot-img PATH] [--results DIR]
+            [--fork eager|cow] [--only pressure|disk|fork|oom|other] [--boot-img PATH]
+            [--results DIR]
 Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
 crashed, timed out or leaked, 2 on bad arguments.
 """
@@ -13,7 +15,7 @@ import os
 import sys
 import time
 
-from harness.vmbench import forks, oom, others, plot, pressure, runs
+from harness.vmbench import disk, forks, oom, others, plot, pressure, runs
 from harness.common import RESULTS, HarnessError, die
 
 
@@ -32,7 +34,7 @@ def parse_args(argv):
     ap.add_argument("--fork", metavar="MODE", choices=forks.MODES,
                     help="run the fork workloads only with -fork=MODE")
     ap.add_argument("--results", default=RESULTS)
-    ap.add_argument("--only", choices=("pressure", "fork", "oom", "other"))
+    ap.add_argument("--only", choices=("pressure", "disk", "fork", "oom", "other"))
     ap.add_argument("--boot-img", help="boot disk of another kernel (default build/boot.img)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
@@ -53,11 +55,14 @@ def main(argv=None):
     runs.BOOT_IMG = args.boot_img
     out = sys.stdout
     doc = {"policies": args.policies}
-    pairs, p_out, f_out, cost = [], [], [], None
+    pairs, p_out, f_out, d_plan = [], [], [], None
     if args.only in (None, "pressure"):
         p_out, p_pairs = pressure.plan(args.policies)
-        cost = pressure.cost_test()
-        pairs += p_pairs + ([(cost, [])] if cost else [])
+        pairs += p_pairs
+    if args.only in (None, "disk"):
+        cost, swap_tests, d_pairs = disk.plan()
+        d_plan = (cost, swap_tests, len(d_pairs))
+        pairs += d_pairs
     if args.only in (None, "fork"):
         f_out, f_pairs = forks.plan([args.fork] if args.fork else forks.MODES)
         pairs += f_pairs
@@ -80,16 +85,17 @@ def main(argv=None):
         pressure.print_report(p_out, out)
         pressure.print_aims(p_out, out)
         doc["pressure"] = [o.as_dict() for o in p_out]
-    if cost:
-        run = results[n_p]
-        fig = pressure.cost_figures(run)
-        pressure.print_cost(run, fig, out)
-        doc["swap_cost"] = fig if fig else {"status": run.status, "detail": run.detail}
-    n_f = n_p + (1 if cost else 0) + sum(len(o.modes) for o in f_out)
+    n_d = n_p + (d_plan[2] if d_plan else 0)
+    d_runs = []
+    if d_plan:
+        collected = disk.collect(d_plan[0], d_plan[1], results[n_p:n_d])
+        doc.update(disk.print_report(collected, out))
+        d_runs = disk.all_runs(collected)
+    n_f = n_d + sum(len(o.modes) for o in f_out)
     k_runs = results[n_f:n_f + len(k_tests)]
     o_runs = results[n_f + len(k_tests):]
     if f_out:
-        forks.collect(f_out, results[n_p + (1 if cost else 0):n_f], args.jobs)
+        forks.collect(f_out, results[n_d:n_f], args.jobs)
         forks.print_report(f_out, out)
         doc["fork"] = [o.as_dict() for o in f_out]
     if k_runs:
@@ -99,7 +105,7 @@ def main(argv=None):
         others.print_report(o_runs, out)
         doc["other"] = [others.as_dict(r) for r in o_runs]
     all_runs = ([r for o in p_out for r in o.runs.values()] + [r for o in f_out for r in o.runs.values()]
-                + ([results[n_p]] if cost else []) + k_runs + o_runs)
+                + d_runs + k_runs + o_runs)
     failed = [r for r in all_runs if r.status == "failed" and not unsupported_workload(r)]
     os.makedirs(args.results, exist_ok=True)
     jpath = os.path.join(args.results, "bench.json")

@@ -185,50 +185,6 @@ def print_report(outcomes, out):
     report.table(["workload", "check", "faults"], rows, out)
 
 
-def cost_test():
-    tests = [t for t in runs.bench_tests("press") if t.cmdline.split()[1:2] == ["cost"]]
-    return tests[0] if tests else None
-
-
-def cost_figures(run):
-    """Cycles of one swap-out and one swap-in from a `press cost` run, or None.
-
-    free: a zero-fill fault with a free frame; evict: the same plus evicting a dirty page to
-    swap; swapin: a fault on a swapped-out page that also evicts a dirty page. Then one
-    swap-out is evict - free and one swap-in fault is swapin - (evict - free)."""
-    if run.status != "ok":
-        return None
-    per = {}
-    for line in run.lines():
-        m = COST_RE.match(line)
-        if m:
-            per[COST_KEYS[m.group(2)]] = int(m.group(3)) / int(m.group(1))
-    if len(per) != 3:
-        return None
-    out = {"zero_fill_fault": per["free"], "fault_with_swap_out": per["evict"],
-           "swap_in_fault_with_swap_out": per["swapin"]}
-    out["swap_out"] = per["evict"] - per["free"]
-    out["swap_in_fault"] = per["swapin"] - out["swap_out"]
-    out["stats"] = pick_stats(run.stats)
-    return out
-
-
-def print_cost(run, figures, out):
-    out.write("\nSwap cost (press cost, default policy): emulated cycles per touch\n")
-    if figures is None:
-        out.write("  n/a: %s\n" % (run.detail if run.status != "ok" else "no cost lines"))
-        return
-    report.table(["fault", "cycles"], [
-        ["zero-fill, frame free", "%.0f" % figures["zero_fill_fault"]],
-        ["zero-fill + swap-out of a dirty page", "%.0f" % figures["fault_with_swap_out"]],
-        ["swap-in + swap-out of a dirty page", "%.0f" % figures["swap_in_fault_with_swap_out"]],
-        ["=> one swap-out", "%.0f" % figures["swap_out"]],
-        ["=> one swap-in fault", "%.0f" % figures["swap_in_fault"]]], out)
-    s = figures["stats"]
-    if "swap_out" in s:
-        out.write("  whole run: %d swap-outs, %d swap-ins\n" % (s["swap_out"], s.get("swap_in", 0)))
-
-
 # Ratio to OPT (all faults) each pattern should stay within: issue 9 (loop, scan at most 1.5)
 # and issue 19's eviction stretch (loop 1.2, skew 1.35, scan 1.05, seq 1.00).
 OPT_AIMS = (("loop", 1.2), ("skew", 1.35), ("scan", 1.05), ("seq", 1.00))

@@ -4,6 +4,7 @@
 #include "devices/block.h"
 #include "lib/debug.h"
 #include "lib/stdio.h"
+#include "lib/string.h"
 #include "threads/interrupt.h"
 #include "threads/io.h"
 #include "threads/synch.h"
@@ -15,7 +16,11 @@
    WRITE SECTORS (8.48), READ MULTIPLE (8.24), WRITE MULTIPLE (8.44), SET MULTIPLE MODE
    (8.39). LBA28 addressing; data moved 32 bits at a time. A transfer of several sectors
    (up to a page) is one READ/WRITE MULTIPLE command with the multiple count set to a page,
-   so it is one DRQ data block and one interrupt; a single sector is READ/WRITE SECTORS. */
+   so it is one DRQ data block; a single sector is READ/WRITE SECTORS. Commands run with
+   INTRQ masked (nIEN) and are polled: on Bochs a write ends with its data block and a
+   read after a seek of about 10 us, less than an interrupt, a sleep and a wake-up cost
+   (ata_wait_polled). The kernel option -ata=sector keeps the driver as it was before, for
+   make bench's comparison: one sector per command, 16-bit transfers, an interrupt each. */
 
 /* Command block registers, offsets from the channel's base port (section 7.1). */
 #define ATA_DATA    0
@@ -57,6 +62,11 @@
 /* Emulated devices answer at once; a real one that stays busy this long is given up on. */
 #define ATA_POLL_LIMIT 1000000
 
+/* Status polls before a command's wait turns to sleeping on the interrupt (ata_wait_polled):
+   about 6 emulated instructions each, so 6 ms at 100 M instructions per second, more than
+   Bochs's longest seek (about 5 ms, across the whole disk). */
+#define ATA_SPIN 100000
+
 struct ata_channel;
 
 struct ata_disk {
@@ -69,7 +79,8 @@ struct ata_disk {
 struct ata_channel {
   uint16_t base, ctl;
   uint8_t vec;             /* interrupt vector (IRQ + 0x20) */
-  struct lock lock;        /* one command at a time */
+  struct semaphore idle;   /* 1 while no command is in progress: one at a time */
+  uint8_t device;          /* Device register as last written by a command, 0: unknown */
   struct semaphore done;   /* upped by the IRQ handler when a command completes */
   volatile bool expecting; /* a command is waiting for its interrupt */
   volatile uint8_t irq_status;
@@ -149,11 +160,10 @@ static bool ata_set_multiple(struct ata_channel *c, uint8_t dev_bit)
 }
 
 /* Interrupt handler for both channels: reads Status (which deasserts INTRQ) and wakes the
-   waiting caller, if any. A caller that was asleep runs as soon as the interrupt returns
-   (one still on the CPU, its command done at once, just goes on): left at the tail of the
-   ready list it would wait a CPU-bound thread's whole time slice after every command, and
-   a process paging beside a computing one would make no progress. Other interrupts are
-   dropped. */
+   waiting caller, if any. A caller that was asleep runs as soon as the interrupt returns:
+   left at the tail of the ready list it would wait a CPU-bound thread's whole time slice
+   after every command, and a process paging beside a computing one would make no progress.
+   Other interrupts (none is expected while a command is polled) are dropped. */
 static void ata_interrupt(struct intr_frame *f)
 {
   struct ata_channel *c = &channels[f->vec_no == channels[0].vec ? 0 : 1];
@@ -168,9 +178,10 @@ static void ata_interrupt(struct intr_frame *f)
   }
 }
 
-/* Waits for the command issued on C to finish and returns the final status: sleeps on the
-   interrupt when interrupts are enabled, polls otherwise (early boot). */
-static uint8_t ata_wait_completion(struct ata_channel *c)
+/* Sector mode (the driver before page-sized commands, kept for make bench's comparison):
+   waits for the interrupt of the command issued on C with INTRQ enabled and c->expecting
+   set, asleep; polls when interrupts are off (early boot). Returns the final status. */
+static uint8_t ata_wait_interrupt(struct ata_channel *c)
 {
   if (intr_get_level() == INTR_ON) {
     sema_down(&c->done);
@@ -180,77 +191,151 @@ static uint8_t ata_wait_completion(struct ata_channel *c)
   return ata_wait_not_busy(c);
 }
 
+/* Waits for BSY to clear after a command was issued on C with INTRQ masked (nIEN), and
+   returns Status (read last, which clears the device's interrupt pending state). Polls
+   the Alternate Status register (which acknowledges nothing) up to ATA_SPIN times, with
+   interrupts as the caller has them, so the timer still preempts. Measured on Bochs 2.7: a
+   write is complete when its data block ends; a read keeps BSY for a seek of 10 us plus
+   about 5 ms times the distance from the last sector accessed over the disk's size, then
+   sets DRQ. Polling through the whole seek keeps a paging process's transfers together:
+   sleeping through it let three processes paging at once (vm/swap-multi) interleave
+   their transfers across the disk, seeking far on most of them (its run took 2.2x the
+   cycles). Past ATA_SPIN (a slower device), when interrupts are on, INTRQ is unmasked
+   (nIEN = 0: ATA/ATAPI-6, section 7.8) and the thread sleeps until the interrupt. BSY is
+   read again with interrupts off after the unmasking: a device that finished in between
+   raised no interrupt on Bochs, and one that raises it anyway finds nobody expecting it. */
+static uint8_t ata_wait_polled(struct ata_channel *c)
+{
+  for (unsigned i = 0; i < ATA_SPIN; i++)
+    if (!(inb(c->ctl) & STA_BSY))
+      return inb(c->base + ATA_STATUS);
+  if (intr_get_level() == INTR_OFF)
+    return ata_wait_not_busy(c);
+  uint8_t status;
+  intr_disable();
+  c->expecting = true;
+  outb(c->ctl, 0);
+  if (inb(c->ctl) & STA_BSY) {
+    intr_enable();
+    sema_down(&c->done);
+    status = c->irq_status;
+  } else {
+    c->expecting = false;
+    status = inb(c->base + ATA_STATUS);
+    intr_enable();
+  }
+  outb(c->ctl, CTL_NIEN);
+  return status;
+}
+
 /* Selects D and loads the task-file registers for a command on COUNT sectors from SECTOR.
-   The caller holds the channel lock. */
+   The caller owns the channel (c->idle). The device selection protocol (section 9.7:
+   write Device, wait 400 ns, wait for BSY clear) runs only when the Device register
+   changes (another disk of the channel, or LBA bits 27:24): a command of this driver ends
+   with BSY and DRQ clear, so the selected device is ready for the next one. */
 static void ata_select_sectors(struct ata_disk *d, block_sector_t sector, unsigned count)
 {
   struct ata_channel *c = d->channel;
+  uint8_t device = DEV_BASE | DEV_LBA | d->dev_bit | ((sector >> 24) & 0x0F);
 
   ASSERT(sector < (1u << 28) && count >= 1 && count <= BLOCK_MAX_SECTORS);
-  outb(c->base + ATA_DEVICE, DEV_BASE | DEV_LBA | d->dev_bit | ((sector >> 24) & 0x0F));
-  ata_delay_400ns(c);
-  if (ata_wait_not_busy(c) & STA_BSY)
-    PANIC("%s: device stays busy", d->name);
+  if (device != c->device) {
+    outb(c->base + ATA_DEVICE, device);
+    ata_delay_400ns(c);
+    if (ata_wait_not_busy(c) & STA_BSY)
+      PANIC("%s: device stays busy", d->name);
+    c->device = device;
+  }
   outb(c->base + ATA_NSECT, count);
   outb(c->base + ATA_LBA_LO, sector & 0xFF);
   outb(c->base + ATA_LBA_MID, (sector >> 8) & 0xFF);
   outb(c->base + ATA_LBA_HI, (sector >> 16) & 0xFF);
 }
 
-/* Reads COUNT sectors from SECTOR into BUF (PIO data-in: the device interrupts once the
-   data block is in its buffer and DRQ is set, then the host transfers it). Several
-   sectors are one READ MULTIPLE data block (COUNT <= the multiple count); a disk that
-   refused the multiple count reads them one READ SECTORS command each. */
+/* Sector mode: one sector per command, 16-bit PIO, an interrupt (and a sleep) for each. */
+static bool ata_sector_mode;
+
+/* Reads COUNT sectors from SECTOR into BUF (PIO data-in, section 9.5: the device sets DRQ
+   once the data block is in its buffer, then the host transfers it). Several sectors are
+   one READ MULTIPLE data block (COUNT <= the multiple count), polled (ata_wait_polled); a
+   disk that refused the multiple count, or sector mode, reads them one READ SECTORS
+   command each. */
 static void ata_read(void *aux, block_sector_t sector, unsigned count, void *buf)
 {
   struct ata_disk *d = aux;
   struct ata_channel *c = d->channel;
   uint8_t status;
 
-  if (count > 1 && !d->multiple) {
+  if (count > 1 && (!d->multiple || ata_sector_mode)) {
     for (unsigned i = 0; i < count; i++)
       ata_read(aux, sector + i, 1, (uint8_t *)buf + i * BLOCK_SECTOR_SIZE);
     return;
   }
-  lock_acquire(&c->lock);
+  sema_down(&c->idle);
   ata_select_sectors(d, sector, count);
-  c->expecting = true;
+  c->expecting = ata_sector_mode;
   outb(c->base + ATA_COMMAND, count > 1 ? CMD_READ_MULTIPLE : CMD_READ_SECTORS);
-  status = ata_wait_completion(c);
-  if ((status & (STA_ERR | STA_DF)) || !(status & STA_DRQ))
+  ata_delay_400ns(c);
+  status = ata_sector_mode ? ata_wait_interrupt(c) : ata_wait_polled(c);
+  if ((status & (STA_BSY | STA_ERR | STA_DF)) || !(status & STA_DRQ))
     PANIC("%s: read of %u sectors at %u failed (status 0x%02x, error 0x%02x)", d->name, count,
           sector, status, inb(c->base + ATA_ERROR));
-  insl(c->base + ATA_DATA, buf, count * SECTOR_DWORDS);
-  lock_release(&c->lock);
+  if (ata_sector_mode)
+    insw(c->base + ATA_DATA, buf, BLOCK_SECTOR_SIZE / 2);
+  else
+    insl(c->base + ATA_DATA, buf, count * SECTOR_DWORDS);
+  sema_up(&c->idle);
 }
 
-/* Writes COUNT sectors of BUF to SECTOR (PIO data-out: the device raises DRQ without an
-   interrupt, the host transfers the data block, the device interrupts when done). Several
-   sectors are one WRITE MULTIPLE data block; as ata_read when the disk refused it. */
+/* Writes COUNT sectors of BUF to SECTOR (PIO data-out, section 9.6: the device sets DRQ
+   without an interrupt, the host transfers the data block, the device clears BSY when it
+   has taken it). Several sectors are one WRITE MULTIPLE data block; as ata_read when the
+   disk refused it, or in sector mode. */
 static void ata_write(void *aux, block_sector_t sector, unsigned count, const void *buf)
 {
   struct ata_disk *d = aux;
   struct ata_channel *c = d->channel;
   uint8_t status;
 
-  if (count > 1 && !d->multiple) {
+  if (count > 1 && (!d->multiple || ata_sector_mode)) {
     for (unsigned i = 0; i < count; i++)
       ata_write(aux, sector + i, 1, (const uint8_t *)buf + i * BLOCK_SECTOR_SIZE);
     return;
   }
-  lock_acquire(&c->lock);
+  sema_down(&c->idle);
   ata_select_sectors(d, sector, count);
   outb(c->base + ATA_COMMAND, count > 1 ? CMD_WRITE_MULTIPLE : CMD_WRITE_SECTORS);
   ata_delay_400ns(c);
   status = ata_wait_not_busy(c);
   if ((status & (STA_BSY | STA_ERR | STA_DF)) || !(status & STA_DRQ))
     PANIC("%s: write of %u sectors at %u refused (status 0x%02x)", d->name, count, sector, status);
-  c->expecting = true;
-  outsl(c->base + ATA_DATA, buf, count * SECTOR_DWORDS);
-  status = ata_wait_completion(c);
+  if (ata_sector_mode) {
+    c->expecting = true;
+    outsw(c->base + ATA_DATA, buf, BLOCK_SECTOR_SIZE / 2);
+    status = ata_wait_interrupt(c);
+  } else {
+    outsl(c->base + ATA_DATA, buf, count * SECTOR_DWORDS);
+    ata_delay_400ns(c);
+    status = ata_wait_polled(c);
+  }
   if (status & (STA_BSY | STA_ERR | STA_DF))
     PANIC("%s: write of %u sectors at %u failed (status 0x%02x)", d->name, count, sector, status);
-  lock_release(&c->lock);
+  sema_up(&c->idle);
+}
+
+/* Chooses the driver's mode from the kernel option -ata=NAME before ata_init: "page" (the
+   default: up to a page per command, 32-bit PIO, polled) or "sector" (one sector per
+   command, 16-bit PIO, interrupt-driven, as before page-sized commands; make bench
+   compares the two). False for another NAME. */
+bool ata_set_mode(const char *name)
+{
+  if (!strcmp(name, "page"))
+    ata_sector_mode = false;
+  else if (!strcmp(name, "sector"))
+    ata_sector_mode = true;
+  else
+    return false;
+  return true;
 }
 
 static const struct block_operations ata_ops = {
@@ -267,7 +352,8 @@ void ata_init(void)
 
   for (ci = 0; ci < 2; ci++) {
     struct ata_channel *c = &channels[ci];
-    lock_init(&c->lock);
+    sema_init(&c->idle, 1);
+    c->device = 0;
     sema_init(&c->done, 0);
     c->expecting = false;
     if (inb(c->base + ATA_STATUS) == 0xFF)
@@ -293,7 +379,7 @@ void ata_init(void)
     outb(c->base + ATA_DEVICE, DEV_BASE);
     ata_delay_400ns(c);
     (void)inb(c->base + ATA_STATUS);
-    outb(c->ctl, 0);
+    outb(c->ctl, ata_sector_mode ? 0 : CTL_NIEN);
     intr_register_ext(c->vec, ata_interrupt, ci ? "ata1" : "ata0");
   }
 }

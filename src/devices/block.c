@@ -41,18 +41,31 @@ void block_write(struct block *b, block_sector_t sector, const void *buf)
   block_write_sectors(b, sector, 1, buf);
 }
 
+/* True if a read (WRITE false) or write of B's sectors may be made to fail now: fault
+   injection (threads/failinject.h) spares the boot disk. */
+static bool block_may_fail(const struct block *b, bool write)
+{
+  return b->role != BLOCK_BOOT &&
+         failinject_site_armed(write ? FAILINJECT_DWRITE : FAILINJECT_DREAD);
+}
+
 /* Reads COUNT sectors from SECTOR of B into BUF with one driver call, which serialises
-   callers. Under fault injection (threads/failinject.h) each sector of a disk other than
-   the boot disk may fail on its own, asked in sector order as one-sector reads did: the
-   block layer has no error path, so a failed sector reads as zeros, as a drive returning
-   garbage would; callers must survive any sector contents. */
+   callers. Under fault injection each sector of a disk other than the boot disk may fail
+   on its own, asked in sector order as one-sector reads did: the block layer has no error
+   path, so a failed sector reads as zeros, as a drive returning garbage would; callers
+   must survive any sector contents. */
 void block_read_sectors(struct block *b, block_sector_t sector, unsigned count, void *buf)
 {
   ASSERT(count >= 1 && count <= BLOCK_MAX_SECTORS && sector < b->size && count <= b->size - sector);
+  if (!block_may_fail(b, false)) {
+    b->ops->read(b->aux, sector, count, buf);
+    __atomic_fetch_add(&b->read_cnt, count, __ATOMIC_RELAXED);
+    return;
+  }
   bool failed[BLOCK_MAX_SECTORS];
   unsigned i, good = 0;
   for (i = 0; i < count; i++) {
-    failed[i] = b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DREAD);
+    failed[i] = failinject_should_fail(FAILINJECT_DREAD);
     good += !failed[i];
   }
   if (good > 0)
@@ -69,10 +82,15 @@ void block_read_sectors(struct block *b, block_sector_t sector, unsigned count, 
 void block_write_sectors(struct block *b, block_sector_t sector, unsigned count, const void *buf)
 {
   ASSERT(count >= 1 && count <= BLOCK_MAX_SECTORS && sector < b->size && count <= b->size - sector);
+  if (!block_may_fail(b, true)) {
+    b->ops->write(b->aux, sector, count, buf);
+    __atomic_fetch_add(&b->write_cnt, count, __ATOMIC_RELAXED);
+    return;
+  }
   bool failed[BLOCK_MAX_SECTORS];
   unsigned i, run;
   for (i = 0; i < count; i++)
-    failed[i] = b->role != BLOCK_BOOT && failinject_should_fail(FAILINJECT_DWRITE);
+    failed[i] = failinject_should_fail(FAILINJECT_DWRITE);
   for (i = 0; i < count; i += run) {
     for (run = 1; i + run < count && failed[i + run] == failed[i]; run++)
       continue;

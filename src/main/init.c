@@ -115,9 +115,11 @@ static int cmdline_parse_options(void)
       continue;
     else if (!strncmp(w, "-fail=", 6) && failinject_configure(w + 6))
       continue;
+    else if (!strncmp(w, "-ata=", 5) && ata_set_mode(w + 5))
+      continue;
     else {
       printf("Unknown option: %s (options: -q -f -v -ul=PAGES -seed=N -ips=N -evict=%s "
-             "-fork=cow|eager|share|lazy -fail=SPEC -trace)\n",
+             "-fork=cow|eager|share|lazy -fail=SPEC -ata=page|sector -trace)\n",
              w, vm_policy_names());
       return -1;
     }

@@ -122,6 +122,8 @@ bool failinject_should_fail(enum failinject_site site)
   return fail;
 }
 
+bool failinject_site_armed(enum failinject_site site) { return fi_armed && fi_sites[site]; }
+
 int failinject_format_stats(char *buf, int size)
 {
   int len = 0;

@@ -5,8 +5,8 @@
 
 /* Deterministic fault injection (kernel option -fail=SPEC, docs/design.md). Chosen
    allocation sites are made to fail, every Nth call or with a seeded probability, while
-   a user program runs (the `run` action of a program, not of a kernel self-test). A given kernel, command line and spec fail the
-   same calls on every run under Bochs. */
+   a user program runs (the `run` action of a program, not of a kernel self-test). A given kernel,
+   command line and spec fail the same calls on every run under Bochs. */
 
 enum failinject_site {
   FAILINJECT_KPAGE,  /* kernel-pool palloc (page tables, kernel stacks, bounce pages) */
@@ -23,6 +23,11 @@ static inline bool failinject_should_fail(enum failinject_site site)
   (void)site;
   return false;
 }
+static inline bool failinject_site_armed(enum failinject_site site)
+{
+  (void)site;
+  return false;
+}
 #else
 /* Parses SPEC ("SITES:every=N[:seed=S]" or "SITES:permille=N[:seed=S]", SITES being
    "all" or names joined by '+': kpage, frame, malloc, dread, dwrite). Returns false for
@@ -32,6 +37,9 @@ bool failinject_configure(const char *spec);
 void failinject_arm(bool on);
 /* True if this call at SITE must fail; counts it. Callable with interrupts off. */
 bool failinject_should_fail(enum failinject_site site);
+/* False when no call at SITE can fail now (failinject_should_fail would return false
+   without counting): lets a caller that asks once per item of a batch ask once. */
+bool failinject_site_armed(enum failinject_site site);
 /* Appends " fi_kpage=N fi_frame=N ..." (failures injected per site) to BUF, or nothing if
    injection was never configured; returns the length written. */
 int failinject_format_stats(char *buf, int size);

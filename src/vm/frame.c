@@ -166,6 +166,8 @@ void frame_unpin(struct frame *f)
 
 void frame_cache(struct frame *f, uint32_t slot)
 {
+  if (!swap_shared(slot))
+    return; /* no other page to find it: swap_cache_add would not record it */
   lock_acquire(&frame_lock);
   f->cache_slot = slot;
   swap_cache_add(slot, f);
@@ -191,6 +193,8 @@ bool frame_is_cached(const struct frame *f)
    mapped still holds the slot's contents. */
 struct frame *frame_share_cached(struct page *page, uint32_t slot)
 {
+  if (swap_cache_find(slot) == NULL)
+    return NULL; /* as if frame_lock were taken now: a frame cached later is not seen */
   lock_acquire(&frame_lock);
   struct frame *f = swap_cache_find(slot);
   if (f != NULL && (f->pinned || f->rmap == NULL || f->cache_slot != slot))

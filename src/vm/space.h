@@ -4,9 +4,9 @@
 /* PRIVATE to src/vm. An address space (struct vm_space, space.c).
 
    Lock order: a space's lock (struct vm_space.lock) before the frame-table lock
-   (frame.c), before the swap lock (swap.c), before any file-system lock. The evictor runs
-   with the frame-table lock held and only TRIES the victim's space lock (skipping the
-   frame when it is busy), so it never waits against that order. */
+   (frame.c), before any file-system lock (swap.c's tables take no lock: interrupts off).
+   The evictor runs with the frame-table lock held and only TRIES the victim's space lock
+   (skipping the frame when it is busy), so it never waits against that order. */
 
 #include <stdbool.h>
 #include <stdint.h>

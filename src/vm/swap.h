@@ -17,6 +17,7 @@ void swap_init(void);
 uint32_t swap_alloc(void); /* refs 1, SWAP_NONE if no disk or full */
 void swap_ref(uint32_t slot);
 void swap_unref(uint32_t slot);
+bool swap_shared(uint32_t slot); /* more than one reference */
 void swap_write(uint32_t slot, const void *kva);
 void swap_read(uint32_t slot, void *kva);
 size_t swap_used(void);

@@ -57,6 +57,11 @@ void swap_cache_remove(uint32_t slot, struct frame *f)
   (void)slot;
   (void)f;
 }
+bool swap_shared(uint32_t slot)
+{
+  (void)slot;
+  return false;
+}
 
 static uint64_t counted[VM_STAT_CNT];
 void vm_count(struct vm_counters *proc, enum vm_stat k)
