@@ -13,7 +13,7 @@ import string
 import subprocess
 import time
 
-from harness import debug, disks
+from harness import debug, disks, trace
 from harness.backend import Backend
 from harness.common import DEFAULT_IPS, EXIT_EMULATOR, HarnessError, ROOT, find_program
 from harness.ending import Ending
@@ -26,6 +26,7 @@ PLUGIN_DIR = "/usr/lib/x86_64-linux-gnu/bochs/plugins"
 BOOT_LIMIT = 10                 # harness seconds from power-on to the first console byte
 START_LIMIT = 30.0              # wall seconds for Bochs to reach its first breakpoint or byte
 CAUGHT = b"Caught time breakpoint"   # what Bochs's debugger prints when a time breakpoint hits
+MAGIC = trace.MAGIC                 # ... and at `xchg %bx,%bx` under magic_break: enabled=1
 # The fast machine's devices (bochsrc's FAST_DEVICES): plain VGA (text mode is all the
 # kernel uses; VBE's 16 MB of video memory costs Bochs about 0.07 s of CPU to set up and
 # tear down), no speaker (its sound driver), game port or I/O debug port.
@@ -74,8 +75,13 @@ class BochsBackend(Backend):
                                              BIOS_OPTIONS=", options=fastboot" if fast else "",
                                              FAST_DEVICES=FAST_DEVICES if fast else "",
                                              DISKS="\n".join(disk_lines), COM1=com1))
-            if s.trace:
-                f.write('parport1: enabled=1, file="trace.out"\n')
+            # Always, trace or not: the kernel hands its VM trace ring over at a magic
+            # breakpoint (src/vm/trace.h: when the ring is full and at power-off), and a
+            # debugger stop moves where later timer interrupts land (Bochs syncs its timers
+            # at the stop); stopping in every run keeps the guest's run the same with the
+            # trace on or off. Off, a stop is just continued.
+            if not s.bochs_debugger:
+                f.write("magic_break: enabled=1\n")
 
     def run(self, slots, res, console):
         """Writes the bochsrc, starts Bochs on its debugger FIFO and drives it; the Ending."""
@@ -86,6 +92,10 @@ class BochsBackend(Backend):
             com1 = "mode=term, dev=%s" % m.link.open_pty()
         else:
             com1 = "mode=file, dev=console.out"
+        # The VM trace (harness/trace.py): stops of the debugger that the drive loop answers.
+        self.capture = None
+        if s.trace and not s.bochs_debugger:
+            self.capture = s.trace if isinstance(s.trace, trace.Capture) else trace.KestrelCapture()
         self.write_bochsrc(slots, com1)
         if s.bochs_debugger:
             debug.run_bochs_debugger(m, res)
@@ -110,6 +120,8 @@ class BochsBackend(Backend):
         finally:
             out_log.close()
             os.close(self.commands)
+        if self.capture:
+            self.write_trace()
         if ending is None and not started:
             return Ending("fatal", "bochs exited (status %s) before starting%s"
                           % (m.proc.returncode, self.last_output()))
@@ -144,6 +156,7 @@ class BochsBackend(Backend):
         mark = mark_size = 0  # the stop that last saw the console grow, and its size then
         started = False     # a breakpoint was caught or the console has output
         ending = None
+        traced = b""        # output not yet searched for trace stops (answer_stops)
         t0 = time.monotonic()
         try:
             while True:
@@ -188,6 +201,7 @@ class BochsBackend(Backend):
                     break
                 if data:
                     out_log.write(data)
+                    traced = self.answer_stops(traced + data)
                     pending += data
                     caught += pending.count(CAUGHT)
                     pending = pending[1 - len(CAUGHT):]     # a tail too short to hold a whole match
@@ -206,6 +220,30 @@ class BochsBackend(Backend):
             console.poll()
             started = bool(console.size)
         return ending, started
+
+    def answer_stops(self, data):
+        """Answers each complete debugger stop in DATA at a magic breakpoint (the reason comes
+        before the stop's `Next at t=`): with the capture's answer (the ring's dump), else
+        with `c`; a stop that is also a caught time breakpoint gets no `c` of its own
+        (drive() continues it). Returns the tail of DATA that may still belong to a stop."""
+        parts = data.split(b"Next at t=")
+        for reason in parts[:-1]:
+            if MAGIC in reason:
+                batch = self.capture.answer(self.m.workdir) if self.capture else b"c\n"
+                if CAUGHT in reason:
+                    batch = batch[:batch.rindex(b"c\n")]
+                os.write(self.commands, batch)
+        return parts[-1]
+
+    def write_trace(self):
+        """trace.out in the run directory: the records of the ring's dumps, in order."""
+        wd = self.m.workdir
+        try:
+            data = self.capture.records(wd)
+        except trace.TraceError as e:
+            raise HarnessError("VM trace: %s" % e)
+        with open(os.path.join(wd, "trace.out"), "wb") as f:
+            f.write(data)
 
     def last_output(self):
         """': <last meaningful line Bochs printed>' for start-up failures."""

@@ -58,7 +58,7 @@ class RunSpec:
         self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
         self.machine = machine                # Bochs: fast, or classic (MACHINES)
         self.bochs_setup = bochs_setup        # Bochs: debugger commands before the first `c`
-        self.trace = trace                    # LPT1 to trace.out (kernel -trace): RunResult.trace
+        self.trace = trace                    # Bochs: VM trace capture (True, or a trace.Capture): RunResult.trace
 
 
 class RunResult:
@@ -73,7 +73,7 @@ class RunResult:
         self.workdir = None
         self.got = {}
         self.emulator = None
-        self.trace = None       # bytes the kernel wrote to LPT1 (spec.trace), else None
+        self.trace = None       # the VM trace's bytes (spec.trace; harness/trace.py), else None
         self.cpu = None         # the emulator's CPU seconds when it exited by itself
         self.stop_tick = None   # emulated cycles at power-off, when the emulator tells them
 
@@ -82,7 +82,7 @@ class RunResult:
 
 
 def read_trace(workdir):
-    """The bytes of the run's trace.out (the VM trace on LPT1), b"" if none was written."""
+    """The bytes of the run's trace.out (the VM trace the backend captured), b"" if none."""
     try:
         with open(os.path.join(workdir, "trace.out"), "rb") as f:
             return f.read()
@@ -198,6 +198,9 @@ class Machine:
         """Runs the machine to power-off, crash or timeout; returns a RunResult."""
         backend_class = BACKENDS.get(self.spec.emulator)
         check_emulator(self.spec.emulator)
+        if self.spec.trace and self.spec.emulator != "bochs":
+            raise HarnessError("the VM trace needs Bochs (its debugger captures the trace); "
+                               "it cannot be taken under %s" % self.spec.emulator)
         res = RunResult()
         res.emulator = backend_class.name
         t0 = time.monotonic()

@@ -139,7 +139,7 @@ OPTIONS = [
     Option("OUTPUT", "with_output", "--with-output", "make accept: also write a missing expected .out",
            boolean=True, targets=("accept",)),
     Option("V", "verbose", "--verbose", "do not shorten long diffs", boolean=True),
-    Option("TRACE", "trace", "--trace", "kernel -trace: keep each test's VM trace as RESULTS/SUITE/NAME.trace",
+    Option("TRACE", "trace", "--trace", "capture each test's VM trace (Bochs) as RESULTS/SUITE/NAME.trace",
            boolean=True),
     Option("VIEW", "view", "--view", "TRACE=1, and a VM page RESULTS/SUITE/NAME.html per test", boolean=True),
     Option("CMDLINE", None, None, "make run/debug: the kernel command line (default: run shell)",

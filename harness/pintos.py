@@ -97,7 +97,7 @@ def make_parser():
                    help="kernel option -v: print why a user process was killed (fault address, "
                         "access kind, rip) before its exit line")
     p.add_argument("--trace", metavar="FILE",
-                   help="kernel option -trace: write the VM trace to FILE (python3 -m harness.trace FILE "
+                   help="capture the VM trace (Bochs only) into FILE (python3 -m harness.trace FILE "
                         "prints it; python3 -m harness view FILE draws it)")
     p.add_argument("--evict", metavar="NAME", help="kernel option -evict=NAME (eviction policy)")
     p.add_argument("--fork", metavar="NAME", help="kernel option -fork=NAME (fork strategy)")
@@ -130,8 +130,6 @@ def kernel_words(args, words):
     pre = []
     if args.explain_kills:
         pre.append("-v")
-    if args.trace:
-        pre.append("-trace")
     for option in ("evict", "fork"):
         value = getattr(args, option)
         if value is not None:

@@ -38,8 +38,6 @@ class QemuBackend(Backend):
             cmd += ["-serial", "tcp:127.0.0.1:%d" % m.link.listen()]
         else:
             cmd += ["-serial", "file:console.out"]
-        if s.trace:
-            cmd += ["-parallel", "file:trace.out"]
         if s.gdb_port:
             cmd += debug.qemu_gdb_args(s.gdb_port)
         return cmd

@@ -79,7 +79,7 @@ def make_parser():
     p.add_argument("--with-output", action="store_true",
                    help="accept: also write a missing expected .out from the actual output")
     p.add_argument("--trace", action="store_true",
-                   help="kernel -trace: each test's VM trace into RESULTS/SUITE/NAME.trace")
+                   help="capture each test's VM trace (Bochs) into RESULTS/SUITE/NAME.trace")
     p.add_argument("--view", action="store_true",
                    help="--trace, and each test's VM page RESULTS/SUITE/NAME.html")
     p.add_argument("--verbose", "-v", action="store_true")

@@ -57,7 +57,7 @@ class RunConfig:
     def kernel_options(self):
         """Kernel options for the policies chosen (before the test's own): the table's
         kernel words (harness/options.py)."""
-        return options.kernel_options(self.values()) + (["-trace"] if self.trace else [])
+        return options.kernel_options(self.values())
 
     def fault_mode(self, seed):
         """Page-fault baselines hold for the reference machine only: Bochs, default seed,
@@ -353,6 +353,9 @@ class Session:
 
 def config_from_args(args):
     """The RunConfig of a harness command line (see runner.make_parser)."""
+    if args.qemu and (getattr(args, "trace", False) or getattr(args, "view", False)):
+        raise HarnessError("TRACE=1 and VIEW=1 need Bochs: the VM trace is taken through its "
+                           "debugger, which QEMU does not have")
     return RunConfig(ips=args.ips, emulator="qemu" if args.qemu else "bochs", evict=args.evict,
                      fork=args.fork, repeat=args.repeat, expected=args.expected,
                      faults=args.faults or "check", command=args.command,

@@ -20,7 +20,7 @@ import sys
 import time
 
 from harness.common import DEFAULT_IPS, ROOT, HarnessError, die
-from harness.pk import emu, grading, tree
+from harness.pk import emu, grading, pkview, tree
 
 VARIANT_STEP = 0.0137     # variant k runs at ips * (1 + k * VARIANT_STEP)
 
@@ -49,6 +49,9 @@ def make_parser():
                    help="run each test program under a neutral name (a kernel cannot key on test names)")
     p.add_argument("--no-faults", action="store_true", help="do not count page faults in the emulator")
     p.add_argument("--keep", action="store_true", help="keep each run's directory (bochsrc, disks, bochs.out)")
+    p.add_argument("--view", action="store_true",
+                   help="also a VM page per test, tests/<suite>/<test>.html, from a second run that "
+                        "records each page fault (harness/pk/pkview.py)")
     p.add_argument("--shard", default=None, metavar="K/N", help="only the K-th of N slices (tests, or submissions)")
     p.add_argument("--class", dest="klass", default=None, metavar="DIR", help="grade every submission in DIR")
     p.add_argument("--project", default=None, choices=tree.PROJECTS, help="class mode: the project to grade")
@@ -167,6 +170,8 @@ class Grader:
                "run": r.status, "detail": r.detail, "result": text.splitlines()[:60],
                "faults": r.faults, "emulated_ticks": r.ticks, "wall_seconds": round(r.wall, 3),
                "rerun": self.rerun(test.name, variant), "run_dir": r.workdir, "renamed_to": alias}
+        if self.args.view:
+            rec["view"] = pkview.write_page(t, self.kernel, self.spin, ips, out, self.args.timeout)
         path = os.path.join(out, test.name + ".json")
         with open(path, "w") as f:
             json.dump(rec, f, indent=1, sort_keys=True)

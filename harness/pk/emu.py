@@ -162,10 +162,11 @@ def prepare(wd, test, os_dsk, mem):
     return slots
 
 
-def run(test, os_dsk, spin=None, ips=None, count_faults=True, keep=False, timeout=None):
+def run(test, os_dsk, spin=None, ips=None, count_faults=True, keep=False, timeout=None, view=None):
     """Boots test (a tree.TestCommand) on the kernel os_dsk once; a PkRun. spin: address of
     the kernel's power-off loop (None: the run ends by its time limit). timeout: emulated
-    seconds after the first console byte (default: the test's own -T, else 60)."""
+    seconds after the first console byte (default: the test's own -T, else 60). view: a
+    pkview.FaultCapture, which sets its own breakpoint and answers its own stops."""
     check_bochs()
     if _aborting.is_set():
         raise KeyboardInterrupt
@@ -190,6 +191,8 @@ def run(test, os_dsk, spin=None, ips=None, count_faults=True, keep=False, timeou
             setup += b"show dbg_all\n"
         if spin:
             setup += b"lb 0x%x\n" % spin
+        if view:
+            setup += view.setup(spin)
         with open(os.path.join(wd, "command"), "w") as f:
             f.write("cd %s && bochs -q -f bochsrc   # then at <bochs:1>: %s c\n"
                     % (wd, "; ".join(setup.decode().splitlines())))
@@ -203,7 +206,8 @@ def run(test, os_dsk, spin=None, ips=None, count_faults=True, keep=False, timeou
         if _aborting.is_set():
             raise KeyboardInterrupt
         try:
-            drive(r, proc, cmds, setup, ips, timeout if timeout is not None else (test.timeout or 60), wd)
+            drive(r, proc, cmds, setup, ips, timeout if timeout is not None else (test.timeout or 60), wd,
+                  view)
         finally:
             os.close(cmds)
     finally:
@@ -260,7 +264,7 @@ def read_console(wd, have):
         return have
 
 
-def drive(r, proc, cmds, setup, ips, timeout, wd):
+def drive(r, proc, cmds, setup, ips, timeout, wd, view=None):
     """The breakpoint loop (see the module comment); fills r."""
     unit = ips                                  # ticks per emulated second
     faults = {"user": 0, "kernel": 0}
@@ -368,6 +372,8 @@ def drive(r, proc, cmds, setup, ips, timeout, wd):
             lines = buf.split(b"\n")
             buf = lines.pop()
             for line in lines:
+                if view:
+                    view.feed(line)
                 m = PF_RE.search(line)
                 if m:
                     faults["user" if int(m.group(1), 16) & 4 else "kernel"] += 1
@@ -380,6 +386,8 @@ def drive(r, proc, cmds, setup, ips, timeout, wd):
                 m = NEXT_RE.search(line)
                 if m:
                     now = int(m.group(1))
+                    if view and view.at_stop(now, cmds):
+                        continue        # the view's own stop, answered by it
                     stops += 1
     finally:
         if screen is not None:

@@ -102,5 +102,32 @@ class PintosKaistFixture(unittest.TestCase):
         self.assertEqual((status, s["failed"]), (0, 0), out)
 
 
+    def test_view_page_counts_what_bochs_saw(self):
+        """--view: a page per test from a run that records each page fault at the kernel's
+        entry (harness/pk/pkview.py); its fault count equals the count Bochs reported, in
+        the page's JSON and as the page's own script computes it in headless Chromium."""
+        from harness import view
+        from harness.tests.test_vmview import CHROMIUM, chromium_selfcheck
+        good = os.path.join(self.dest, "tree", "userprog", "build")
+        res = os.path.join(self.out, "view")
+        status, out, s = grade(good, res, tests="bad-read args-none", extra=["--view"])
+        self.assertIsNotNone(s, out)
+        for name, want in (("bad-read", 1), ("args-none", 0)):
+            rec = record(res, "tests/userprog/" + name)
+            path, on_page, seen = rec["view"]
+            self.assertEqual((on_page, seen), (want, want), name)
+            self.assertEqual(sum(rec["faults"].values()), want, name)
+            with open(path) as f:
+                data = view.embedded_data(f.read())
+            self.assertEqual(view.mismatches(data), [], name)
+            if want:
+                fault = [e for e in data["events"] if e["type"] == "fault"][0]
+                self.assertEqual((fault["va"], fault["user"], fault["write"]), (0, True, False))
+            if CHROMIUM:
+                text, counts = chromium_selfcheck(self, path, res)
+                self.assertTrue(text.startswith("MATCH"), text)
+                self.assertEqual(counts["pf_total"], seen, name)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,10 +1,11 @@
 """The VM trace, its page and compare (harness/trace.py, view.py, compare.py).
 
-Offline tests build traces and results directories by hand. The emulator tests boot
+Offline tests build traces, ring dumps and results directories by hand. The emulator tests boot
 vm/page-linear and vm/cow-kid-first with the trace on and check that each page's own
 fault counts equal the test's STATS line: from the JSON the page embeds (always), and as
 the page's script computes them in headless Chromium (skipped, saying so, when chromium
-is not installed). Run by make check (harness/selftest) and make harness-test."""
+is not installed). TraceOnOffTests runs tests with the trace on and off: same consoles, same
+STATS lines, and the same trace twice. Run by make check (harness/selftest) and make harness-test."""
 import html as htmlmod
 import json
 import os
@@ -22,6 +23,21 @@ from harness.common import BUILD
 PY = sys.executable
 HAVE_KERNEL = os.path.exists(os.path.join(BUILD, "boot.img")) and shutil.which("bochs")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium_selfcheck(case, page, tmp):
+    """(the page's self-check text, its fault counts) as headless Chromium computes them
+    from the page's own script (the DOM it dumps)."""
+    prof = tempfile.mkdtemp(dir=tmp)
+    r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--no-first-run", "--user-data-dir=" + prof,
+                        "--dump-dom", "file://" + page],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=120)
+    m = re.search(r'<pre id="vm-selfcheck">(.*?)</pre>', r.stdout, re.S)
+    case.assertIsNotNone(m, "no self-check in the DOM chromium dumped for %s" % page)
+    text = htmlmod.unescape(m.group(1))
+    return text, json.loads(re.search(r"^COUNTS (.*)$", text, re.M).group(1))
 
 
 def rec(typ, tid=3, space=0x100, tsc=0, va=0, a=0, b=0, flags=0, frames=0, swap=0):
@@ -99,6 +115,61 @@ def st(total, tsc=1000, **kw):
     return s
 
 
+def ring(data):
+    """A dump of the kernel's ring holding DATA (a u32 byte count, then the records, then
+    stale bytes the count leaves out)."""
+    return len(data).to_bytes(4, "little") + data + b"\xee" * 40
+
+
+class CaptureTests(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="kestrel-capture-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_each_stop_dumps_the_ring_to_the_next_file(self):
+        cap = trace.KestrelCapture()
+        self.assertEqual(cap.answer(self.tmp), b'writemem "trace-0001.bin" rdi rsi\nc\n')
+        self.assertEqual(cap.answer(self.tmp), b'writemem "trace-0002.bin" rdi rsi\nc\n')
+
+    def test_the_dumps_valid_bytes_join_in_order(self):
+        cap = trace.KestrelCapture()
+        parts = [START + fault(cnt(file=1, major=1)), fault(cnt(file=1, zero=1, major=1, minor=1))]
+        for p in parts:
+            with open(os.path.join(self.tmp, cap.answer(self.tmp).split(b'"')[1].decode()), "wb") as f:
+                f.write(ring(p))
+        recs = trace.decode(cap.records(self.tmp))
+        self.assertEqual([r["type"] for r in recs], ["start", "fault", "fault"])
+        self.assertEqual((recs[1]["kind"], recs[2]["kind"]), ("file", "zero"))
+
+    def test_trace_under_qemu_is_one_line(self):
+        r = subprocess.run([PY, "-m", "harness", "check", "--qemu", "--trace", "--no-unit",
+                            "--tests", "vm/page-linear"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        self.assertEqual(r.returncode, 2, r.stdout)
+        self.assertEqual(len(r.stdout.strip().splitlines()), 1, r.stdout)
+        self.assertIn("need Bochs", r.stdout)
+
+    def test_a_run_cut_inside_its_last_stop_keeps_the_records_before(self):
+        cap = trace.KestrelCapture()
+        with open(os.path.join(self.tmp, cap.answer(self.tmp).split(b'"')[1].decode()), "wb") as f:
+            f.write(ring(START))
+        cap.answer(self.tmp)            # the run ended before Bochs wrote this one
+        self.assertEqual(len(trace.decode(cap.records(self.tmp))), 1)
+        with open(os.path.join(self.tmp, "trace-0002.bin"), "wb") as f:
+            f.write(ring(START)[:10])   # ... or wrote it in part
+        self.assertEqual(len(trace.decode(cap.records(self.tmp))), 1)
+
+    def test_a_short_dump_before_the_last_is_an_error(self):
+        cap = trace.KestrelCapture()
+        for data in (ring(START)[:10], ring(START)):
+            with open(os.path.join(self.tmp, cap.answer(self.tmp).split(b'"')[1].decode()), "wb") as f:
+                f.write(data)
+        with self.assertRaises(trace.TraceError):
+            cap.records(self.tmp)
+
+
 class CompareTests(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="kestrel-compare-")
@@ -143,21 +214,39 @@ class CompareTests(unittest.TestCase):
         self.assertNotIn("Traceback", err)
 
 
+def check_run(results, tests, extra):
+    """make check of TESTS into RESULTS with EXTRA options; its output."""
+    r = subprocess.run([PY, "-m", "harness", "check", "--no-unit", "--results", results,
+                        "--tests", " ".join(tests), "-j", "2"] + extra,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return r.stdout
+
+
+_traced = []
+
+
+def traced_run():
+    """(results directory, output) of one run with the VM page of vm/page-linear,
+    vm/cow-kid-first and vm/swap-two, shared by the classes below (removed at the end)."""
+    if not _traced:
+        tmp = tempfile.mkdtemp(prefix="kestrel-view-test-")
+        _traced.extend([tmp, check_run(tmp, ["vm/page-linear", "vm/cow-kid-first", "vm/swap-two"],
+                                       ["--view"])])
+    return _traced[0], _traced[1]
+
+
+def tearDownModule():
+    if _traced:
+        shutil.rmtree(_traced[0], ignore_errors=True)
+
+
 @unittest.skipUnless(HAVE_KERNEL, "needs build/boot.img and bochs (run make)")
 class PageAgainstStatsTests(unittest.TestCase):
     TESTS = ["vm/page-linear", "vm/cow-kid-first"]
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="kestrel-view-test-")
-        r = subprocess.run([PY, "-m", "harness", "check", "--view", "--no-unit", "--results", cls.tmp,
-                            "--tests", " ".join(cls.TESTS), "-j", "2"],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        cls.output = r.stdout
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        cls.tmp, cls.output = traced_run()
 
     def page(self, test):
         path = os.path.join(self.tmp, test + ".html")
@@ -184,20 +273,60 @@ class PageAgainstStatsTests(unittest.TestCase):
             self.skipTest("chromium is not installed (apt-get install -y chromium): "
                           "the page was checked from its embedded JSON only")
         for t in self.TESTS:
-            prof = tempfile.mkdtemp(dir=self.tmp)
-            r = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                                "--disable-background-networking", "--disable-component-update",
-                                "--disable-sync", "--no-first-run", "--user-data-dir=" + prof,
-                                "--dump-dom", "file://" + self.page(t)],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=120)
-            m = re.search(r'<pre id="vm-selfcheck">(.*?)</pre>', r.stdout, re.S)
-            self.assertIsNotNone(m, "no self-check in the DOM chromium dumped for %s" % t)
-            text = htmlmod.unescape(m.group(1))
+            text, counts = chromium_selfcheck(self, self.page(t), self.tmp)
             self.assertTrue(text.startswith("MATCH"), text)
-            counts = json.loads(re.search(r"^COUNTS (.*)$", text, re.M).group(1))
             s = self.stats(t)
             for k in view.CHECKED_KEYS:
                 self.assertEqual(counts[k], s[k], (t, k))
+
+
+@unittest.skipUnless(HAVE_KERNEL, "needs build/boot.img and bochs (run make)")
+class TraceOnOffTests(unittest.TestCase):
+    """The trace is taken outside the guest: with it on, every console and STATS line is
+    byte for byte the one of the run with it off (multi-process vm/swap-two included, whose
+    interleaving any change of the guest's instructions or timer interrupts would move), and
+    the same test traced twice gives the same trace. (vm/page-linear: PageAgainstStatsTests.)"""
+    TESTS = ["vm/swap-two", "vm/cow-kid-first"]
+
+    @classmethod
+    def setUpClass(cls):
+        on, cls.output = traced_run()
+        cls.tmp = tempfile.mkdtemp(prefix="kestrel-trace-test-")
+        cls.dirs = {"on": on, "off": os.path.join(cls.tmp, "off"), "again": os.path.join(cls.tmp, "again")}
+        for name, tests, extra in (("off", cls.TESTS, []), ("again", cls.TESTS[1:], ["--trace"])):
+            cls.output += check_run(cls.dirs[name], tests, extra)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def read(self, run, test, ext):
+        path = os.path.join(self.dirs[run], test + ext)
+        self.assertTrue(os.path.exists(path), self.output)
+        with open(path, "rb") as f:
+            return f.read()
+
+    def test_console_and_stats_identical_with_the_trace_on(self):
+        for t in self.TESTS:
+            on, off = self.read("on", t, ".console"), self.read("off", t, ".console")
+            self.assertIn(b"STATS ", off, t)
+            self.assertEqual(on, off, t)
+            stats = [json.loads(self.read(r, t, ".json"))["stats"] for r in ("on", "off")]
+            self.assertEqual(stats[0], stats[1], t)
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, "off", t + ".trace")), t)
+
+    def test_same_test_twice_same_trace(self):
+        t = self.TESTS[1]
+        first = self.read("on", t, ".trace")
+        self.assertGreater(len(trace.decode(first)), 10)
+        self.assertEqual(first, self.read("again", t, ".trace"))
+
+    def test_trace_counts_equal_the_stats_line(self):
+        for t in self.TESTS:
+            c = trace.counts(trace.decode(self.read("on", t, ".trace")))
+            s = json.loads(self.read("on", t, ".json"))["stats"]
+            for k, v in c.items():
+                self.assertEqual(v, s[k], (t, k))
 
 
 if __name__ == "__main__":

@@ -103,8 +103,6 @@ static int cmdline_parse_options(void)
       continue;
     else if (!strcmp(w, "-v"))
       process_explain_kills = true;
-    else if (!strcmp(w, "-trace"))
-      vm_trace_enabled = true;
     else if (option_value(w, "-ul", &v))
       init_user_page_limit = v;
     else if (option_value(w, "-seed", &v))

@@ -14,6 +14,7 @@
 #include "threads/palloc.h"
 #include "threads/stats.h"
 #include "threads/thread.h"
+#include "vm/trace.h"
 #include "vm/vm.h"
 
 /* Counters read at one instant (interrupts off), so ticks and the per-thread ticks agree. */
@@ -70,6 +71,7 @@ void shutdown_power_off(void)
   if (failinject_format_stats(fi, sizeof fi) > 0)
     printf("FAILINJECT%s\n", fi);
   filesys_done();
+  VM_TRACE(vm_trace_flush());
   struct stats_snapshot s;
   stats_take(&s);
   stats_print(&s);
