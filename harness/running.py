@@ -47,7 +47,7 @@ class RunConfig:
         self.command = command
         self.before_judge = before_judge     # f(test, RunResult), called before each verdict
         self.fail_inject = fail_inject       # kernel -fail=SPEC: output may differ, no panic/leak
-        self.trace = trace                   # kernel -trace: the VM trace into <test>.trace
+        self.trace = trace                   # TRACE=1: the VM trace (the kernel ring, Bochs only) into <test>.trace
 
     def values(self):
         """{dest: value} of the run options in harness/options.py's table."""
