@@ -95,7 +95,7 @@ class BochsBackend(Backend):
         # The VM trace (harness/trace.py): stops of the debugger that the drive loop answers.
         self.capture = None
         if s.trace and not s.bochs_debugger:
-            self.capture = s.trace if isinstance(s.trace, trace.Capture) else trace.KestrelCapture()
+            self.capture = trace.KestrelCapture()
         self.write_bochsrc(slots, com1)
         if s.bochs_debugger:
             debug.run_bochs_debugger(m, res)

@@ -58,7 +58,7 @@ class RunSpec:
         self.bochs_debugger = bochs_debugger  # Bochs: its debugger on this terminal
         self.machine = machine                # Bochs: fast, or classic (MACHINES)
         self.bochs_setup = bochs_setup        # Bochs: debugger commands before the first `c`
-        self.trace = trace                    # Bochs: VM trace capture (True, or a trace.Capture): RunResult.trace
+        self.trace = trace                    # Bochs: capture the VM trace (harness/trace.py): RunResult.trace
 
 
 class RunResult:

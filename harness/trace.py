@@ -174,23 +174,11 @@ def counts(records):
             c[EVICT_KEYS[r["how"]]] += 1
     return c
 
+
 MAGIC = b"Magic breakpoint"     # what Bochs's debugger prints at `xchg %bx,%bx`
 
 
-class Capture:
-    """How the Bochs backend collects a run's trace: `marker` (what the debugger prints at a
-    stop of ours), answer(workdir) (the commands for such a stop, ending in `c`) and
-    records(workdir) (the trace's bytes after the run)."""
-    marker = MAGIC
-
-    def answer(self, workdir):
-        return b"c\n"
-
-    def records(self, workdir):
-        raise NotImplementedError
-
-
-class KestrelCapture(Capture):
+class KestrelCapture:
     """Kestrel's VM trace: at each magic breakpoint (module docstring) Bochs writes the ring
     (address %rdi, %rsi bytes) to the next trace-NNNN.bin of the run directory."""
 
