@@ -26,8 +26,9 @@ accept: all
 
 # VM workloads (python3 -m harness.vmbench: memory pressure against simulated policies, swap
 # cost, fork eager against copy-on-write), then ticks and cycles of the selected tests
-# against the accepted baselines, then those tests against their floor on the fast and the
-# classic Bochs machine (python3 -m harness.floor). With TESTS, only the last two.
+# against the accepted baselines, then make check's whole selection against its floor, the
+# emulated tests also on the classic Bochs machine (python3 -m harness.floor). With TESTS,
+# only the last two.
 bench: all
 	@$(CHECK_VARS)
 	@if [ -z "$(TESTS)" ]; then $(PYTHON) -m harness.vmbench $(if $(JOBS),-j $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi

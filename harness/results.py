@@ -39,6 +39,8 @@ class Outcome:
         self.rerun = ""
         self.emulator = None
         self.result = None         # the machine.RunResult of an emulated test
+        self.cpu = 0.0             # CPU seconds of its processes (Bochs, gcc, scripts: wait4)
+        self.harness_cpu = 0.0     # CPU seconds of the harness thread that ran it
 
 
 def result_path(results_dir, item, ext):
@@ -53,6 +55,8 @@ def record(out, ips):
             "ips": ips or DEFAULT_IPS, "emulator": out.emulator, "verdict": v.status,
             "reason": v.reason, "details": v.details, "notes": v.notes,
             "wall_seconds": round(out.wall, 3), "emulated_ticks_limit_used": out.ticks,
+            "cpu_seconds": round(getattr(out, "cpu", 0.0), 3),
+            "harness_cpu_seconds": round(getattr(out, "harness_cpu", 0.0), 3),
             "stats": v.stats, "faults": v.faults, "vm": verdict.vm_counts(v.stats),
             "rerun": out.rerun, "command": out.command}
 
@@ -100,7 +104,8 @@ def write_summary(results_dir, outcomes, records, run_info):
     emulators = sorted({r["emulator"] for r in records if r["emulator"]})
     summary = dict(counts, total=len(outcomes), emulators_used=emulators, results=[
         {"test": r["test"], "seed": r["seed"], "kind": r.get("kind", "emu"), "verdict": r["verdict"],
-         "reason": r["reason"], "emulator": r["emulator"], "wall_seconds": r["wall_seconds"]}
+         "reason": r["reason"], "emulator": r["emulator"], "wall_seconds": r["wall_seconds"],
+         "cpu_seconds": r.get("cpu_seconds", 0.0)}
         for r in records])
     summary.update(run_info)
     write_json(os.path.join(results_dir, "summary.json"), summary)

@@ -27,6 +27,47 @@ UNIT_TIMEOUT = 120          # host seconds for one host unit test (native code, 
 SCRIPT_TIMEOUT = 300        # host seconds for the self-test or an expect script
 
 
+class Counted:
+    """What run_counted gave: returncode, stdout (stderr joined), cpu (seconds)."""
+
+    def __init__(self, returncode, stdout, cpu):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.cpu = cpu
+
+
+def run_counted(argv, timeout):
+    """Runs argv from the repository root with stdin from /dev/null, stdout and stderr
+    captured together, like subprocess.run; a Counted whose cpu is the user and system
+    seconds of the process and of the descendants it waited for (os.wait4), which make
+    bench's floor adds up per item. subprocess.TimeoutExpired (the process killed) after
+    timeout host seconds; OSError when argv[0] cannot be started."""
+    p = subprocess.Popen(argv, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.append(p.stdout.read()), daemon=True)
+    reader.start()
+    expired = threading.Event()
+
+    def expire():
+        expired.set()
+        p.kill()
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        _, status, usage = os.wait4(p.pid, 0)
+    finally:
+        timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    reader.join(5.0)        # a descendant left running may hold the pipe open
+    if not reader.is_alive():
+        p.stdout.close()
+    if expired.is_set():
+        raise subprocess.TimeoutExpired(argv, timeout)
+    return Counted(p.returncode, b"".join(chunks), usage.ru_utime + usage.ru_stime)
+
+
 class RunConfig:
     """What every emulated run of one harness command shares.
 
@@ -144,6 +185,7 @@ class Runner:
             except HarnessError as e:
                 out.verdict = verdict.Verdict("ERROR", str(e))
                 return out
+            out.cpu += res.cpu or 0.0
             if cfg.before_judge:
                 cfg.before_judge(t, res)
             v = verdict.judge(t, res, cfg.expected, cfg.fault_mode(item.seed), symbolize_log,
@@ -175,14 +217,14 @@ class Runner:
         src, rexe = os.path.relpath(item.source, ROOT), os.path.relpath(exe, ROOT)
         out.command = "gcc %s %s -o %s && %s" % (" ".join(HOST_CFLAGS), src, rexe, rexe)
         try:
-            cc = subprocess.run(["gcc"] + HOST_CFLAGS + [item.source, "-o", exe], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+            cc = run_counted(["gcc"] + HOST_CFLAGS + [item.source, "-o", exe], 300)
+            out.cpu += cc.cpu
             if cc.returncode:
                 v = verdict.Verdict("FAIL", "does not compile")
                 v.details = cc.stdout.decode("utf-8", "replace").splitlines()[-30:]
             else:
-                r = subprocess.run([exe], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, timeout=UNIT_TIMEOUT)
+                r = run_counted([exe], UNIT_TIMEOUT)
+                out.cpu += r.cpu
                 out.console = r.stdout
                 if r.returncode == 0:
                     v = verdict.Verdict("PASS")
@@ -205,8 +247,8 @@ class Runner:
         t0 = time.monotonic()
         out.command = " ".join(argv)
         try:
-            r = subprocess.run(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               stdin=subprocess.DEVNULL, timeout=timeout)
+            r = run_counted(argv, timeout)
+            out.cpu = r.cpu
             out.console = r.stdout
             if r.returncode == 0:
                 v = verdict.Verdict("PASS")
@@ -256,7 +298,9 @@ class Runner:
                 return None
             run = {"host": self.run_host, "selftest": self.run_selftest,
                    "expect": self.run_expect}.get(item.kind, self.run_emu)
+            own = time.thread_time()
             out = run(item)
+            out.harness_cpu = time.thread_time() - own
         except KeyboardInterrupt:
             return None
         except Exception as e:  # one broken test must not take the whole run down
