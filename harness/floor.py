@@ -245,6 +245,7 @@ def main(argv=None):
     fast = ([o.result for o in emu], sum(o.cpu + o.harness_cpu for o in emu), whole.wall, fast_cal)
     print_report(tests, {"fast": fast, "classic": classic}, jobs)
     print_whole(whole, fast_cal)
+    print_fit(emu)
     print_heaviest(emu, fast_cal)
     return 0
 
@@ -373,6 +374,63 @@ def print_whole(whole, cal):
     print("  the whole make check against the same floor (its other items have no floor term): "
           "%.1f s / %.1f s = %.2fx" % (whole.cpu, floor, whole.cpu / floor if floor else 0))
     sys.stdout.flush()
+
+
+FIT_TERMS = [("start, boot, power-off (per test)", 1.0),
+             ("user cycles (per 100 M)", 1e8), ("kernel cycles outside page faults (per 100 M)", 1e8),
+             ("kernel cycles inside page faults (per 100 M)", 1e8), ("halted cycles (per 100 M)", 1e8),
+             ("page faults (per 10 k, beyond their cycles)", 1e4),
+             ("disk sectors moved (per 10 k)", 1e4)]
+
+
+def fit_terms(st):
+    """The FIT_TERMS values of one run's STATS, each in its unit."""
+    s = split(st)
+    inside = min(st.get("fault_cycles", 0), s["kernel"])
+    sectors = sum(v for k, v in st.items() if k.startswith("hd") and k[-2:] in ("_r", "_w"))
+    raw = [1, s["user"], s["kernel"] - inside, inside, s["idle"], st.get("pf_total", 0), sectors]
+    return [v / unit for v, (_, unit) in zip(raw, FIT_TERMS)]
+
+
+def solve(a, b):
+    """x with a x = b (Gauss-Jordan, partial pivoting); None when a is singular."""
+    n = len(b)
+    m = [list(row) + [b[i]] for i, row in enumerate(a)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda r: abs(m[r][c]))
+        if abs(m[p][c]) < 1e-12:
+            return None
+        m[c], m[p] = m[p], m[c]
+        for r in range(n):
+            if r != c:
+                f = m[r][c] / m[c][c]
+                m[r] = [x - f * y for x, y in zip(m[r], m[c])]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def print_fit(emu):
+    """Each emulated test's Bochs CPU fitted (least squares over the selection's tests) as
+    a cost per start and per cycle, fault and sector of its STATS: what each kind of
+    emulated work costs Bochs, measured on the suite itself."""
+    data = [(fit_terms(stats_of(o.result)), o.cpu) for o in emu if o.cpu and stats_of(o.result)]
+    k = len(FIT_TERMS)
+    used = [j for j in range(k) if any(x[j] for x, _ in data)]
+    if len(data) < 2 * len(used):
+        return
+    a = [[sum(x[i] * x[j] for x, _ in data) for j in used] for i in used]
+    b = [sum(x[i] * c for x, c in data) for i in used]
+    coef = solve(a, b)
+    if coef is None:
+        return
+    pred = [sum(c * x[j] for c, j in zip(coef, used)) for x, _ in data]
+    rms = (sum((c - p) ** 2 for (_, c), p in zip(data, pred)) / len(data)) ** 0.5
+    print("\nThe emulated tests' Bochs CPU (%.1f s) fitted over its %d tests (least squares, rms "
+          "error %.3f s per test): the cost of each kind of work" % (sum(c for _, c in data), len(data), rms))
+    rows = []
+    for c, j in zip(coef, used):
+        total = c * sum(x[j] for x, _ in data)
+        rows.append([FIT_TERMS[j][0], "%.3f s" % c, "%.1f s" % total])
+    table(["", "each", "in all"], rows)
 
 
 def print_heaviest(emu, cal, count=15):
