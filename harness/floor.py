@@ -427,10 +427,19 @@ def print_fit(emu):
     print("\nThe emulated tests' Bochs CPU (%.1f s) fitted over its %d tests (least squares, rms "
           "error %.3f s per test): the cost of each kind of work" % (sum(c for _, c in data), len(data), rms))
     rows = []
+    totals = {}
     for c, j in zip(coef, used):
-        total = c * sum(x[j] for x, _ in data)
-        rows.append([FIT_TERMS[j][0], "%.3f s" % c, "%.1f s" % total])
+        totals[j] = c * sum(x[j] for x, _ in data)
+        rows.append([FIT_TERMS[j][0], "%.3f s" % c, "%.1f s" % totals[j]])
     table(["", "each", "in all"], rows)
+    # The floor's two terms priced by this same run (start/exit, user cycles): a ratio that
+    # a load changing between the bare calibration runs and the suite's run does not move.
+    own = totals.get(0, 0.0) + totals.get(1, 0.0)
+    emu_cpu = sum(o.cpu + o.harness_cpu for o in emu)
+    if own > 0:
+        print("  the floor priced by this fit (start/exit and user cycles at the run's own costs): "
+              "%.1f s; the emulated tests (%.1f s) against it: %.2fx" % (own, emu_cpu, emu_cpu / own))
+    sys.stdout.flush()
 
 
 def print_heaviest(emu, cal, count=15):
