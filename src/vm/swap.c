@@ -59,6 +59,12 @@ static size_t swap_find_near(size_t head)
   size_t fwd = slot_cnt, back = slot_cnt;
   if (head > slot_cnt)
     head = slot_cnt;
+  /* The two nearest, first: HEAD itself (a stream of writes) and HEAD - 1 (the slot a
+     swap-in just read and freed), which beats HEAD + 1. */
+  if (head < slot_cnt && (slot_free[head / 64] >> (head % 64) & 1))
+    return head;
+  if (head > 0 && (slot_free[(head - 1) / 64] >> ((head - 1) % 64) & 1))
+    return head - 1;
   for (size_t w = head / 64; w < free_words; w++) {
     uint64_t word = slot_free[w];
     if (w == head / 64)
@@ -162,13 +168,12 @@ void swap_read(uint32_t slot, void *kva)
    slot with the other sharers; the first to fault it back records its frame here, so the
    others map that frame instead of reading their own copy. An entry lives while the slot
    is referenced and the frame is unchanged (mapped read-only, frame.c drops the entry
-   before the frame is written, evicted or freed). */
+   before the frame is written, evicted or freed). A lookup is one aligned load, which an
+   interrupt cannot split on one CPU, so it runs with interrupts as they are (every
+   swap-in fault makes one). */
 struct frame *swap_cache_find(uint32_t slot)
 {
-  enum intr_level old = intr_disable();
-  struct frame *f = slot < slot_cnt ? slot_frame[slot] : NULL;
-  intr_set_level(old);
-  return f;
+  return slot < slot_cnt ? __atomic_load_n(&slot_frame[slot], __ATOMIC_RELAXED) : NULL;
 }
 
 /* Records F as the resident copy of SLOT if another page still references SLOT. */
