@@ -2,7 +2,7 @@
 #define VM_SWAP_H
 
 /* PRIVATE to src/vm. The swap disk (swap.c): page-sized slots with reference counts,
-   lowest free slot first, and the swap cache (a frame that still holds a slot's
+   the free slot nearest to the disk head first, and the swap cache (a frame that still holds a slot's
    contents). */
 
 #include <stdbool.h>
