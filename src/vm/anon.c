@@ -9,6 +9,7 @@
 #include "vm/range.h"
 #include "vm/swap.h"
 #include "vm/trace.h"
+#include "vm/trace_ring.h"
 
 static void anon_init(struct page *page, const struct vm_range *range)
 {

@@ -6,6 +6,7 @@
 #include "lib/stdio.h"
 #include "vm/stats.h"
 #include "vm/swap.h"
+#include "vm/trace.h"
 
 uint64_t vm_stats[VM_STAT_CNT];
 uint64_t vm_fault_cycles;
@@ -44,12 +45,15 @@ static const enum vm_stat first_keys[] = {VM_PF_TOTAL,   VM_PF_FILE,   VM_PF_ZER
                                           VM_PF_STACK,   VM_PF_SWAPIN, VM_PF_WP,
                                           VM_PF_INVALID, VM_SWAP_IN,   VM_SWAP_OUT};
 
-/* Adds one to counter K globally and, for per-process kinds, in PROC (may be NULL). */
+/* Adds one to counter K globally and, for per-process kinds, in PROC (may be NULL), where
+   it also marks K as moved. */
 void vm_count(struct vm_counters *proc, enum vm_stat k)
 {
   vm_stats[k]++;
-  if (proc != NULL && k < VM_PROC_CNT)
+  if (proc != NULL && k < VM_PROC_CNT) {
     proc->n[k]++;
+    VM_TRACE(proc->moved |= 1u << k);
+  }
 }
 
 void stats_print_counters(void)

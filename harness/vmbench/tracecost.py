@@ -1,0 +1,94 @@
+"""What the VM trace costs the guest when nobody keeps it (make bench, `--only trace`).
+
+The kernel builds every trace record whether the harness keeps the trace or not (src/vm/
+trace.h), so a run with the trace off runs the hooks too. This part boots a few tests three
+times: the kernel built with the hooks compiled out (`make notrace`: -DVM_TRACE_OFF,
+build/notrace/boot.img), the normal kernel with the trace off, and the normal kernel with
+the trace on. It prints the emulated cycles after kernel entry of each (STATS tsc -
+entry_tsc), the trace-off cost against the kernel without hooks, in cycles, percent and
+cycles per traced event (records of the trace-on run), and whether the trace-on run's
+console and STATS line are the normal kernel's trace-off run's, byte for byte.
+"""
+import os
+
+from harness import testcfg, trace
+from harness.common import BUILD, HarnessError
+from harness.vmbench import report, runs
+
+# Single-process tests first (their fault sequence cannot depend on the hooks' cost), then a
+# few with several processes.
+TESTS = ["vm/page-linear", "vm/swap-seq", "vm/cow-many", "vm/lazy-file", "vm/mmap-read",
+         "vm/swap-rand", "vm/swap-stride", "vm/fork-lazy", "vm/cow-kid-first", "vm/swap-two"]
+NOTRACE_IMG = os.path.join(BUILD, "notrace", "boot.img")
+VARIANTS = ("none", "off", "on")     # no hooks; hooks, trace off; hooks, trace on
+
+
+def plan():
+    """(tests, pairs): each test of TESTS that exists, booted once per VARIANTS."""
+    if not os.path.isfile(NOTRACE_IMG):
+        raise HarnessError("no %s: make notrace builds the kernel without trace hooks"
+                                % os.path.relpath(NOTRACE_IMG))
+    by_id = {t.id: t for t in testcfg.load_tests()}
+    tests = [by_id[i] for i in TESTS if i in by_id]
+    pairs = []
+    for t in tests:
+        pairs += [(t, [], NOTRACE_IMG, False), (t, [], None, False), (t, [], None, True)]
+    return tests, pairs
+
+
+def _cycles(run):
+    s = run.stats
+    if run.status != "ok" or "tsc" not in s or "entry_tsc" not in s:
+        return None
+    return s["tsc"] - s["entry_tsc"]
+
+
+def _events(run):
+    """The records of a trace-on run's trace (the header counted), or None."""
+    if run.trace is None:
+        return None
+    try:
+        return len(trace.decode(run.trace))
+    except trace.TraceError:
+        return None
+
+
+def _stats_line(text):
+    return [l for l in text.splitlines() if l.startswith("STATS ")]
+
+
+def rows(tests, results):
+    """[{test, none, off, on, events, identical, detail}] from the runs in plan() order."""
+    out = []
+    for i, t in enumerate(tests):
+        none, off, on = results[3 * i:3 * i + 3]
+        bad = [r for r in (none, off, on) if r.status != "ok"]
+        out.append({"test": t.id, "none": _cycles(none), "off": _cycles(off), "on": _cycles(on),
+                    "events": _events(on),
+                    "identical": off.text == on.text and bool(_stats_line(off.text)),
+                    "detail": "; ".join("%s: %s" % (v, r.detail) for v, r in zip(VARIANTS, (none, off, on))
+                                        if r in bad)})
+    return out
+
+
+def print_report(rs, out):
+    out.write("\nVM trace cost with the trace off: cycles after kernel entry, the kernel without"
+              " hooks (-DVM_TRACE_OFF) against the normal one\n")
+    table = []
+    for r in rs:
+        if r["detail"]:
+            table.append([r["test"], "n/a: " + r["detail"]] + [""] * 6)
+            continue
+        d = r["off"] - r["none"]
+        per = "%.0f" % (d / r["events"]) if r["events"] else "-"
+        table.append([r["test"], r["none"], r["off"], "%+d" % d, "%+.2f%%" % (100.0 * d / r["none"]),
+                      r["events"] if r["events"] is not None else "-", per,
+                      "yes" if r["identical"] and r["on"] == r["off"] else "NO"])
+    report.table(["test", "no hooks", "trace off", "off cost", "off cost %", "events",
+                  "per event", "on = off"], table, out)
+    out.write("(on = off: the trace-on run's console and STATS line are the trace-off run's, byte"
+              " for byte; several-process tests may interleave differently without hooks)\n")
+
+
+def as_dict(r):
+    return dict(r)

@@ -1,0 +1,140 @@
+#ifndef VM_TRACE_RING_H
+#define VM_TRACE_RING_H
+
+/* PRIVATE to src/vm. The VM trace's ring (trace.c) and the hooks of the frequent events,
+   inline: a fault, a swap-in and a swap-out each write their record's fields straight into
+   the ring's next slot, with interrupts off for those few stores. Only a full ring leaves
+   this path (vm_trace_slot_full: the magic breakpoint, trace.h). Record layout: trace.c. */
+
+#include <stdint.h>
+#include "threads/io.h"
+#include "threads/thread.h"
+#include "threads/vaddr.h"
+#include "vm/frame.h"
+#include "vm/swap.h"
+#include "vm/vm.h"
+
+enum vm_trace_type {
+  TR_START = 1,
+  TR_FAULT,
+  TR_EVICT,
+  TR_SWAP_OUT,
+  TR_SWAP_IN,
+  TR_FORK,
+  TR_EXEC,
+  TR_EXIT,
+  TR_SEGMENT,
+  TR_STACK,
+  TR_MMAP,
+  TR_MUNMAP,
+  TR_DESTROY,
+  TR_FRAMES,
+};
+
+struct vm_trace_rec {
+  uint8_t type, flags;
+  uint16_t tid;
+  uint32_t space;
+  uint64_t tsc, va;
+  uint32_t a, b;
+  uint32_t frames, swap;
+};
+
+_Static_assert(sizeof(struct vm_trace_rec) == 40, "trace record layout");
+_Static_assert(VM_PROC_CNT <= 24, "a fault record's moved counters fit above its result byte");
+
+/* The free slots of the ring: NEXT up to END. Before the ring exists both name a one-record
+   scratch slot, so that a hook needs no test of its own for that. */
+struct vm_trace_ring {
+  struct vm_trace_rec *next, *end;
+};
+extern struct vm_trace_ring vm_trace_ring;
+
+/* Needs: interrupts off, the ring full (NEXT at END). Hands the ring to the harness (the
+   magic breakpoint), empties it and returns its first slot (the scratch slot before
+   vm_trace_start). */
+struct vm_trace_rec *vm_trace_slot_full(void);
+
+/* Saves RFLAGS and disables interrupts: pushf/cli, restored by popf (SDM vol. 2, PUSHF,
+   POPF: at CPL 0 POPF restores IF). */
+static inline uint64_t trace_intr_save(void)
+{
+  uint64_t flags;
+  __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
+  return flags;
+}
+
+static inline void trace_intr_restore(uint64_t flags)
+{
+  __asm__ volatile("pushq %0; popfq" ::"r"(flags) : "memory", "cc");
+}
+
+/* Needs: interrupts off. The next slot of the ring, taken; the caller fills every field
+   (FRAMES and SWAP by trace_counts). */
+static inline struct vm_trace_rec *trace_slot(void)
+{
+  struct vm_trace_rec *r = vm_trace_ring.next;
+  if (__builtin_expect(r >= vm_trace_ring.end, 0))
+    r = vm_trace_slot_full();
+  vm_trace_ring.next = r + 1;
+  return r;
+}
+
+/* The user frames and swap slots in use now, into R. */
+static inline void trace_counts(struct vm_trace_rec *r)
+{
+  r->frames = (uint32_t)frames_in_use;
+  r->swap = (uint32_t)swap_used();
+}
+
+/* A frame as the trace names it: the low half of its struct frame's address (the decoder
+   turns it into a physical frame number with the TR_FRAMES record), or UINT32_MAX. */
+static inline uint32_t trace_frame_ref(const struct frame *f)
+{
+  return f != NULL ? (uint32_t)(uintptr_t)f : UINT32_MAX;
+}
+
+/* Fault F of thread TID in S, begun at TSC START, ended with RES; PROC's MOVED bits are the
+   counters it moved (read and cleared here); FRAME is the frame mapped at its address after
+   it (NULL if none). */
+static inline void vm_trace_fault(const struct vm_space *s, const struct vm_fault *f, int tid,
+                                  struct vm_counters *proc, enum vm_fault_result res,
+                                  const struct frame *frame, uint64_t start)
+{
+  uint32_t moved = 0;
+  if (proc != NULL) {
+    moved = proc->moved;
+    proc->moved = 0;
+  }
+  uint64_t fl = trace_intr_save();
+  struct vm_trace_rec *r = trace_slot();
+  r->type = TR_FAULT;
+  r->flags = (uint8_t)(f->write | f->user << 1 | f->not_present << 2);
+  r->tid = (uint16_t)tid;
+  r->space = (uint32_t)(uintptr_t)s;
+  r->tsc = start;
+  r->va = f->addr;
+  r->a = (uint32_t)res | moved << 8;
+  r->b = trace_frame_ref(frame);
+  trace_counts(r);
+  trace_intr_restore(fl);
+}
+
+/* Swap slot SLOT written from (OUT) or read into the frame at KVA. */
+static inline void vm_trace_swap(bool out, uint32_t slot, const void *kva)
+{
+  uint64_t fl = trace_intr_save();
+  struct vm_trace_rec *r = trace_slot();
+  r->type = out ? TR_SWAP_OUT : TR_SWAP_IN;
+  r->flags = 0;
+  r->tid = (uint16_t)thread_current()->tid;
+  r->space = 0;
+  r->tsc = rdtsc();
+  r->va = 0;
+  r->a = slot;
+  r->b = (uint32_t)(vtop(kva) >> 12);
+  trace_counts(r);
+  trace_intr_restore(fl);
+}
+
+#endif
