@@ -28,9 +28,13 @@ By type (flags, a, b; va where it is not an address):
                 since its previous fault record, one bit per src/vm/vm.h enum vm_stat
                 (MOVED_BITS): the fault's kind and cost; b the frame mapped after it (a
                 frame reference)
-    3 evict     one per page of the evicted frame; flags bit 0 its first page; a: how (low
-                byte, EVICTS) and the page's swap slot above it; b the frame (reference)
-    4 swap-out, 5 swap-in   a slot, b physical frame number
+    3 evict     one per page of the evicted frame; flags bit 0 its first page, bit 1 (on
+                the first page's) the frame was written to the slot now: decode() puts a
+                swap-out record (4) before it; a: how (low byte, EVICTS) and the page's
+                swap slot above it; b the frame (reference)
+    5 swap-in   a slot, b physical frame number; tid, space and the counts 0 (the kernel
+                spares the stores): the fault that read it is its thread's next fault
+                record, and decode() carries the counts over from the record before
     6 fork      tid the parent, flags fork mode, a child tid, b child space
     7 exec      va, a, b: the program name (16 bytes, NUL-padded)
     8 exit      a status        13 destroy
@@ -125,7 +129,16 @@ def decode(data):
             slot = a >> 8
             r.update(va=va, how=EVICTS.get(a & 0xFF, "?"), frame=frame_no(b), first=bool(flags & 1),
                      slot=None if slot == NO_SLOT else slot)
-        elif t in ("swap-out", "swap-in"):
+            if flags & 2:       # the frame was written to that slot: its swap-out, before it
+                w = {"n": n, "type": "swap-out", "tid": tid, "space": 0, "tsc": tsc,
+                     "frames": frames, "swap": swap, "slot": r["slot"], "frame": r["frame"]}
+                w["line"] = line(w)
+                out.append(w)
+                r["n"] = n = n + 1
+        elif t == "swap-in":    # frame and swap counts: the record before's
+            r.update(slot=a, frame=None if b == NO_FRAME else b,
+                     frames=out[-1]["frames"] if out else 0, swap=out[-1]["swap"] if out else 0)
+        elif t == "swap-out":
             r.update(slot=a, frame=None if b == NO_FRAME else b)
         elif t == "fork":
             r.update(child_tid=a, child_space=b, mode=FORK_MODES.get(flags, "?"))

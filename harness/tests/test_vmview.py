@@ -100,6 +100,20 @@ class TraceDecodeTests(unittest.TestCase):
         self.assertEqual(recs[3]["result"], "invalid")
         self.assertIn("frame0=2640", recs[1]["line"])
 
+    def test_an_eviction_that_wrote_its_frame_brings_its_swap_out(self):
+        data = (START + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=3, frames=10, swap=4)
+                + rec(3, va=0x401000, space=0x200, a=1 | 5 << 8, b=9, frames=10, swap=4)
+                + rec(3, va=0x402000, a=1 | 6 << 8, b=8, flags=1, frames=10, swap=4)
+                + rec(5, tid=0, space=0, a=5, b=9))
+        recs = trace.decode(data)
+        self.assertEqual([r["type"] for r in recs],
+                         ["start", "swap-out", "evict", "evict", "evict", "swap-in"])
+        self.assertEqual([r["n"] for r in recs], list(range(6)))
+        self.assertEqual((recs[1]["slot"], recs[1]["frame"], recs[1]["swap"]), (5, 9, 4))
+        self.assertEqual((recs[5]["frames"], recs[5]["swap"]), (10, 4))
+        c = trace.counts(recs)
+        self.assertEqual((c["swap_out"], c["evict_swap"], c["swap_in"]), (1, 2, 1))
+
     def test_page_embeds_its_data_and_counts(self):
         recs = trace.decode(START + fault(cnt(zero=1, minor=1)))
         data = view.page_data("x/y", recs, {"pf_total": 1, "pf_zero": 1, "pf_file": 0})

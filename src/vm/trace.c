@@ -31,7 +31,7 @@
    needs no test for it). */
 static uint8_t *ring;
 static struct vm_trace_rec scratch;
-struct vm_trace_ring vm_trace_ring = {&scratch, &scratch};
+struct vm_trace_ring vm_trace_ring = {&scratch, &scratch, false};
 
 static struct vm_trace_rec *ring_first(void) { return (struct vm_trace_rec *)(ring + 8); }
 
@@ -104,10 +104,13 @@ void vm_trace_evict(const struct frame *f, int kind)
   int tid = thread_current()->tid;
   uint64_t now = rdtsc();
   uint32_t ref = trace_frame_ref(f);
+  /* The first page of its frame: one eviction; with the swap write if there was one. */
+  uint8_t first = (uint8_t)(1 | vm_trace_ring.wrote << 1);
+  vm_trace_ring.wrote = false;
   for (const struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
     struct vm_trace_rec *r = trace_slot();
     r->type = TR_EVICT;
-    r->flags = p == f->rmap; /* the first page of its frame: one eviction */
+    r->flags = p == f->rmap ? first : 0;
     r->tid = (uint16_t)tid;
     r->space = (uint32_t)(uintptr_t)p->space;
     r->tsc = now;

@@ -6,6 +6,7 @@
    the ring's next slot, with interrupts off for those few stores. Only a full ring leaves
    this path (vm_trace_slot_full: the magic breakpoint, trace.h). Record layout: trace.c. */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "threads/io.h"
 #include "threads/thread.h"
@@ -44,9 +45,12 @@ _Static_assert(sizeof(struct vm_trace_rec) == 40, "trace record layout");
 _Static_assert(VM_PROC_CNT <= 24, "a fault record's moved counters fit above its result byte");
 
 /* The free slots of the ring: NEXT up to END. Before the ring exists both name a one-record
-   scratch slot, so that a hook needs no test of its own for that. */
+   scratch slot, so that a hook needs no test of its own for that. WROTE: the eviction in
+   progress wrote its frame to swap (set by vm_trace_swap_out, taken by vm_trace_evict;
+   evictions run one at a time, under frame_lock). */
 struct vm_trace_ring {
   struct vm_trace_rec *next, *end;
+  bool wrote;
 };
 extern struct vm_trace_ring vm_trace_ring;
 
@@ -120,20 +124,24 @@ static inline void vm_trace_fault(const struct vm_space *s, const struct vm_faul
   trace_intr_restore(fl);
 }
 
-/* Swap slot SLOT written from (OUT) or read into the frame at KVA. */
-static inline void vm_trace_swap(bool out, uint32_t slot, const void *kva)
+/* The eviction in progress wrote its frame to a new swap slot: no record of its own, a
+   flag on the eviction's record (vm_trace_evict), which has the slot and the frame. */
+static inline void vm_trace_swap_out(void) { vm_trace_ring.wrote = true; }
+
+/* Swap slot SLOT was read into the frame at KVA (for the current thread's fault, whose
+   record follows). Only the type, time, slot and frame are written: thread, space and
+   address are left 0, and the decoder carries the frame and swap counts over from the
+   record before. */
+static inline void vm_trace_swap_in(uint32_t slot, const void *kva)
 {
   uint64_t fl = trace_intr_save();
   struct vm_trace_rec *r = trace_slot();
-  r->type = out ? TR_SWAP_OUT : TR_SWAP_IN;
-  r->flags = 0;
-  r->tid = (uint16_t)thread_current()->tid;
-  r->space = 0;
+  *(uint64_t *)r = TR_SWAP_IN; /* type, flags, tid and space */
   r->tsc = rdtsc();
   r->va = 0;
   r->a = slot;
   r->b = (uint32_t)(vtop(kva) >> 12);
-  trace_counts(r);
+  *(uint64_t *)&r->frames = 0;
   trace_intr_restore(fl);
 }
 
