@@ -161,7 +161,7 @@ static enum vm_fault_result fault_dispatch(struct vm_space *s, const struct vm_f
                                            struct vm_counters *proc, struct page **page)
 {
   struct page *p = fault_page(s, f);
-  *page = p;
+  VM_TRACE(*page = p);
   return fault_handlers[fault_classify(s, f, p)](p, proc);
 }
 

@@ -98,30 +98,6 @@ void vm_trace_start(void)
   trace_intr_restore(fl);
 }
 
-void vm_trace_evict(const struct frame *f, int kind)
-{
-  uint64_t fl = trace_intr_save();
-  int tid = thread_current()->tid;
-  uint64_t now = rdtsc();
-  uint32_t ref = trace_frame_ref(f);
-  /* The first page of its frame: one eviction; with the swap write if there was one. */
-  uint8_t first = (uint8_t)(1 | vm_trace_ring.wrote << 1);
-  vm_trace_ring.wrote = false;
-  for (const struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
-    struct vm_trace_rec *r = trace_slot();
-    r->type = TR_EVICT;
-    r->flags = p == f->rmap ? first : 0;
-    r->tid = (uint16_t)tid;
-    r->space = (uint32_t)(uintptr_t)p->space;
-    r->tsc = now;
-    r->va = p->va;
-    r->a = (uint32_t)kind | (p->slot & 0xFFFFFF) << 8;
-    r->b = ref;
-    trace_counts(r);
-  }
-  trace_intr_restore(fl);
-}
-
 void vm_trace_fork(int parent_tid, const struct vm_space *ps, int child_tid,
                    const struct vm_space *cs)
 {

@@ -14,10 +14,10 @@
    the record layout).
 
    Hooks are one line each (VM_TRACE(call)), so they can move with the code they watch. The
-   frequent ones (fault, swap-in, swap-out) are inline and write their record straight into
-   the ring (trace_ring.h, private to src/vm); the others are calls into trace.c. Building
-   the kernel with -DVM_TRACE_OFF compiles them all out (`make notrace`: make bench measures
-   what they cost against it). */
+   frequent ones (fault, eviction, swap-in, swap-out) are inline and write their record straight
+   into the ring (trace_ring.h, private to src/vm); the others are calls into trace.c. Building the
+   kernel with -DVM_TRACE_OFF compiles them all out (`make notrace`: make bench measures what they
+   cost against it). */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,9 +35,6 @@ struct vm_space;
 /* The header record (frame-table size, user-pool size); allocates the ring. Once, after
    vm_init's frame table and swap are ready. */
 void vm_trace_start(void);
-/* Frame F was just emptied by eviction (KIND: enum evict_kind): one record per page on its
-   reverse map (still attached). */
-void vm_trace_evict(const struct frame *f, int kind);
 /* Process PARENT_TID (space PS) forked CHILD_TID with space CS. */
 void vm_trace_fork(int parent_tid, const struct vm_space *ps, int child_tid,
                    const struct vm_space *cs);

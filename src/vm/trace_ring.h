@@ -2,9 +2,10 @@
 #define VM_TRACE_RING_H
 
 /* PRIVATE to src/vm. The VM trace's ring (trace.c) and the hooks of the frequent events,
-   inline: a fault, a swap-in and a swap-out each write their record's fields straight into
-   the ring's next slot, with interrupts off for those few stores. Only a full ring leaves
-   this path (vm_trace_slot_full: the magic breakpoint, trace.h). Record layout: trace.c. */
+   inline: a fault, an eviction and a swap-in each write their records' fields straight into
+   the ring's next slot (a swap-out is a flag on its eviction's record), with interrupts off for
+   those few stores. Only a full ring leaves this path (vm_trace_slot_full: the magic breakpoint,
+   trace.h). Record layout: trace.c. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include "threads/thread.h"
 #include "threads/vaddr.h"
 #include "vm/frame.h"
+#include "vm/page.h"
 #include "vm/swap.h"
 #include "vm/vm.h"
 
@@ -88,7 +90,7 @@ static inline struct vm_trace_rec *trace_slot(void)
 static inline void trace_counts(struct vm_trace_rec *r)
 {
   r->frames = (uint32_t)frames_in_use;
-  r->swap = (uint32_t)swap_used();
+  r->swap = (uint32_t)*swap_used_cnt;
 }
 
 /* A frame as the trace names it: the low half of its struct frame's address (the decoder
@@ -121,6 +123,32 @@ static inline void vm_trace_fault(const struct vm_space *s, const struct vm_faul
   r->a = (uint32_t)res | moved << 8;
   r->b = trace_frame_ref(frame);
   trace_counts(r);
+  trace_intr_restore(fl);
+}
+
+/* Frame F was just emptied by eviction (KIND: enum evict_kind): one record per page on its
+   reverse map (still attached). */
+static inline void vm_trace_evict(const struct frame *f, int kind)
+{
+  uint64_t fl = trace_intr_save();
+  int tid = thread_current()->tid;
+  uint64_t now = rdtsc();
+  uint32_t ref = trace_frame_ref(f);
+  /* The first page of its frame: one eviction; with the swap write if there was one. */
+  uint8_t first = (uint8_t)(1 | vm_trace_ring.wrote << 1);
+  vm_trace_ring.wrote = false;
+  for (const struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
+    struct vm_trace_rec *r = trace_slot();
+    r->type = TR_EVICT;
+    r->flags = p == f->rmap ? first : 0;
+    r->tid = (uint16_t)tid;
+    r->space = (uint32_t)(uintptr_t)p->space;
+    r->tsc = now;
+    r->va = p->va;
+    r->a = (uint32_t)kind | (p->slot & 0xFFFFFF) << 8;
+    r->b = ref;
+    trace_counts(r);
+  }
   trace_intr_restore(fl);
 }
 
