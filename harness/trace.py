@@ -23,18 +23,17 @@ By type (flags, a, b; va where it is not an address):
    14 frames    va the frame table's kernel address, a the size of its entries, b the
                 physical frame number of entry 0 (second record: how frame references map
                 to frame numbers)
-    2 fault     flags bit 0 write, 1 user, 2 not present; tsc when it began; a: result
-                (low byte, RESULTS) and above it MOVED, the process's counters that moved
-                since its previous fault record, one bit per src/vm/vm.h enum vm_stat
-                (MOVED_BITS): the fault's kind and cost; b the frame mapped after it (a
-                frame reference)
+    2 fault     flags bit 0 write, 1 user, 2 not present, 3-4 result (RESULTS), 5 it read
+                a swap slot (decode() puts that swap-in record, 5, before it); tsc when it
+                began; a: bits 0-12 MOVED, the process's counters that moved since its
+                previous fault record, one bit per src/vm/vm.h enum vm_stat (MOVED_BITS):
+                the fault's kind and cost; bits 13-31 the slot read + 1 (its low 19 bits);
+                b the frame mapped after it (a frame reference)
     3 evict     one per page of the evicted frame; flags bit 0 its first page, bit 1 (on
                 the first page's) the frame was written to the slot now: decode() puts a
                 swap-out record (4) before it; a: how (low byte, EVICTS) and the page's
                 swap slot above it; b the frame (reference)
-    5 swap-in   a slot, b physical frame number; tid, space and the counts 0 (the kernel
-                spares the stores): the fault that read it is its thread's next fault
-                record, and decode() carries the counts over from the record before
+    4 swap-out, 5 swap-in: not written by the kernel; decode() makes them (slot, frame)
     6 fork      tid the parent, flags fork mode, a child tid, b child space
     7 exec      va, a, b: the program name (16 bytes, NUL-padded)
     8 exit      a status        13 destroy
@@ -119,12 +118,18 @@ def decode(data):
             table = (va & 0xFFFFFFFF, a, b)
             r.update(table=va, entry=a, base=b)
         elif t == "fault":
-            moved = {name for bit, name in MOVED_BITS.items() if a >> 8 & 1 << bit}
+            moved = {name for bit, name in MOVED_BITS.items() if a & 1 << bit}
             kinds = [c for c in KIND_ORDER if c in moved]
             r.update(va=va, write=bool(flags & 1), user=bool(flags & 2), present=not flags & 4,
                      kind=kinds[-1] if kinds else "other",
                      cost=[c for c in COSTS if c in moved],
-                     result=RESULTS.get(a & 0xFF, "?"), frame=frame_no(b))
+                     result=RESULTS[flags >> 3 & 3], frame=frame_no(b))
+            if flags & 0x20:    # it read a swap slot: that swap-in, before it
+                w = {"n": n, "type": "swap-in", "tid": tid, "space": 0, "tsc": tsc,
+                     "frames": frames, "swap": swap, "slot": (a >> 13) - 1, "frame": r["frame"]}
+                w["line"] = line(w)
+                out.append(w)
+                r["n"] = n = n + 1
         elif t == "evict":
             slot = a >> 8
             r.update(va=va, how=EVICTS.get(a & 0xFF, "?"), frame=frame_no(b), first=bool(flags & 1),
@@ -135,11 +140,8 @@ def decode(data):
                 w["line"] = line(w)
                 out.append(w)
                 r["n"] = n = n + 1
-        elif t == "swap-in":    # frame and swap counts: the record before's
-            r.update(slot=a, frame=None if b == NO_FRAME else b,
-                     frames=out[-1]["frames"] if out else 0, swap=out[-1]["swap"] if out else 0)
-        elif t == "swap-out":
-            r.update(slot=a, frame=None if b == NO_FRAME else b)
+        elif t in ("swap-out", "swap-in"):
+            raise TraceError("record %d: the kernel writes no %s records" % (n, t))
         elif t == "fork":
             r.update(child_tid=a, child_space=b, mode=FORK_MODES.get(flags, "?"))
         elif t == "exec":

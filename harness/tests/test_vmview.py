@@ -47,10 +47,14 @@ def rec(typ, tid=3, space=0x100, tsc=0, va=0, a=0, b=0, flags=0, frames=0, swap=
 MOVED = {name: bit for bit, name in trace.MOVED_BITS.items()}
 
 
-def fault(moved, tid=3, va=0x400000, frame=7, tsc=10, flags=6, result=0):
-    """A fault record whose process moved the counters named in MOVED (cnt())."""
+def fault(moved, tid=3, va=0x400000, frame=7, tsc=10, flags=6, result=0, slot=None):
+    """A fault record whose process moved the counters named in MOVED (cnt()); SLOT: the
+    swap slot it read."""
     bits = sum(1 << MOVED[m] for m in moved) | 1      # bit 0: pf_total, which every fault moves
-    return rec(2, tid=tid, va=va, a=result | bits << 8, b=frame, tsc=tsc, flags=flags)
+    if slot is not None:
+        bits |= (slot + 1) << 13
+        flags |= 0x20
+    return rec(2, tid=tid, va=va, a=bits, b=frame, tsc=tsc, flags=flags | result << 3)
 
 
 def cnt(**kw):
@@ -67,14 +71,13 @@ class TraceDecodeTests(unittest.TestCase):
                 + fault(cnt(zero=1, minor=1), tid=4)
                 + fault(cnt(zero=1, minor=1), tid=3, flags=7)
                 + fault(cnt(write_protect=1, minor=1, cow_copy=1), tid=3, flags=3)
-                + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=1)
-                + rec(4, a=5, b=9))
+                + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=3))
         recs = trace.decode(data)
         faults = [r for r in recs if r["type"] == "fault"]
         self.assertEqual([f["kind"] for f in faults], ["file", "zero", "zero", "write-protect"])
         self.assertEqual([f["cost"] for f in faults], [["major"], ["minor"], ["minor"], ["minor", "cow-copy"]])
-        self.assertEqual(recs[5]["how"], "swapped")
-        self.assertEqual(recs[5]["slot"], 5)
+        self.assertEqual(recs[6]["how"], "swapped")
+        self.assertEqual(recs[6]["slot"], 5)
         c = trace.counts(recs)
         self.assertEqual((c["pf_total"], c["pf_file"], c["pf_zero"], c["pf_wp"], c["pf_wp_copy"],
                           c["evict_swap"], c["swap_out"]), (4, 1, 2, 1, 1, 1, 1))
@@ -94,25 +97,28 @@ class TraceDecodeTests(unittest.TestCase):
                 + fault(cnt(zero=1, minor=1), frame=(table + 3 * 56) & 0xFFFFFFFF)
                 + fault(cnt(file=1), frame=0xFFFFFFFF, result=1)
                 + rec(3, va=0x401000, a=1 | 5 << 8, b=(table + 56) & 0xFFFFFFFF, flags=1)
-                + rec(5, a=5, b=2700))
+                + fault(cnt(swap_in=1, major=1), frame=(table + 7 * 56) & 0xFFFFFFFF, slot=3))
         recs = trace.decode(data)
-        self.assertEqual([r.get("frame") for r in recs[2:]], [2643, None, 2641, 2700])
+        self.assertEqual([r.get("frame") for r in recs[2:]], [2643, None, 2641, 2647, 2647])
         self.assertEqual(recs[3]["result"], "invalid")
         self.assertIn("frame0=2640", recs[1]["line"])
 
-    def test_an_eviction_that_wrote_its_frame_brings_its_swap_out(self):
+    def test_swap_outs_and_swap_ins_come_from_evictions_and_faults(self):
         data = (START + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=3, frames=10, swap=4)
                 + rec(3, va=0x401000, space=0x200, a=1 | 5 << 8, b=9, frames=10, swap=4)
                 + rec(3, va=0x402000, a=1 | 6 << 8, b=8, flags=1, frames=10, swap=4)
-                + rec(5, tid=0, space=0, a=5, b=9))
+                + fault(cnt(swap_in=1, major=1), frame=9, slot=6, tsc=77))
         recs = trace.decode(data)
         self.assertEqual([r["type"] for r in recs],
-                         ["start", "swap-out", "evict", "evict", "evict", "swap-in"])
-        self.assertEqual([r["n"] for r in recs], list(range(6)))
+                         ["start", "swap-out", "evict", "evict", "evict", "swap-in", "fault"])
+        self.assertEqual([r["n"] for r in recs], list(range(7)))
         self.assertEqual((recs[1]["slot"], recs[1]["frame"], recs[1]["swap"]), (5, 9, 4))
-        self.assertEqual((recs[5]["frames"], recs[5]["swap"]), (10, 4))
+        self.assertEqual((recs[5]["slot"], recs[5]["frame"], recs[5]["tsc"]), (6, 9, 77))
+        self.assertEqual((recs[6]["kind"], recs[6]["cost"]), ("swap-in", ["major"]))
         c = trace.counts(recs)
-        self.assertEqual((c["swap_out"], c["evict_swap"], c["swap_in"]), (1, 2, 1))
+        self.assertEqual((c["swap_out"], c["evict_swap"], c["swap_in"], c["pf_swapin"]), (1, 2, 1, 1))
+        with self.assertRaises(trace.TraceError):
+            trace.decode(START + rec(5, a=5, b=9))      # the kernel writes none
 
     def test_page_embeds_its_data_and_counts(self):
         recs = trace.decode(START + fault(cnt(zero=1, minor=1)))

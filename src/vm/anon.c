@@ -44,7 +44,7 @@ static bool anon_fill(struct page *page, void *kva)
     return true;
   }
   swap_read(page->slot, kva);
-  VM_TRACE(vm_trace_swap_in(page->slot, kva));
+  VM_TRACE(vm_trace_swap_in(page));
   frame_cache(frame_of_kva(kva), page->slot);
   return true;
 }

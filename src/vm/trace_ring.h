@@ -2,18 +2,18 @@
 #define VM_TRACE_RING_H
 
 /* PRIVATE to src/vm. The VM trace's ring (trace.c) and the hooks of the frequent events,
-   inline: a fault, an eviction and a swap-in each write their records' fields straight into
-   the ring's next slot (a swap-out is a flag on its eviction's record), with interrupts off for
-   those few stores. Only a full ring leaves this path (vm_trace_slot_full: the magic breakpoint,
-   trace.h). Record layout: trace.c. */
+   inline: a fault and an eviction write their records' fields straight into the ring's next
+   slot (a swap-in is part of its fault's record, a swap-out a flag on its eviction's), with
+   interrupts off for those few stores. Only a full ring leaves this path (vm_trace_slot_full: the
+   magic breakpoint, trace.h). Record layout: trace.c. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include "threads/io.h"
 #include "threads/thread.h"
-#include "threads/vaddr.h"
 #include "vm/frame.h"
 #include "vm/page.h"
+#include "vm/space.h"
 #include "vm/swap.h"
 #include "vm/vm.h"
 
@@ -21,8 +21,8 @@ enum vm_trace_type {
   TR_START = 1,
   TR_FAULT,
   TR_EVICT,
-  TR_SWAP_OUT,
-  TR_SWAP_IN,
+  TR_SWAP_OUT, /* not written by the kernel: harness/trace.py makes these two from the */
+  TR_SWAP_IN,  /* eviction and fault records */
   TR_FORK,
   TR_EXEC,
   TR_EXIT,
@@ -44,7 +44,7 @@ struct vm_trace_rec {
 };
 
 _Static_assert(sizeof(struct vm_trace_rec) == 40, "trace record layout");
-_Static_assert(VM_PROC_CNT <= 24, "a fault record's moved counters fit above its result byte");
+_Static_assert(VM_PROC_CNT <= 13, "a fault record's moved counters fit below its slot");
 
 /* The free slots of the ring: NEXT up to END. Before the ring exists both name a one-record
    scratch slot, so that a hook needs no test of its own for that. WROTE: the eviction in
@@ -101,9 +101,9 @@ static inline uint32_t trace_frame_ref(const struct frame *f)
 }
 
 /* Fault F of thread TID in S, begun at TSC START, ended with RES; PROC's MOVED bits are the
-   counters it moved (read and cleared here); FRAME is the frame mapped at its address after
-   it (NULL if none). */
-static inline void vm_trace_fault(const struct vm_space *s, const struct vm_fault *f, int tid,
+   counters it moved and S's TRACE_SWAPIN the slot it read (both read and cleared here);
+   FRAME is the frame mapped at its address after it (NULL if none). */
+static inline void vm_trace_fault(struct vm_space *s, const struct vm_fault *f, int tid,
                                   struct vm_counters *proc, enum vm_fault_result res,
                                   const struct frame *frame, uint64_t start)
 {
@@ -112,15 +112,18 @@ static inline void vm_trace_fault(const struct vm_space *s, const struct vm_faul
     moved = proc->moved;
     proc->moved = 0;
   }
+  uint32_t swapin = s->trace_swapin;
+  s->trace_swapin = 0;
   uint64_t fl = trace_intr_save();
   struct vm_trace_rec *r = trace_slot();
   r->type = TR_FAULT;
-  r->flags = (uint8_t)(f->write | f->user << 1 | f->not_present << 2);
+  r->flags =
+      (uint8_t)(f->write | f->user << 1 | f->not_present << 2 | res << 3 | (swapin != 0) << 5);
   r->tid = (uint16_t)tid;
   r->space = (uint32_t)(uintptr_t)s;
   r->tsc = start;
   r->va = f->addr;
-  r->a = (uint32_t)res | moved << 8;
+  r->a = moved | swapin << 13; /* slot + 1: its low 19 bits */
   r->b = trace_frame_ref(frame);
   trace_counts(r);
   trace_intr_restore(fl);
@@ -156,21 +159,12 @@ static inline void vm_trace_evict(const struct frame *f, int kind)
    flag on the eviction's record (vm_trace_evict), which has the slot and the frame. */
 static inline void vm_trace_swap_out(void) { vm_trace_ring.wrote = true; }
 
-/* Swap slot SLOT was read into the frame at KVA (for the current thread's fault, whose
-   record follows). Only the type, time, slot and frame are written: thread, space and
-   address are left 0, and the decoder carries the frame and swap counts over from the
-   record before. */
-static inline void vm_trace_swap_in(uint32_t slot, const void *kva)
+/* PAGE's swap slot was read into its new frame, for its space's fault in progress: no
+   record of its own, the slot goes into that fault's record (vm_trace_fault). Swap-ins
+   happen only there (anon_fill, by page_claim_in for fault_bring_in). */
+static inline void vm_trace_swap_in(const struct page *page)
 {
-  uint64_t fl = trace_intr_save();
-  struct vm_trace_rec *r = trace_slot();
-  *(uint64_t *)r = TR_SWAP_IN; /* type, flags, tid and space */
-  r->tsc = rdtsc();
-  r->va = 0;
-  r->a = slot;
-  r->b = (uint32_t)(vtop(kva) >> 12);
-  *(uint64_t *)&r->frames = 0;
-  trace_intr_restore(fl);
+  page->space->trace_swapin = page->slot + 1;
 }
 
 #endif
