@@ -16,6 +16,7 @@
 #include "vm/stats.h"
 #include "vm/swap.h"
 #include "vm/trace.h"
+#include "vm/trace_ring.h"
 
 /* Needs: frame_lock held. True if F was filled for a fault of the current thread whose
    access has not happened yet (no mapping of F has its accessed bit set): the instruction

@@ -195,5 +195,6 @@ void swap_cache_remove(uint32_t slot, struct frame *f)
 }
 
 size_t swap_used(void) { return used_cnt; }
+const size_t *const swap_used_cnt = &used_cnt;
 bool swap_full(void) { return used_cnt == slot_cnt; }
 size_t swap_peak(void) { return used_peak; }
