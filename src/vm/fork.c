@@ -81,10 +81,7 @@ static enum vm_fault_result fork_give_frame(struct vm_space *dst, struct page *n
   if (share)
     return page_claim_shared(np, sp, fault) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
   bool dirty = give != FORK_GIVE_WRITE && mmu_is_dirty(src->pml4, (void *)sp->va);
-  frame_pin(f);
-  enum vm_fault_result res =
-      fault ? page_claim_now(np, frame_kva(f)) : page_claim(np, frame_kva(f));
-  frame_unpin(f);
+  enum vm_fault_result res = page_claim_copy(np, f, !fault);
   if (res != VM_FAULT_HANDLED)
     return res;
   vm_pages_touched++;
@@ -200,7 +197,7 @@ bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_count
   struct fork_ctx c = {.dst = dst, .proc = proc, .share = vm_fork_mode != VM_FORK_EAGER};
   spt_reserve(&dst->spt, src->spt.page_cnt);
   bool ok = fork_copy_ranges(dst, src, false) && spt_each(&src->spt, fork_copy_each, &c);
-  return fork_share_waiting(&c) && ok;
+  return (c.waiting == 0 || fork_share_waiting(&c)) && ok;
 }
 
 bool fork_is_lazy(const struct vm_space *src)
