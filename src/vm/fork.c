@@ -145,7 +145,8 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
 
 struct fork_ctx {
   struct vm_space *dst;
-  struct vm_counters *proc;
+  struct vm_counters *proc;     /* counts frames copied; NULL: not counted */
+  fork_owed_fn *owed;           /* NULL: every page is copied; else only the pages it says */
   const struct vm_range *range; /* the child's range of the last page copied */
   bool share;                   /* resident pages of shareable types share their frames */
   size_t waiting;               /* records in NEW that wait for the frame of OLD's page */
@@ -171,7 +172,10 @@ static bool fork_copy_each(struct page *sp, void *aux)
 {
   struct fork_ctx *c = aux;
   const struct vm_range *r = c->range;
-  if (r == NULL || sp->va < r->start || sp->va >= r->end)
+  if (c->owed != NULL) {
+    if (!c->owed(c->dst, sp, &r))
+      return true;
+  } else if (r == NULL || sp->va < r->start || sp->va >= r->end)
     c->range = r = range_find_meeting(&c->dst->ranges, sp->va, sp->va + 1);
   if (r == NULL)
     return false;
@@ -187,7 +191,7 @@ static bool fork_copy_each(struct page *sp, void *aux)
   if ((c->waiting > 0 && sp->frame != NULL && !fork_share_waiting(c)) ||
       fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, NULL, &copied) != VM_FAULT_HANDLED)
     return false;
-  if (copied)
+  if (copied && c->proc != NULL)
     vm_count(c->proc, VM_FORK_COPIED);
   return true;
 }
@@ -197,6 +201,13 @@ bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_count
   struct fork_ctx c = {.dst = dst, .proc = proc, .share = vm_fork_mode != VM_FORK_EAGER};
   spt_reserve(&dst->spt, src->spt.page_cnt);
   bool ok = fork_copy_ranges(dst, src, false) && spt_each(&src->spt, fork_copy_each, &c);
+  return (c.waiting == 0 || fork_share_waiting(&c)) && ok;
+}
+
+bool fork_copy_owed(struct vm_space *dst, struct vm_space *src, fork_owed_fn *owed)
+{
+  struct fork_ctx c = {.dst = dst, .owed = owed, .share = vm_fork_mode != VM_FORK_EAGER};
+  bool ok = spt_each(&src->spt, fork_copy_each, &c);
   return (c.waiting == 0 || fork_share_waiting(&c)) && ok;
 }
 
