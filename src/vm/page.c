@@ -102,18 +102,17 @@ static void page_filled(struct page *page)
   }
 }
 
-/* Needs: its space's lock held; PAGE not resident, or on a shared frame it is to leave for
-   a copy of it (a copy-on-write break: COPY_FROM is that frame, pinned by the caller).
-   COPY_FROM: contents to copy, or NULL to have the page's type fill it; SRC: NULL, or the
-   frame at COPY_FROM, pinned here (with the frame's allocation: one taking of frame_lock)
-   and unpinned with the new frame. Guarantees: on
-   VM_FAULT_HANDLED, PAGE owns a new frame with its contents, mapped with its rights;
-   VM_FAULT_INVALID if the backing store could not be read; VM_FAULT_OOM if no frame or
-   page-table page could be had; VM_FAULT_BUSY if !WAIT and waiting might give a frame.
-   Nothing leaks on failure, and PAGE is as it was. A page leaving a shared frame stays on
-   its reverse map until the copy is complete: while it is there the frame has another
-   user besides the other sharers, so none of them can take it back writable and change
-   it under the copy. */
+/* Needs: its space's lock held; PAGE not resident, or on a shared frame it is to leave for a copy
+   of it (a copy-on-write break: COPY_FROM is that frame, given as SRC). COPY_FROM: contents to
+   copy (pinned by the caller if it is a frame not given as SRC), or NULL to have the page's type
+   fill it; SRC: NULL, or the frame at COPY_FROM, pinned here (with the frame's allocation: one
+   taking of frame_lock) and unpinned with the new frame. Guarantees: on VM_FAULT_HANDLED, PAGE
+   owns a new frame with its contents, mapped with its rights; VM_FAULT_INVALID if the backing
+   store could not be read; VM_FAULT_OOM if no frame or page-table page could be had; VM_FAULT_BUSY
+   if !WAIT and waiting might give a frame. Nothing leaks on failure, and PAGE is as it was. A page
+   leaving a shared frame stays on its reverse map until the copy is complete: while it is there
+   the frame has another user besides the other sharers, so none of them can take it back writable
+   and change it under the copy. */
 static enum vm_fault_result page_claim_in(struct page *page, const void *copy_from,
                                           struct frame *src, bool wait)
 {
