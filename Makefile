@@ -14,6 +14,9 @@ KERNEL_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Is
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fcf-protection=none \
 	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -DKERNEL -MMD -MP
+# More kernel defines from the command line (make bench builds build/notrace with
+# KERNEL_DEFS=-DVM_TRACE_OFF: the VM trace hooks compiled out).
+KERNEL_CFLAGS += $(KERNEL_DEFS)
 KERNEL_ASFLAGS := -Isrc -DKERNEL -g -MMD -MP
 
 USER_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) -Isrc -Isrc/lib/user \

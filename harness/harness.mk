@@ -28,7 +28,13 @@ accept: all
 # cost, fork eager against copy-on-write), then ticks and cycles of the selected tests
 # against the accepted baselines, then those tests against their floor on the fast and the
 # classic Bochs machine (python3 -m harness.floor). With TESTS, only the last two.
-bench: all
+# The kernel with the VM trace hooks compiled out (-DVM_TRACE_OFF), for make bench's table of
+# what the hooks cost with the trace off; its own build directory, the same sources.
+notrace: toolcheck
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/notrace KERNEL_DEFS=-DVM_TRACE_OFF $(BUILD)/notrace/boot.img
+.PHONY: notrace
+
+bench: all notrace
 	@$(CHECK_VARS)
 	@if [ -z "$(TESTS)" ]; then $(PYTHON) -m harness.vmbench $(if $(JOBS),-j $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
 	@$(HARNESS) bench --no-unit $(HARNESS_ARGS)

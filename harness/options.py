@@ -166,6 +166,7 @@ TARGETS = [
     ("grade-pintos", "KERNEL=<tree>/<project>/build [TREE=<pristine tree>]: grade a Pintos-KAIST kernel (docs/grading-pintos.md)"),
     ("accept", "record page-fault (and bench) baselines of TESTS=...; OUTPUT=1 writes a missing .out"),
     ("bench", "VM workloads and the ticks/cycles of tests against their accepted baselines"),
+    ("notrace", "build/notrace/boot.img: the kernel with the VM trace hooks compiled out (make bench's trace cost)"),
     ("unit", "host-side unit tests only"),
     ("fuzz", "long system-call fuzzer runs (SEEDS=1-100, QEMU unless EMU=bochs)"),
     ("interleavings", "distinct console interleavings of multi-process tests over seeds"),

@@ -1,7 +1,7 @@
 """The VM trace: the records the kernel keeps in its ring, collected by the harness, decoded here.
 
-The kernel's VM hooks (src/vm/trace.h, trace.c) build one record per event and append it
-to a ring in kernel memory, always: the kernel has no trace switch. When the next record
+The kernel's VM hooks (src/vm/trace.h, trace_ring.h, trace.c) write one record per event
+straight into a ring in kernel memory, always: the kernel has no trace switch. When the next record
 would not fit, and once before the power-off statistics, the kernel executes Bochs's magic
 breakpoint, `xchg %bx,%bx`, with the ring's address in %rdi and its valid length (a u32 byte
 count, then the records) in %rsi, and then empties the ring. The Bochs backend runs every
@@ -10,8 +10,7 @@ or off (a stop moves where later timer interrupts land: stopping only when traci
 change the run). Off, a stop is answered `c`; on (RunSpec.trace), KestrelCapture answers
 `writemem "trace-NNNN.bin" rdi rsi` and `c`, and after the run records() joins the dumps'
 records, in order, into trace.out. A stop costs the host about 0.3 ms; a 64 KB ring holds
-about 800 fault records, so even a swap test with tens of thousands of events stops a few
-dozen times.
+1,638 records, so even a swap test with tens of thousands of events stops a few dozen times.
 
 Each record is 40 bytes, little-endian (the format of RESULTS/SUITE/NAME.trace):
 
@@ -19,9 +18,30 @@ Each record is 40 bytes, little-endian (the format of RESULTS/SUITE/NAME.trace):
     8 u64 tsc  16 u64 va    24 u32 a    28 u32 b
    32 u32 user-pool pages in use   36 u32 swap slots in use
 
-A fault record (type 2) is followed by 11 u32: the faulting process's counters after the
-fault (FAULT_COUNTERS). A process's faults are resolved one after another (one thread per
-process), so what moved since its previous fault record is this fault's kind and cost.
+By type (flags, a, b; va where it is not an address):
+    1 start     va "KVMTRACE", a frame-table size, b user-pool size
+   14 frames    va the frame table's kernel address, a the size of its entries, b the
+                physical frame number of entry 0 (second record: how frame references map
+                to frame numbers)
+    2 fault     flags bit 0 write, 1 user, 2 not present, 3-4 result (RESULTS), 5 it read
+                a swap slot (decode() puts that swap-in record, 5, before it); tsc when it
+                began; a: bits 0-12 MOVED, the process's counters that moved since its
+                previous fault record, one bit per src/vm/vm.h enum vm_stat (MOVED_BITS):
+                the fault's kind and cost; bits 13-31 the slot read + 1 (its low 19 bits);
+                b the frame mapped after it (a frame reference)
+    3 evict     one per page of the evicted frame; flags bit 0 its first page, bit 1 (on
+                the first page's) the frame was written to the slot now: decode() puts a
+                swap-out record (4) before it; a: how (low byte, EVICTS) and the page's
+                swap slot above it; b the frame (reference)
+    4 swap-out, 5 swap-in: not written by the kernel; decode() makes them (slot, frame)
+    6 fork      tid the parent, flags fork mode, a child tid, b child space
+    7 exec      va, a, b: the program name (16 bytes, NUL-padded)
+    8 exit      a status        13 destroy
+    9 segment, 10 stack, 11 mmap, 12 munmap   va start, a length, b bytes from the file,
+                flags bit 0 writable
+A frame reference is the low half of the kernel address of the frame's entry in the frame
+table (a store, where a frame number would cost the kernel a division); decode() turns it
+into the frame number with the frames record.
 
 decode() turns the bytes into a list of dicts (one per record, with "n", its index, and
 "line", a one-line text form); counts() sums the faults by kind as the STATS line does.
@@ -35,12 +55,15 @@ import sys
 
 REC = struct.Struct("<BBHIQQIIII")
 assert REC.size == 40
-FAULT_COUNTERS = ["file", "zero", "stack", "swap-in", "write-protect", "invalid", "inherit",
-                  "major", "minor", "cow-copy", "cow-reuse"]
-FAULT_EXTRA = struct.Struct("<%dI" % len(FAULT_COUNTERS))
+# A fault record's MOVED bits: bit K is counter K of enum vm_stat (src/vm/vm.h); the ones a
+# fault's kind and cost are read from.
+MOVED_BITS = {1: "file", 2: "zero", 3: "stack", 4: "swap-in", 5: "write-protect", 6: "invalid",
+              12: "inherit", 7: "major", 8: "minor", 9: "cow-copy", 10: "cow-reuse"}
+KIND_ORDER = ["file", "zero", "stack", "swap-in", "write-protect", "invalid", "inherit"]
 
 TYPES = {1: "start", 2: "fault", 3: "evict", 4: "swap-out", 5: "swap-in", 6: "fork",
-         7: "exec", 8: "exit", 9: "segment", 10: "stack", 11: "mmap", 12: "munmap", 13: "destroy"}
+         7: "exec", 8: "exit", 9: "segment", 10: "stack", 11: "mmap", 12: "munmap", 13: "destroy",
+         14: "frames"}
 KIND_KEYS = {"file": "pf_file", "zero": "pf_zero", "stack": "pf_stack", "swap-in": "pf_swapin",
              "write-protect": "pf_wp", "invalid": "pf_invalid", "inherit": "pf_inherit"}
 COSTS = ["major", "minor", "cow-copy", "cow-reuse"]      # bits of the fault's cost byte
@@ -63,8 +86,16 @@ def _name(raw):
 def decode(data):
     """The records of a trace (bytes) as dicts; TraceError if it is not one."""
     out = []
-    last = {}           # tid (None: global counters) -> counters after its previous fault
+    table = None        # (table address low half, entry size, frame of entry 0): frames record
     pos = 0
+
+    def frame_no(ref):
+        if ref == NO_FRAME:
+            return None
+        if table is None:
+            return ref
+        return table[2] + ((ref - table[0]) & 0xFFFFFFFF) // table[1]
+
     while pos < len(data):
         if pos + REC.size > len(data):
             raise TraceError("trace ends inside a record (%d bytes after record %d)"
@@ -81,26 +112,36 @@ def decode(data):
             if va.to_bytes(8, "little") != b"KVMTRACE":
                 raise TraceError("record %d is not a trace header" % n)
             r.update(frame_table=a, user_pool=b)
+        elif t == "frames":
+            if a == 0:
+                raise TraceError("record %d (frames) has entries of size 0" % n)
+            table = (va & 0xFFFFFFFF, a, b)
+            r.update(table=va, entry=a, base=b)
         elif t == "fault":
-            if pos + FAULT_EXTRA.size > len(data):
-                raise TraceError("trace ends inside fault record %d" % n)
-            now = FAULT_EXTRA.unpack_from(data, pos)
-            pos += FAULT_EXTRA.size
-            key = None if flags & 8 else tid
-            before = last.get(key, (0,) * len(FAULT_COUNTERS))
-            last[key] = now
-            moved = [c for c, x, y in zip(FAULT_COUNTERS, now, before) if x != y]
-            kinds = [c for c in moved if c in KIND_KEYS]
+            moved = {name for bit, name in MOVED_BITS.items() if a & 1 << bit}
+            kinds = [c for c in KIND_ORDER if c in moved]
             r.update(va=va, write=bool(flags & 1), user=bool(flags & 2), present=not flags & 4,
                      kind=kinds[-1] if kinds else "other",
                      cost=[c for c in COSTS if c in moved],
-                     result=RESULTS.get(a, "?"), frame=None if b == NO_FRAME else b)
+                     result=RESULTS[flags >> 3 & 3], frame=frame_no(b))
+            if flags & 0x20:    # it read a swap slot: that swap-in, before it
+                w = {"n": n, "type": "swap-in", "tid": tid, "space": 0, "tsc": tsc,
+                     "frames": frames, "swap": swap, "slot": (a >> 13) - 1, "frame": r["frame"]}
+                w["line"] = line(w)
+                out.append(w)
+                r["n"] = n = n + 1
         elif t == "evict":
             slot = a >> 8
-            r.update(va=va, how=EVICTS.get(a & 0xFF, "?"), frame=b, first=bool(flags & 1),
+            r.update(va=va, how=EVICTS.get(a & 0xFF, "?"), frame=frame_no(b), first=bool(flags & 1),
                      slot=None if slot == NO_SLOT else slot)
+            if flags & 2:       # the frame was written to that slot: its swap-out, before it
+                w = {"n": n, "type": "swap-out", "tid": tid, "space": 0, "tsc": tsc,
+                     "frames": frames, "swap": swap, "slot": r["slot"], "frame": r["frame"]}
+                w["line"] = line(w)
+                out.append(w)
+                r["n"] = n = n + 1
         elif t in ("swap-out", "swap-in"):
-            r.update(slot=a, frame=None if b == NO_FRAME else b)
+            raise TraceError("record %d: the kernel writes no %s records" % (n, t))
         elif t == "fork":
             r.update(child_tid=a, child_space=b, mode=FORK_MODES.get(flags, "?"))
         elif t == "exec":
@@ -123,6 +164,8 @@ def line(r):
     head = "#%d t=%d %s tid=%d" % (r["n"], r["tsc"], t, r["tid"])
     if t == "start":
         return "%s frame-table=%d user-pool=%d" % (head, r["frame_table"], r["user_pool"])
+    if t == "frames":
+        return "%s table=%#x entry=%d frame0=%d" % (head, r["table"], r["entry"], r["base"])
     if t == "fault":
         acc = "%s %s %s" % ("write" if r["write"] else "read", "user" if r["user"] else "kernel",
                             "present" if r["present"] else "not-present")

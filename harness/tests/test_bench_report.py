@@ -6,7 +6,7 @@ import tempfile
 import unittest
 import xml.dom.minidom
 
-from harness.vmbench import disk, forks, others, plot, pressure, report, runs
+from harness.vmbench import disk, forks, others, plot, pressure, report, runs, tracecost
 
 STATS = ("STATS tsc=5000 boot_tsc=1000 pf_total=9 upool_used=0 kpool_used=20 kpool_boot=20 "
          "swap_out=64 swap_in=32 fork_copied=0 pf_wp_copy=41")
@@ -20,10 +20,11 @@ class FakeTest:
 
 
 class FakeResult:
-    def __init__(self, text, status="poweroff", detail=""):
+    def __init__(self, text, status="poweroff", detail="", trace=None):
         self.console = text.encode()
         self.status = status
         self.detail = detail
+        self.trace = trace
 
     def text(self):
         return self.console.decode()
@@ -179,6 +180,33 @@ class ReportTest(unittest.TestCase):
                        ["eager", "cow"])
             doc = xml.dom.minidom.parse(path)
         self.assertEqual(doc.documentElement.tagName, "svg")
+
+
+class TraceCostTest(unittest.TestCase):
+    def run_of(self, tsc, swap_in=32, records=0):
+        stats = STATS.replace("tsc=5000", "tsc=%d entry_tsc=1000" % tsc).replace(
+            "swap_in=32", "swap_in=%d" % swap_in)
+        t = FakeTest("x")
+        return runs.Run(t, [], FakeResult(console("x", [], stats=stats),
+                                          trace=b"\0" * 40 * records if records else None))
+
+    def test_cost_per_record_and_an_estimate_where_the_work_differs(self):
+        tests = [FakeTest("a"), FakeTest("b")]
+        results = [self.run_of(101000), self.run_of(106000), self.run_of(106000, records=100),
+                   self.run_of(201000), self.run_of(151000, swap_in=30),
+                   self.run_of(151000, swap_in=30, records=300)]
+        rs = tracecost.rows(tests, results)
+        self.assertEqual((rs[0]["none"], rs[0]["off"], rs[0]["events"], rs[0]["same_work"]),
+                         (100000, 105000, 100, True))
+        self.assertTrue(rs[0]["identical"])
+        self.assertFalse(rs[1]["same_work"])
+        self.assertEqual(tracecost.per_record(rs), 50)
+        out = io.StringIO()
+        tracecost.print_report(rs, out)
+        text = out.getvalue()
+        self.assertRegex(text, r"\n\S*a\s+100000\s+105000\s+\+5000\s+\+5\.00%\s+100\s+50\s+yes\s+yes")
+        # b: 300 records x 50 cycles over its 150000 cycles with the trace off
+        self.assertRegex(text, r"\n\S*b\s+200000\s+150000\s+\(-50000\)\s+~\+10\.00%\s+300\s+-\s+no\s+yes")
 
 
 class CommandLineTest(unittest.TestCase):

@@ -44,32 +44,40 @@ def rec(typ, tid=3, space=0x100, tsc=0, va=0, a=0, b=0, flags=0, frames=0, swap=
     return trace.REC.pack(typ, flags, tid, space, tsc, va, a, b, frames, swap)
 
 
-def fault(counters, tid=3, va=0x400000, frame=7, tsc=10, flags=6):
-    return rec(2, tid=tid, va=va, b=frame, tsc=tsc, flags=flags) + trace.FAULT_EXTRA.pack(*counters)
+MOVED = {name: bit for bit, name in trace.MOVED_BITS.items()}
+
+
+def fault(moved, tid=3, va=0x400000, frame=7, tsc=10, flags=6, result=0, slot=None):
+    """A fault record whose process moved the counters named in MOVED (cnt()); SLOT: the
+    swap slot it read."""
+    bits = sum(1 << MOVED[m] for m in moved) | 1      # bit 0: pf_total, which every fault moves
+    if slot is not None:
+        bits |= (slot + 1) << 13
+        flags |= 0x20
+    return rec(2, tid=tid, va=va, a=bits, b=frame, tsc=tsc, flags=flags | result << 3)
 
 
 def cnt(**kw):
-    return [kw.get(c.replace("-", "_"), 0) for c in trace.FAULT_COUNTERS]
+    return [k.replace("_", "-") for k, v in kw.items() if v]
 
 
 START = rec(1, tid=1, space=0, va=int.from_bytes(b"KVMTRACE", "little"), a=100, b=100)
 
 
 class TraceDecodeTests(unittest.TestCase):
-    def test_kind_and_cost_come_from_each_process_own_counters(self):
+    def test_kind_and_cost_come_from_the_counters_each_fault_moved(self):
         data = (START
                 + fault(cnt(file=1, major=1), tid=3)
-                + fault(cnt(zero=1, minor=1), tid=4)          # another process: its own baseline
-                + fault(cnt(file=1, zero=1, major=1, minor=1), tid=3, flags=7)
-                + fault(cnt(file=1, zero=1, write_protect=1, major=1, minor=2, cow_copy=1), tid=3, flags=3)
-                + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=1)
-                + rec(4, a=5, b=9))
+                + fault(cnt(zero=1, minor=1), tid=4)
+                + fault(cnt(zero=1, minor=1), tid=3, flags=7)
+                + fault(cnt(write_protect=1, minor=1, cow_copy=1), tid=3, flags=3)
+                + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=3))
         recs = trace.decode(data)
         faults = [r for r in recs if r["type"] == "fault"]
         self.assertEqual([f["kind"] for f in faults], ["file", "zero", "zero", "write-protect"])
         self.assertEqual([f["cost"] for f in faults], [["major"], ["minor"], ["minor"], ["minor", "cow-copy"]])
-        self.assertEqual(recs[5]["how"], "swapped")
-        self.assertEqual(recs[5]["slot"], 5)
+        self.assertEqual(recs[6]["how"], "swapped")
+        self.assertEqual(recs[6]["slot"], 5)
         c = trace.counts(recs)
         self.assertEqual((c["pf_total"], c["pf_file"], c["pf_zero"], c["pf_wp"], c["pf_wp_copy"],
                           c["evict_swap"], c["swap_out"]), (4, 1, 2, 1, 1, 1, 1))
@@ -78,10 +86,39 @@ class TraceDecodeTests(unittest.TestCase):
         with self.assertRaises(trace.TraceError):
             trace.decode(START[:30])
         with self.assertRaises(trace.TraceError):
-            trace.decode(rec(2) )                               # fault cut short
+            trace.decode(START + rec(2)[:20])                   # fault cut short
         with self.assertRaises(trace.TraceError):
             trace.decode(fault(cnt()))                          # no header
         self.assertEqual(trace.decode(b""), [])
+
+    def test_frame_references_become_frame_numbers(self):
+        table = 0x8004064040
+        data = (START + rec(14, va=table, a=56, b=2640)
+                + fault(cnt(zero=1, minor=1), frame=(table + 3 * 56) & 0xFFFFFFFF)
+                + fault(cnt(file=1), frame=0xFFFFFFFF, result=1)
+                + rec(3, va=0x401000, a=1 | 5 << 8, b=(table + 56) & 0xFFFFFFFF, flags=1)
+                + fault(cnt(swap_in=1, major=1), frame=(table + 7 * 56) & 0xFFFFFFFF, slot=3))
+        recs = trace.decode(data)
+        self.assertEqual([r.get("frame") for r in recs[2:]], [2643, None, 2641, 2647, 2647])
+        self.assertEqual(recs[3]["result"], "invalid")
+        self.assertIn("frame0=2640", recs[1]["line"])
+
+    def test_swap_outs_and_swap_ins_come_from_evictions_and_faults(self):
+        data = (START + rec(3, va=0x401000, a=1 | 5 << 8, b=9, flags=3, frames=10, swap=4)
+                + rec(3, va=0x401000, space=0x200, a=1 | 5 << 8, b=9, frames=10, swap=4)
+                + rec(3, va=0x402000, a=1 | 6 << 8, b=8, flags=1, frames=10, swap=4)
+                + fault(cnt(swap_in=1, major=1), frame=9, slot=6, tsc=77))
+        recs = trace.decode(data)
+        self.assertEqual([r["type"] for r in recs],
+                         ["start", "swap-out", "evict", "evict", "evict", "swap-in", "fault"])
+        self.assertEqual([r["n"] for r in recs], list(range(7)))
+        self.assertEqual((recs[1]["slot"], recs[1]["frame"], recs[1]["swap"]), (5, 9, 4))
+        self.assertEqual((recs[5]["slot"], recs[5]["frame"], recs[5]["tsc"]), (6, 9, 77))
+        self.assertEqual((recs[6]["kind"], recs[6]["cost"]), ("swap-in", ["major"]))
+        c = trace.counts(recs)
+        self.assertEqual((c["swap_out"], c["evict_swap"], c["swap_in"], c["pf_swapin"]), (1, 2, 1, 1))
+        with self.assertRaises(trace.TraceError):
+            trace.decode(START + rec(5, a=5, b=9))      # the kernel writes none
 
     def test_page_embeds_its_data_and_counts(self):
         recs = trace.decode(START + fault(cnt(zero=1, minor=1)))

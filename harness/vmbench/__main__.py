@@ -1,10 +1,10 @@
 """make bench, the VM workloads (python3 -m harness.vmbench): memory pressure against the
 simulated policies, the cost of a swap-out and a swap-in and the swap tests' cycles with
-the kernel's ATA driver and the old one, fork eager against copy-on-write, and the other
-bench = yes workloads. Prints the tables, writes build/results/bench.json and bench.svg.
+the kernel's ATA driver and the old one, fork eager against copy-on-write, the other
+bench = yes workloads, and what the VM trace's hooks cost with the trace off (tracecost.py). Prints the tables, writes build/results/bench.json and bench.svg.
 
 usage: python3 -m harness.vmbench [-j JOBS] [--policies fifo,clock,...] [--evict NAME]
-            [--fork eager|cow] [--only pressure|disk|fork|oom|other] [--boot-img PATH]
+            [--fork eager|cow] [--only pressure|disk|fork|oom|other|trace] [--boot-img PATH]
             [--results DIR]
 Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
 crashed, timed out or leaked, 2 on bad arguments.
@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-from harness.vmbench import disk, forks, oom, others, plot, pressure, runs
+from harness.vmbench import disk, forks, oom, others, plot, pressure, runs, tracecost
 from harness.common import RESULTS, HarnessError, die
 
 
@@ -34,7 +34,7 @@ def parse_args(argv):
     ap.add_argument("--fork", metavar="MODE", choices=forks.MODES,
                     help="run the fork workloads only with -fork=MODE")
     ap.add_argument("--results", default=RESULTS)
-    ap.add_argument("--only", choices=("pressure", "disk", "fork", "oom", "other"))
+    ap.add_argument("--only", choices=("pressure", "disk", "fork", "oom", "other", "trace"))
     ap.add_argument("--boot-img", help="boot disk of another kernel (default build/boot.img)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
@@ -74,6 +74,10 @@ def main(argv=None):
     if args.only in (None, "other"):
         o_tests, o_pairs = others.plan()
         pairs += o_pairs
+    t_tests = []
+    if args.only in (None, "trace"):
+        t_tests, t_pairs = tracecost.plan()
+        pairs += t_pairs
     if not pairs:
         raise HarnessError("no bench workloads declared (bench = yes, program press or forkb)")
     out.write("vmbench: %d runs on %d jobs\n" % (len(pairs), args.jobs))
@@ -93,7 +97,9 @@ def main(argv=None):
         d_runs = disk.all_runs(collected)
     n_f = n_d + sum(len(o.modes) for o in f_out)
     k_runs = results[n_f:n_f + len(k_tests)]
-    o_runs = results[n_f + len(k_tests):]
+    n_o = n_f + len(k_tests) + len(o_tests)
+    o_runs = results[n_f + len(k_tests):n_o]
+    t_runs = results[n_o:]
     if f_out:
         forks.collect(f_out, results[n_d:n_f], args.jobs)
         forks.print_report(f_out, out)
@@ -104,8 +110,12 @@ def main(argv=None):
     if o_runs:
         others.print_report(o_runs, out)
         doc["other"] = [others.as_dict(r) for r in o_runs]
+    if t_runs:
+        t_rows = tracecost.rows(t_tests, t_runs)
+        tracecost.print_report(t_rows, out)
+        doc["trace_cost"] = t_rows
     all_runs = ([r for o in p_out for r in o.runs.values()] + [r for o in f_out for r in o.runs.values()]
-                + d_runs + k_runs + o_runs)
+                + d_runs + k_runs + o_runs + t_runs)
     failed = [r for r in all_runs if r.status == "failed" and not unsupported_workload(r)]
     os.makedirs(args.results, exist_ok=True)
     jpath = os.path.join(args.results, "bench.json")

@@ -24,6 +24,7 @@ class Run:
         self.test = test
         self.extra = list(extra)
         self.text = res.text()
+        self.trace = res.trace          # the VM trace's bytes when the run kept it
         self.stats = verdict.parse_stats(self.text)
         self.status, self.detail = classify(test, self.text, self.stats, res.status, res.detail)
 
@@ -63,18 +64,20 @@ def bench_tests(program):
             if t.bench and program in (None, t.cmdline.split()[0])]
 
 
-def boot(test, extra):
-    """Runs TEST once with kernel options EXTRA appended to its own; returns a Run."""
+def boot(test, extra, boot_img=None, trace=False):
+    """Runs TEST once with kernel options EXTRA appended to its own (BOOT_IMG: another
+    kernel's boot disk; TRACE: keep the VM trace); returns a Run."""
     words = test.kernel_words()
     words = words[:-2] + list(extra) + words[-2:]
-    spec = machine.RunSpec(words, boot_img=BOOT_IMG, mem=test.mem, put_files=test.put_files(), fs_mb=test.fs_disk,
+    spec = machine.RunSpec(words, boot_img=boot_img or BOOT_IMG, trace=trace, mem=test.mem, put_files=test.put_files(), fs_mb=test.fs_disk,
                            swap_mb=test.swap, scratch_mb=test.scratch, timeout=test.timeout,
                            quiet=test.quiet)
     return Run(test, extra, machine.Machine(spec).run())
 
 
 def boot_all(jobs, pairs):
-    """Runs every (test, extra options) pair, JOBS at a time; Runs in the same order."""
+    """Runs every (test, extra options[, boot disk, trace]) tuple, JOBS at a time; Runs in
+    the same order."""
     with ThreadPoolExecutor(max(1, jobs)) as pool:
         return list(pool.map(lambda p: boot(*p), pairs))
 

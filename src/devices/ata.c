@@ -195,9 +195,9 @@ static uint8_t ata_wait_interrupt(struct ata_channel *c)
    returns Status (read last, which clears the device's interrupt pending state). Polls
    the Alternate Status register (which acknowledges nothing) up to ATA_SPIN times, with
    interrupts as the caller has them, so the timer still preempts. Measured on Bochs 2.7: a
-   write is complete when its data block ends; a read keeps BSY for a seek of 10 us plus
-   about 5 ms times the distance from the last sector accessed over the disk's size, then
-   sets DRQ. Polling through the whole seek keeps a paging process's transfers together:
+   write is complete when its data block ends; a read keeps BSY for a seek of about 5 ms
+   times the distance from the last sector accessed over the disk's size, at least 10 us,
+   then sets DRQ. Polling through the whole seek keeps a paging process's transfers together:
    sleeping through it let three processes paging at once (vm/swap-multi) interleave
    their transfers across the disk, seeking far on most of them (its run took 2.2x the
    cycles). Past ATA_SPIN (a slower device), when interrupts are on, INTRQ is unmasked

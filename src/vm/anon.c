@@ -9,6 +9,7 @@
 #include "vm/range.h"
 #include "vm/swap.h"
 #include "vm/trace.h"
+#include "vm/trace_ring.h"
 
 static void anon_init(struct page *page, const struct vm_range *range)
 {
@@ -43,7 +44,7 @@ static bool anon_fill(struct page *page, void *kva)
     return true;
   }
   swap_read(page->slot, kva);
-  VM_TRACE(vm_trace_swap(false, page->slot, kva));
+  VM_TRACE(vm_trace_swap_in(page));
   frame_cache(frame_of_kva(kva), page->slot);
   return true;
 }
@@ -85,7 +86,7 @@ static enum evict_kind anon_evict(struct page *page, void *kva, bool dirty)
   if (slot == SWAP_NONE)
     return EVICT_FAIL;
   swap_write(slot, kva);
-  VM_TRACE(vm_trace_swap(true, slot, kva));
+  VM_TRACE(vm_trace_swap_out());
   for (struct page *p = page; p != NULL; p = p->rmap_next) {
     if (p->slot != SWAP_NONE)
       swap_unref(p->slot);

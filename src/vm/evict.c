@@ -16,6 +16,7 @@
 #include "vm/stats.h"
 #include "vm/swap.h"
 #include "vm/trace.h"
+#include "vm/trace_ring.h"
 
 /* Needs: frame_lock held. True if F was filled for a fault of the current thread whose
    access has not happened yet (no mapping of F has its accessed bit set): the instruction
@@ -37,12 +38,16 @@ static bool frame_needed_by_current(struct frame *f)
    new swap slot (anonymous, or a written executable page, not already a clean copy in
    the slot it holds) and swap is full. Cheap (no unmapping, no slot search), so a victim
    search that finds nothing costs one pass of these checks (the time to an out-of-memory
-   kill). True means "try" (the page type decides). */
+   kill): an anonymous page with no slot is refused before its mappings are walked, since
+   with swap full those are nearly all the frames. True means "try" (the page type
+   decides). */
 static bool frame_may_save(const struct frame *f)
 {
   const struct page *p = f->rmap;
   if (!swap_full() || p->ops == &vm_file_ops)
     return true;
+  if (p->ops != &vm_exec_ops && p->slot == SWAP_NONE)
+    return false; /* no slot to fall back on: dirty or not, it needs a new one */
   bool dirty = false;
   for (const struct page *q = p; q != NULL; q = q->rmap_next)
     dirty |= mmu_is_dirty(q->space->pml4, (void *)q->va);

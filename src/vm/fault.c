@@ -18,6 +18,7 @@
 #include "vm/spt.h"
 #include "vm/stats.h"
 #include "vm/trace.h"
+#include "vm/trace_ring.h"
 
 /* Handlers, one per kind. PAGE: the page (NULL only for an invalid fault); a page not
    yet touched was made for this fault, and a failed first touch forgets it. Each counts
@@ -151,12 +152,28 @@ static enum fault_kind fault_classify(struct vm_space *s, const struct vm_fault 
   return FAULT_STALE;
 }
 
-/* Needs: S's lock held. Resolves F by the handler of its kind. */
+/* Needs: S's lock held. Resolves F by the handler of its kind; *PAGE: the page it was
+   about (NULL if none). */
 static enum vm_fault_result fault_dispatch(struct vm_space *s, const struct vm_fault *f,
-                                           struct vm_counters *proc)
+                                           struct vm_counters *proc, struct page **page)
 {
   struct page *p = fault_page(s, f);
+  VM_TRACE(*page = p);
   return fault_handlers[fault_classify(s, f, p)](p, proc);
+}
+
+/* The frame mapped at F's address in S after a fault that ended with R, for the VM trace:
+   PAGE's, when the ordinary path resolved it (the handler mapped the page's frame), else
+   found in the page table (a lazy fork's take). */
+static inline const struct frame *fault_frame(struct vm_space *s, const struct vm_fault *f,
+                                              enum vm_fault_result r, const struct page *page)
+{
+  if (r != VM_FAULT_HANDLED)
+    return NULL;
+  if (page != NULL)
+    return page->frame;
+  void *kva = mmu_lookup_page(s->pml4, (void *)f->addr);
+  return kva != NULL ? frame_of_kva(kva) : NULL;
 }
 
 /* Out-of-memory kills: the count, and the TSC cycles from the start of the allocation
@@ -188,14 +205,16 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
   struct thread *t = thread_current();
   uint64_t start = rdtsc(), off_start = t->offcpu_cycles, try_start = start;
   enum vm_fault_result r = VM_FAULT_BUSY;
+  struct page *page = NULL;
   vm_count(proc, VM_PF_TOTAL);
   for (unsigned round = 0; r == VM_FAULT_BUSY; round++) {
     if (round > 0)
       frame_wait();
     try_start = rdtsc();
     struct vm_space *origin = space_lock(s);
+    page = NULL;
     if (!inherit_fault(s, f, proc, &r))
-      r = fault_dispatch(s, f, proc);
+      r = fault_dispatch(s, f, proc, &page);
     space_unlock(s, origin);
   }
   if (r == VM_FAULT_OOM) {
@@ -203,7 +222,7 @@ enum vm_fault_result vm_fault_resolve(struct vm_space *s, const struct vm_fault 
     oom_tsc = try_start;
   }
   vm_fault_cycles += (rdtsc() - start) - (t->offcpu_cycles - off_start);
-  VM_TRACE(vm_trace_fault(s, f, proc, r, start));
+  VM_TRACE(vm_trace_fault(s, f, t->tid, proc, r, fault_frame(s, f, r, page), start));
   return r;
 }
 

@@ -21,7 +21,8 @@ static struct frame *frames;
 static size_t frame_cnt;
 static uint64_t frame_base_pa;
 struct lock frame_lock;
-static size_t frames_in_use, frames_peak, frames_pinned, pins_total;
+size_t frames_in_use;
+static size_t frames_peak, frames_pinned, pins_total;
 static struct frame *(*frame_reclaim)(struct vm_space **busy);
 
 /* The eviction policy frames report to as they come and go (set by policy_init). */

@@ -37,6 +37,7 @@ struct vm_space *vm_space_create(void)
   s->refs = 1;
   s->evict_waiters = 0;
   s->lost = false;
+  s->trace_swapin = 0;
   return s;
 }
 

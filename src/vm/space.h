@@ -37,6 +37,7 @@ struct vm_space {
   unsigned refs;          /* the owner, plus threads waiting for LOCK (space_lock, frame_wait) */
   unsigned evict_waiters; /* faults waiting for LOCK to evict one of its frames (frame_wait) */
   bool lost;              /* an inherited page could not be taken: faults on inherited pages fail */
+  uint32_t trace_swapin;  /* the VM trace: 1 + the slot read for the fault in progress, or 0 */
 };
 
 /* Locks S, after its origin if it is an heir (lock order: origin before heir). Returns the

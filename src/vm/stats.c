@@ -6,6 +6,7 @@
 #include "lib/stdio.h"
 #include "vm/stats.h"
 #include "vm/swap.h"
+#include "vm/trace.h"
 
 uint64_t vm_stats[VM_STAT_CNT];
 uint64_t vm_fault_cycles;
@@ -44,12 +45,22 @@ static const enum vm_stat first_keys[] = {VM_PF_TOTAL,   VM_PF_FILE,   VM_PF_ZER
                                           VM_PF_STACK,   VM_PF_SWAPIN, VM_PF_WP,
                                           VM_PF_INVALID, VM_SWAP_IN,   VM_SWAP_OUT};
 
-/* Adds one to counter K globally and, for per-process kinds, in PROC (may be NULL). */
+/* Sets bit K of PROC's moved counters (vm_counters.moved): one BTS (SDM vol. 2, BTS: a
+   register bit offset below 32 on a 32-bit operand). */
+static inline void stats_mark_moved(struct vm_counters *proc, enum vm_stat k)
+{
+  __asm__("btsl %1, %0" : "+m"(proc->moved) : "r"((uint32_t)k) : "cc");
+}
+
+/* Adds one to counter K globally and, for per-process kinds, in PROC (may be NULL), where
+   it also marks K as moved. */
 void vm_count(struct vm_counters *proc, enum vm_stat k)
 {
   vm_stats[k]++;
-  if (proc != NULL && k < VM_PROC_CNT)
+  if (proc != NULL && k < VM_PROC_CNT) {
     proc->n[k]++;
+    VM_TRACE(stats_mark_moved(proc, k));
+  }
 }
 
 void stats_print_counters(void)

@@ -2,19 +2,22 @@
 #define VM_TRACE_H
 
 /* The VM trace: one binary record per VM event (fault, eviction, swap slot transfer, fork,
-   exec, exit, mmap, munmap, address-space ranges, space destruction), built by the kernel
-   and appended to an in-kernel ring (trace.c), always: the kernel has no trace switch, so
-   it runs the same instructions whether the harness keeps the trace or not. When the next
-   record would not fit, and once at power-off (vm_trace_flush), the kernel executes Bochs's
-   magic breakpoint, `xchg %bx,%bx`, with the ring's address in %rdi and its valid length in
-   %rsi, then empties the ring. The CPU treats the instruction as no operation (QEMU too: the
-   ring just wraps there). The harness runs Bochs with `magic_break: enabled=1` in every run,
-   so a run stops at the same few points with the trace on or off; with the trace on it
-   dumps the ring at each stop (writemem) and concatenates the dumps (harness/trace.py, which
-   documents the record layout).
+   exec, exit, mmap, munmap, address-space ranges, space destruction), written by the kernel
+   into an in-kernel ring (trace.c), always: the kernel has no trace switch, so it runs the
+   same instructions whether the harness keeps the trace or not. When the ring is full, and
+   once at power-off (vm_trace_flush), the kernel executes Bochs's magic breakpoint,
+   `xchg %bx,%bx`, with the ring's address in %rdi and its valid length in %rsi, then
+   empties the ring. The CPU treats the instruction as no operation (QEMU too: the ring just
+   wraps there). The harness runs Bochs with `magic_break: enabled=1` in every run, so a run
+   stops at the same few points with the trace on or off; with the trace on it dumps the
+   ring at each stop (writemem) and concatenates the dumps (harness/trace.py, which documents
+   the record layout).
 
-   Hooks are one line each (VM_TRACE(call)), so they can move with the code they watch.
-   Building the kernel with -DVM_TRACE_OFF compiles them out (to measure what they cost). */
+   Hooks are one line each (VM_TRACE(call)), so they can move with the code they watch. The
+   frequent ones (fault, eviction, swap-in, swap-out) are inline and write their record straight
+   into the ring (trace_ring.h, private to src/vm); the others are calls into trace.c. Building the
+   kernel with -DVM_TRACE_OFF compiles them all out (`make notrace`: make bench measures what they
+   cost against it). */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -32,17 +35,6 @@ struct vm_space;
 /* The header record (frame-table size, user-pool size); allocates the ring. Once, after
    vm_init's frame table and swap are ready. */
 void vm_trace_start(void);
-/* Fault F in S, begun at TSC START, ended with R: one record with the frame mapped at its
-   address now and PROC's fault counters after it (the kernel's own, vm_stats, if PROC is
-   NULL); the decoder takes the fault's kind and cost from what moved since the thread's
-   previous fault record, so the fault path needs one hook only. */
-void vm_trace_fault(struct vm_space *s, const struct vm_fault *f, const struct vm_counters *proc,
-                    enum vm_fault_result r, uint64_t start);
-/* Frame F was just emptied by eviction (KIND: enum evict_kind): one record per page on its
-   reverse map (still attached). */
-void vm_trace_evict(const struct frame *f, int kind);
-/* Swap slot SLOT written from (OUT) or read into the frame at KVA. */
-void vm_trace_swap(bool out, uint32_t slot, const void *kva);
 /* Process PARENT_TID (space PS) forked CHILD_TID with space CS. */
 void vm_trace_fork(int parent_tid, const struct vm_space *ps, int child_tid,
                    const struct vm_space *cs);

@@ -37,9 +37,12 @@ enum vm_stat {
   VM_STAT_CNT
 };
 
-/* Per-process counters (embedded in struct process). */
+/* Per-process counters (embedded in struct process). MOVED: bit K set when counter K
+   moved since the process's last fault record (the VM trace takes the fault's kind and cost
+   from it and clears it). */
 struct vm_counters {
   uint64_t n[VM_PROC_CNT];
+  uint32_t moved;
 };
 
 /* How fork gives the child its pages (kernel option -fork=NAME). */
