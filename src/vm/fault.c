@@ -71,7 +71,7 @@ static enum vm_fault_result fault_swapin(struct page *p, struct vm_counters *pro
 
 /* A write to a writable page mapped read-only because its frame is shared or a layer
    above holds it (page_will_change releases it first); then the last owner takes the
-   frame back; otherwise the writer gets a copy (page_claim_now; the pin keeps the evictor
+   frame back; otherwise the writer gets a copy (page_claim_copy, which keeps the evictor
    off the frame being copied). */
 static enum vm_fault_result fault_wp(struct page *p, struct vm_counters *proc)
 {
@@ -81,11 +81,8 @@ static enum vm_fault_result fault_wp(struct page *p, struct vm_counters *proc)
   enum vm_fault_result r;
   if (sole)
     r = page_map(p) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
-  else {
-    frame_pin(old);
-    r = page_claim_now(p, frame_kva(old));
-    frame_unpin(old);
-  }
+  else
+    r = page_claim_copy(p, old, false);
   if (r == VM_FAULT_HANDLED) {
     vm_count(proc, VM_PF_WP);
     vm_count(proc, VM_PF_MINOR);

@@ -81,10 +81,7 @@ static enum vm_fault_result fork_give_frame(struct vm_space *dst, struct page *n
   if (share)
     return page_claim_shared(np, sp, fault) ? VM_FAULT_HANDLED : VM_FAULT_OOM;
   bool dirty = give != FORK_GIVE_WRITE && mmu_is_dirty(src->pml4, (void *)sp->va);
-  frame_pin(f);
-  enum vm_fault_result res =
-      fault ? page_claim_now(np, frame_kva(f)) : page_claim(np, frame_kva(f));
-  frame_unpin(f);
+  enum vm_fault_result res = page_claim_copy(np, f, !fault);
   if (res != VM_FAULT_HANDLED)
     return res;
   vm_pages_touched++;
@@ -148,7 +145,8 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
 
 struct fork_ctx {
   struct vm_space *dst;
-  struct vm_counters *proc;
+  struct vm_counters *proc;     /* counts frames copied; NULL: not counted */
+  fork_owed_fn *owed;           /* NULL: every page is copied; else only the pages it says */
   const struct vm_range *range; /* the child's range of the last page copied */
   bool share;                   /* resident pages of shareable types share their frames */
   size_t waiting;               /* records in NEW that wait for the frame of OLD's page */
@@ -167,17 +165,13 @@ static bool fork_share_waiting(struct fork_ctx *c)
   return ok;
 }
 
-/* Copies page SP of the parent into the child at fork (spt_each callback). A resident page
-   whose frame is shared waits in C's batch; any other copy of a frame first empties the
-   batch, since getting a frame may evict the frame of a page that waits there. */
-static bool fork_copy_each(struct page *sp, void *aux)
+/* Copies page SP of the parent into the child's range R. A resident page whose frame is
+   shared waits in C's batch; any other copy of a frame first empties the batch, since
+   getting a frame may evict the frame of a page that waits there. Inlined into both
+   callers: a call per page shows in the cost of a fork. */
+static inline __attribute__((always_inline)) bool
+fork_copy_in(struct fork_ctx *c, const struct vm_range *r, struct page *sp)
 {
-  struct fork_ctx *c = aux;
-  const struct vm_range *r = c->range;
-  if (r == NULL || sp->va < r->start || sp->va >= r->end)
-    c->range = r = range_find_meeting(&c->dst->ranges, sp->va, sp->va + 1);
-  if (r == NULL)
-    return false;
   if (c->share && sp->frame != NULL && sp->ops->shareable) {
     struct page *np = fork_new_record(c->dst, r, sp);
     if (np == NULL)
@@ -190,9 +184,27 @@ static bool fork_copy_each(struct page *sp, void *aux)
   if ((c->waiting > 0 && sp->frame != NULL && !fork_share_waiting(c)) ||
       fork_copy_page(c->dst, r, sp, FORK_GIVE_SHARE, NULL, &copied) != VM_FAULT_HANDLED)
     return false;
-  if (copied)
+  if (copied && c->proc != NULL)
     vm_count(c->proc, VM_FORK_COPIED);
   return true;
+}
+
+/* fork_copy_in for every page of the parent at fork (spt_each callback). */
+static bool fork_copy_each(struct page *sp, void *aux)
+{
+  struct fork_ctx *c = aux;
+  const struct vm_range *r = c->range;
+  if (r == NULL || sp->va < r->start || sp->va >= r->end)
+    c->range = r = range_find_meeting(&c->dst->ranges, sp->va, sp->va + 1);
+  return r != NULL && fork_copy_in(c, r, sp);
+}
+
+/* fork_copy_in for the pages C's owed callback names (spt_each callback). */
+static bool fork_copy_each_owed(struct page *sp, void *aux)
+{
+  struct fork_ctx *c = aux;
+  const struct vm_range *r;
+  return !c->owed(c->dst, sp, &r) || fork_copy_in(c, r, sp);
 }
 
 bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc)
@@ -200,7 +212,14 @@ bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_count
   struct fork_ctx c = {.dst = dst, .proc = proc, .share = vm_fork_mode != VM_FORK_EAGER};
   spt_reserve(&dst->spt, src->spt.page_cnt);
   bool ok = fork_copy_ranges(dst, src, false) && spt_each(&src->spt, fork_copy_each, &c);
-  return fork_share_waiting(&c) && ok;
+  return (c.waiting == 0 || fork_share_waiting(&c)) && ok;
+}
+
+bool fork_copy_owed(struct vm_space *dst, struct vm_space *src, fork_owed_fn *owed)
+{
+  struct fork_ctx c = {.dst = dst, .owed = owed, .share = vm_fork_mode != VM_FORK_EAGER};
+  bool ok = spt_each(&src->spt, fork_copy_each_owed, &c);
+  return (c.waiting == 0 || fork_share_waiting(&c)) && ok;
 }
 
 bool fork_is_lazy(const struct vm_space *src)

@@ -28,6 +28,13 @@ enum vm_fault_result fork_copy_page(struct vm_space *dst, const struct vm_range 
 /* Needs: DST fresh, both locked. Copies SRC's ranges and pages into DST (share or eager);
    PROC counts frames copied. False if out of memory. */
 bool fork_copy_space(struct vm_space *dst, struct vm_space *src, struct vm_counters *proc);
+/* True if DST is owed its own record of SP (a page of the space DST inherited from); *R is
+   then DST's range at SP's address. */
+typedef bool fork_owed_fn(struct vm_space *dst, const struct page *sp, const struct vm_range **r);
+/* Needs: both locked. Gives DST its own record of each page of SRC that OWED says it is
+   owed, as fork_copy_space gives every page (frames shared in batches; frames are not
+   counted as copied). False if out of memory: DST then has records of some of them. */
+bool fork_copy_owed(struct vm_space *dst, struct vm_space *src, fork_owed_fn *owed);
 /* Copies every range of SRC into DST, marked INHERITED (lazy fork). False if out of
    memory. */
 bool fork_copy_ranges(struct vm_space *dst, const struct vm_space *src, bool inherited);

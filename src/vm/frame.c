@@ -152,16 +152,31 @@ void frame_pin(struct frame *f)
   lock_release(&frame_lock);
 }
 
-/* Guarantees: F evictable again (known to the policy) if pages map it, else freed. */
-void frame_unpin(struct frame *f)
+/* Needs: frame_lock held, F pinned. Drops one pin; once none is left F is evictable again
+   (known to the policy) if pages map it, else freed. */
+static void frame_unpin_locked(struct frame *f)
 {
-  lock_acquire(&frame_lock);
   frame_set_pin_locked(f, false);
   if (f->refs > 0 && !f->listed) {
     vm_policy->add(f);
     f->listed = true;
   }
   frame_release_if_unused(f);
+}
+
+void frame_unpin(struct frame *f)
+{
+  lock_acquire(&frame_lock);
+  frame_unpin_locked(f);
+  lock_release(&frame_lock);
+}
+
+void frame_unpin_pair(struct frame *f, struct frame *g)
+{
+  lock_acquire(&frame_lock);
+  frame_unpin_locked(f);
+  if (g != NULL)
+    frame_unpin_locked(g);
   lock_release(&frame_lock);
 }
 

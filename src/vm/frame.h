@@ -54,6 +54,8 @@ void frame_attach(struct frame *, struct page *);
 void frame_detach(struct frame *, struct page *);
 void frame_pin(struct frame *);
 void frame_unpin(struct frame *); /* frees F if it has no page left */
+/* frame_unpin of F, then of G unless NULL, under one taking of frame_lock. */
+void frame_unpin_pair(struct frame *f, struct frame *g);
 /* User frames taken (the user pool's pages in use); read by the VM trace's hooks. */
 extern size_t frames_in_use;
 size_t frame_peak(void);

@@ -65,9 +65,12 @@ static size_t waiters_enter(const struct thread **table, size_t n)
 
 bool frame_lock_holder_parked(const struct lock *l) { return waiters_hold(parked, PARKED_MAX, l); }
 
-/* Takes frame_lock, listed in PARKED while blocked on it (if there is room). */
+/* Takes frame_lock, listed in PARKED while blocked on it (if there is room). A thread that
+   finds the lock free is never blocked on it, so it is not listed. */
 static void frame_lock_parked(void)
 {
+  if (lock_try_acquire(&frame_lock))
+    return;
   enum intr_level old = intr_disable();
   size_t i = waiters_enter(parked, PARKED_MAX);
   intr_set_level(old);
@@ -76,10 +79,13 @@ static void frame_lock_parked(void)
     parked[i] = NULL;
 }
 
-struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
+/* frame_try_alloc; PIN (if not NULL) is pinned first, under the same taking of frame_lock. */
+static struct frame *frame_try_alloc_pin(unsigned own_pins, struct frame *pin, bool *busy)
 {
   struct vm_space *busy_space = NULL;
   frame_lock_parked();
+  if (pin != NULL)
+    frame_set_pin_locked(pin, true);
   struct frame *f = frame_get_locked(&busy_space);
   *busy = f == NULL && (busy_space != NULL || frame_pins_locked() > own_pins + alloc_pins);
   if (f == NULL)
@@ -88,6 +94,11 @@ struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
     space_unref(busy_space);
   lock_release(&frame_lock);
   return f;
+}
+
+struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
+{
+  return frame_try_alloc_pin(own_pins, NULL, busy);
 }
 
 bool frame_lock_holder_waits(const struct lock *l)
@@ -113,20 +124,31 @@ static void frame_alloc_sleep(unsigned own_pins)
   }
 }
 
-struct frame *frame_alloc(unsigned own_pins)
+/* frame_alloc; PIN (if not NULL) is pinned first, under the first taking of frame_lock. */
+static struct frame *frame_alloc_pin(unsigned own_pins, struct frame *pin)
 {
   bool busy = true;
   struct frame *f = NULL;
   for (unsigned round = 0; f == NULL && busy && round < FRAME_ALLOC_ROUNDS; round++) {
     if (round > 0)
       frame_alloc_sleep(own_pins);
-    f = frame_try_alloc(own_pins, &busy);
+    f = frame_try_alloc_pin(own_pins, round == 0 ? pin : NULL, &busy);
   }
-  lock_acquire(&frame_lock);
-  if (hint_thread == thread_current())
-    frame_set_hint(NULL);
-  lock_release(&frame_lock);
+  if (hint_thread == thread_current()) {
+    lock_acquire(&frame_lock);
+    if (hint_thread == thread_current())
+      frame_set_hint(NULL);
+    lock_release(&frame_lock);
+  }
   return f;
+}
+
+struct frame *frame_alloc(unsigned own_pins) { return frame_alloc_pin(own_pins, NULL); }
+
+struct frame *frame_alloc_copy(struct frame *src, bool wait, bool *busy)
+{
+  *busy = false;
+  return wait ? frame_alloc_pin(1, src) : frame_try_alloc_pin(1, src, busy);
 }
 
 /* Waiting for the busy space's lock itself (not a tick) matters when its holder faults

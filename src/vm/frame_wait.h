@@ -18,6 +18,10 @@ struct frame *frame_alloc(unsigned own_pins);
 /* One attempt of frame_alloc that never waits: NULL with *BUSY set if a frame is on its
    way back (another thread's space lock or pin will be dropped): out of memory otherwise. */
 struct frame *frame_try_alloc(unsigned own_pins, bool *busy);
+/* frame_alloc (WAIT) or frame_try_alloc (*BUSY as it says) of a frame for a copy of SRC's
+   contents: SRC is pinned under the first taking of frame_lock, before anything can be
+   evicted, and stays pinned (also when NULL is returned) until the caller unpins it. */
+struct frame *frame_alloc_copy(struct frame *src, bool wait, bool *busy);
 /* Needs: no lock held, the last frame_try_alloc of this thread said busy. Waits until a
    frame may have come back: for the lock of the space it found busy, yielded by its holder
    (frame_yield_waiters), else for one tick. */

@@ -158,16 +158,16 @@ static void inherit_leave(struct vm_space *h)
   h->origin = NULL;
 }
 
-/* Takes page SP of the origin into heir AUX if it is owed (spt_each callback). */
-static bool inherit_settle_each(struct page *sp, void *aux)
+/* inherit_owed for a page heir H has not looked up (fork_owed_fn). */
+static bool inherit_owed_here(struct vm_space *h, const struct page *sp, const struct vm_range **r)
 {
-  inherit_give_owed(aux, sp, FORK_GIVE_SHARE);
-  return true;
+  return inherit_owed(h, sp, false, r);
 }
 
 void inherit_settle(struct vm_space *s)
 {
-  spt_each(&s->origin->spt, inherit_settle_each, s);
+  if (!s->lost && !fork_copy_owed(s, s->origin, inherit_owed_here))
+    s->lost = true;
   inherit_leave(s);
 }
 

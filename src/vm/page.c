@@ -102,24 +102,33 @@ static void page_filled(struct page *page)
   }
 }
 
-/* Needs: its space's lock held; PAGE not resident, or on a shared frame it is to leave for
-   a copy of it (a copy-on-write break: COPY_FROM is that frame, pinned by the caller).
-   COPY_FROM: contents to copy, or NULL to have the page's type fill it. Guarantees: on
-   VM_FAULT_HANDLED, PAGE owns a new frame with its contents, mapped with its rights;
-   VM_FAULT_INVALID if the backing store could not be read; VM_FAULT_OOM if no frame or
-   page-table page could be had; VM_FAULT_BUSY if !WAIT and waiting might give a frame.
-   Nothing leaks on failure, and PAGE is as it was. A page leaving a shared frame stays on
-   its reverse map until the copy is complete: while it is there the frame has another
-   user besides the other sharers, so none of them can take it back writable and change
-   it under the copy. */
-static enum vm_fault_result page_claim_in(struct page *page, const void *copy_from, bool wait)
+/* Needs: its space's lock held; PAGE not resident, or on a shared frame it is to leave for a copy
+   of it (a copy-on-write break: COPY_FROM is that frame, given as SRC). COPY_FROM: contents to
+   copy (pinned by the caller if it is a frame not given as SRC), or NULL to have the page's type
+   fill it; SRC: NULL, or the frame at COPY_FROM, pinned here (with the frame's allocation: one
+   taking of frame_lock) and unpinned with the new frame. Guarantees: on VM_FAULT_HANDLED, PAGE
+   owns a new frame with its contents, mapped with its rights; VM_FAULT_INVALID if the backing
+   store could not be read; VM_FAULT_OOM if no frame or page-table page could be had; VM_FAULT_BUSY
+   if !WAIT and waiting might give a frame. Nothing leaks on failure, and PAGE is as it was. A page
+   leaving a shared frame stays on its reverse map until the copy is complete: while it is there
+   the frame has another user besides the other sharers, so none of them can take it back writable
+   and change it under the copy. */
+static enum vm_fault_result page_claim_in(struct page *page, const void *copy_from,
+                                          struct frame *src, bool wait)
 {
   struct frame *old = page->frame;
   bool busy = false;
   unsigned own_pins = copy_from != NULL ? 1 : 0; /* the caller pins the frame copied from */
-  struct frame *f = wait ? frame_alloc(own_pins) : frame_try_alloc(own_pins, &busy);
-  if (f == NULL)
+  struct frame *f;
+  if (src != NULL)
+    f = frame_alloc_copy(src, wait, &busy);
+  else
+    f = wait ? frame_alloc(own_pins) : frame_try_alloc(own_pins, &busy);
+  if (f == NULL) {
+    if (src != NULL)
+      frame_unpin(src);
     return busy ? VM_FAULT_BUSY : VM_FAULT_OOM;
+  }
   void *kva = frame_kva(f);
   if (copy_from != NULL)
     memcpy(kva, copy_from, PGSIZE);
@@ -135,10 +144,10 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
     frame_detach(f, page);
     if (old != NULL)
       frame_attach(old, page);
-    frame_unpin(f);
+    frame_unpin_pair(f, src);
     return VM_FAULT_OOM;
   }
-  frame_unpin(f);
+  frame_unpin_pair(f, src);
   if (!page->touched) {
     page->touched = true;
     vm_pages_touched++;
@@ -148,12 +157,17 @@ static enum vm_fault_result page_claim_in(struct page *page, const void *copy_fr
 
 enum vm_fault_result page_claim(struct page *page, const void *copy_from)
 {
-  return page_claim_in(page, copy_from, true);
+  return page_claim_in(page, copy_from, NULL, true);
 }
 
 enum vm_fault_result page_claim_now(struct page *page, const void *copy_from)
 {
-  return page_claim_in(page, copy_from, false);
+  return page_claim_in(page, copy_from, NULL, false);
+}
+
+enum vm_fault_result page_claim_copy(struct page *page, struct frame *src, bool wait)
+{
+  return page_claim_in(page, frame_kva(src), src, wait);
 }
 
 enum vm_fault_result page_claim_cached(struct page *page)

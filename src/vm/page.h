@@ -98,6 +98,10 @@ enum vm_fault_result page_claim(struct page *page, const void *copy_from);
 /* The same without waiting for busy frames: VM_FAULT_BUSY then (the fault path drops its
    lock, waits and retries). */
 enum vm_fault_result page_claim_now(struct page *page, const void *copy_from);
+/* Gives PAGE (not resident) a new frame holding a copy of SRC, the resident frame of another
+   page, and maps it; SRC is pinned while it is copied (the caller need not pin it). WAIT:
+   waits for busy frames as page_claim does, else answers VM_FAULT_BUSY as page_claim_now. */
+enum vm_fault_result page_claim_copy(struct page *page, struct frame *src, bool wait);
 /* Gives PAGE (not resident) the frame another page already holds its contents in: the
    swap cache's (its type's find_resident), mapped; VM_FAULT_INVALID if there is none. */
 enum vm_fault_result page_claim_cached(struct page *page);
