@@ -79,11 +79,17 @@ static void frame_lock_parked(void)
     parked[i] = NULL;
 }
 
-/* frame_try_alloc; PIN (if not NULL) is pinned first, under the same taking of frame_lock. */
+/* frame_try_alloc; PIN (if not NULL) is pinned first, under the same taking of frame_lock.
+   A thread with a frame to pin waits for frame_lock without being listed as parked: a
+   parked thread's spaces count as locked to the evictor, which could then take PIN (a
+   frame of those spaces) before it is pinned, and the copy would read another page. */
 static struct frame *frame_try_alloc_pin(unsigned own_pins, struct frame *pin, bool *busy)
 {
   struct vm_space *busy_space = NULL;
-  frame_lock_parked();
+  if (pin != NULL)
+    lock_acquire(&frame_lock);
+  else
+    frame_lock_parked();
   if (pin != NULL)
     frame_set_pin_locked(pin, true);
   struct frame *f = frame_get_locked(&busy_space);
