@@ -99,6 +99,12 @@ static void tx_set_interrupt(bool on)
   }
 }
 
+/* Queues C for the line. An idle transmitter is started here rather than by an interrupt
+   asked for now: the transmit-empty interrupt only refills a FIFO that is running. Under
+   Bochs a transmit-empty interrupt could be lost when a received byte arrived as the
+   transmitter drained (seen in the shell test: bytes queued, IER asking for THRE, no
+   interrupt pending at the PIC, the CPU idle); starting the transmitter from every write
+   means such a loss holds output back only until the next byte is written. */
 void serial_putc(uint8_t c)
 {
   enum intr_level old = intr_disable();
@@ -118,7 +124,8 @@ void serial_putc(uint8_t c)
       poll_send_one();
   }
   tx_buf[tx_tail++ % TX_SIZE] = c;
-  tx_set_interrupt(true);
+  tx_fill_fifo();
+  tx_set_interrupt(tx_count() > 0);
   intr_set_level(old);
 }
 
