@@ -86,12 +86,11 @@ static void frame_lock_parked(void)
 static struct frame *frame_try_alloc_pin(unsigned own_pins, struct frame *pin, bool *busy)
 {
   struct vm_space *busy_space = NULL;
-  if (pin != NULL)
+  if (pin != NULL) {
     lock_acquire(&frame_lock);
-  else
-    frame_lock_parked();
-  if (pin != NULL)
     frame_set_pin_locked(pin, true);
+  } else
+    frame_lock_parked();
   struct frame *f = frame_get_locked(&busy_space);
   *busy = f == NULL && (busy_space != NULL || frame_pins_locked() > own_pins + alloc_pins);
   if (f == NULL)
