@@ -74,10 +74,12 @@ static void owners_release(struct owners *o)
 
 /* Tries to lock the space of every page mapping F, without waiting. A space whose lock
    the current thread already holds (the faulting one, or fork's two), or whose holder is
-   parked on frame_lock in frame_try_alloc (frame.c), counts as locked.
+   parked on frame_lock in frame_try_alloc (frame.c), counts as locked. CUR: the current
+   thread.
    False, with nothing taken, if any is busy (*BUSY: the first busy space, referenced, if
    none was named yet) or F has too many owners. */
-static bool owners_try_lock(struct frame *f, struct owners *o, struct vm_space **busy)
+static bool owners_try_lock(struct frame *f, struct owners *o, struct vm_space **busy,
+                            const struct thread *cur)
 {
   o->cnt = 0;
   for (struct page *p = f->rmap; p != NULL; p = p->rmap_next) {
@@ -90,9 +92,11 @@ static bool owners_try_lock(struct frame *f, struct owners *o, struct vm_space *
       owners_release(o);
       return false;
     }
-    bool held =
-        lock_held_by_current_thread(&p->space->lock) || frame_lock_holder_parked(&p->space->lock);
-    if (!held && !lock_try_acquire(&p->space->lock)) {
+    /* A lock with a holder cannot be taken: only a free one is tried. */
+    struct lock *l = &p->space->lock;
+    const struct thread *holder = l->holder;
+    bool held = holder == cur || (holder != NULL && frame_lock_holder_parked(l));
+    if (!held && (holder != NULL || !lock_try_acquire(l))) {
       if (*busy == NULL && !frame_lock_holder_waits(&p->space->lock)) {
         enum intr_level old = intr_disable();
         p->space->refs++;
@@ -147,12 +151,13 @@ struct frame *evict_one(struct vm_space **busy)
 {
   static const enum vm_stat counter[] = {
       [EVICT_SWAP] = VM_EVICT_SWAP, [EVICT_WRITE] = VM_EVICT_WRITE, [EVICT_DROP] = VM_EVICT_DROP};
+  const struct thread *cur = thread_current();
   struct owners o;
   struct frame *f;
   for (vm_policy->begin(); (f = vm_policy->next()) != NULL;) {
     if (f->pinned || f->rmap == NULL || frame_needed_by_current(f) || !frame_may_save(f))
       continue;
-    if (!owners_try_lock(f, &o, busy))
+    if (!owners_try_lock(f, &o, busy, cur))
       continue;
     frame_set_pin_locked(f, true);
     vm_policy->remove(f, true);

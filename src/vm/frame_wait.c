@@ -23,6 +23,9 @@ static size_t alloc_pins;
    frame_lock may evict their frames as if it held their locks. */
 #define PARKED_MAX 32
 static const struct thread *parked[PARKED_MAX];
+/* Entries at or past these are all NULL, so a lookup (once per busy victim candidate, a
+   search may meet hundreds) reads only the entries ever used at once, usually none. */
+static size_t parked_hi, alloc_waiters_hi;
 /* The space the last frame_try_alloc found busy, for HINT_THREAD's frame_wait. */
 static struct thread *hint_thread;
 static struct vm_space *hint_space;
@@ -42,28 +45,45 @@ static void frame_set_hint(struct vm_space *s)
     space_unref(old);
 }
 
-/* True if L's holder is one of the N threads of TABLE (NULL entries are free). */
-static bool waiters_hold(const struct thread *const *table, size_t n, const struct lock *l)
+/* True if L is held by one of the threads in the first HI entries of TABLE (NULL entries
+   are free). */
+static bool waiters_hold(const struct thread *const *table, size_t hi, const struct lock *l)
 {
-  for (size_t i = 0; i < n; i++)
-    if (table[i] != NULL && table[i] == l->holder)
+  const struct thread *holder = l->holder;
+  if (holder == NULL)
+    return false;
+  for (size_t i = 0; i < hi; i++)
+    if (table[i] == holder)
       return true;
   return false;
 }
 
 /* Needs: TABLE guarded by the caller (frame_lock or interrupts off). Lists the current
-   thread in a free entry of the N of TABLE; its index, or N if TABLE is full. */
-static size_t waiters_enter(const struct thread **table, size_t n)
+   thread in a free entry of the N of TABLE, raising *HI past it; its index, or N if TABLE
+   is full. */
+static size_t waiters_enter(const struct thread **table, size_t n, size_t *hi)
 {
   size_t i;
   for (i = 0; i < n && table[i] != NULL; i++)
     continue;
-  if (i < n)
+  if (i < n) {
     table[i] = thread_current();
+    if (*hi <= i)
+      *hi = i + 1;
+  }
   return i;
 }
 
-bool frame_lock_holder_parked(const struct lock *l) { return waiters_hold(parked, PARKED_MAX, l); }
+/* Needs: as waiters_enter. Frees entry I of TABLE, lowering *HI past the free entries
+   at its end. */
+static void waiters_leave(const struct thread **table, size_t i, size_t *hi)
+{
+  table[i] = NULL;
+  while (*hi > 0 && table[*hi - 1] == NULL)
+    --*hi;
+}
+
+bool frame_lock_holder_parked(const struct lock *l) { return waiters_hold(parked, parked_hi, l); }
 
 /* Takes frame_lock, listed in PARKED while blocked on it (if there is room). A thread that
    finds the lock free is never blocked on it, so it is not listed. */
@@ -72,11 +92,14 @@ static void frame_lock_parked(void)
   if (lock_try_acquire(&frame_lock))
     return;
   enum intr_level old = intr_disable();
-  size_t i = waiters_enter(parked, PARKED_MAX);
+  size_t i = waiters_enter(parked, PARKED_MAX, &parked_hi);
   intr_set_level(old);
   lock_acquire(&frame_lock);
-  if (i < PARKED_MAX)
-    parked[i] = NULL;
+  if (i < PARKED_MAX) {
+    old = intr_disable();
+    waiters_leave(parked, i, &parked_hi);
+    intr_set_level(old);
+  }
 }
 
 /* frame_try_alloc; PIN (if not NULL) is pinned first, under the same taking of frame_lock.
@@ -108,7 +131,7 @@ struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
 
 bool frame_lock_holder_waits(const struct lock *l)
 {
-  return waiters_hold(alloc_waiters, ALLOC_WAITERS_MAX, l);
+  return waiters_hold(alloc_waiters, alloc_waiters_hi, l);
 }
 
 /* Sleeps one tick as a waiter of frame_alloc (see alloc_waiters); the current thread just
@@ -116,14 +139,14 @@ bool frame_lock_holder_waits(const struct lock *l)
 static void frame_alloc_sleep(unsigned own_pins)
 {
   lock_acquire(&frame_lock);
-  size_t i = waiters_enter(alloc_waiters, ALLOC_WAITERS_MAX);
+  size_t i = waiters_enter(alloc_waiters, ALLOC_WAITERS_MAX, &alloc_waiters_hi);
   if (i < ALLOC_WAITERS_MAX)
     alloc_pins += own_pins;
   lock_release(&frame_lock);
   timer_sleep(1);
   if (i < ALLOC_WAITERS_MAX) {
     lock_acquire(&frame_lock);
-    alloc_waiters[i] = NULL;
+    waiters_leave(alloc_waiters, i, &alloc_waiters_hi);
     alloc_pins -= own_pins;
     lock_release(&frame_lock);
   }
