@@ -56,6 +56,22 @@ static bool frame_may_save(const struct frame *f)
   return !dirty && p->slot != SWAP_NONE;
 }
 
+/* The last space the current victim search found busy (its lock held by REFUSE_HOLDER,
+   neither this thread nor a parked one) after it had named a busy space: while that holds,
+   a frame mapped by that space alone, not fresh, would be refused again with nothing done
+   (evict_one), so evict_would_refuse lets the policy pass over it. NULL outside a search. */
+static const struct vm_space *refuse_space;
+static const struct thread *refuse_holder;
+
+/* Needs: frame_lock held, in a victim search. */
+bool evict_would_refuse(const struct frame *f)
+{
+  const struct vm_space *s = refuse_space;
+  const struct page *p = f->rmap;
+  return s != NULL && p != NULL && p->space == s && p->rmap_next == NULL && f->fresh == NULL &&
+         s->lock.holder == refuse_holder && !frame_lock_holder_parked(&s->lock);
+}
+
 /* The address spaces of a victim's pages, locked for its eviction. */
 #define OWNERS_MAX 64
 struct owners {
@@ -102,6 +118,10 @@ static bool owners_try_lock(struct frame *f, struct owners *o, struct vm_space *
         p->space->refs++;
         intr_set_level(old);
         *busy = p->space;
+      }
+      if (*busy != NULL && holder != NULL) {
+        refuse_space = p->space;
+        refuse_holder = holder;
       }
       owners_release(o);
       return false;
@@ -154,6 +174,7 @@ struct frame *evict_one(struct vm_space **busy)
   const struct thread *cur = thread_current();
   struct owners o;
   struct frame *f;
+  refuse_space = NULL;
   for (vm_policy->begin(); (f = vm_policy->next()) != NULL;) {
     if (f->pinned || f->rmap == NULL || frame_needed_by_current(f) || !frame_may_save(f))
       continue;
@@ -166,11 +187,12 @@ struct frame *evict_one(struct vm_space **busy)
     owners_release(&o);
     if (k != EVICT_FAIL) {
       vm_count(NULL, counter[k]);
-      return f;
+      break;
     }
     vm_policy->add(f);
     f->listed = true;
     frame_set_pin_locked(f, false);
   }
-  return NULL;
+  refuse_space = NULL;
+  return f;
 }

@@ -13,19 +13,26 @@
 #include "vm/frame_wait.h"
 #include "vm/space.h"
 
+/* A set of threads (NULL entries are free) that the evictor asks about once per busy
+   victim candidate (a search may meet hundreds): entries at or past HI are all NULL, and
+   MASK has the bit of every listed thread (waiters_bit), so the usual answer, no, costs a
+   load and a test. */
+#define WAITERS_MAX 32
+struct waiters {
+  const struct thread *table[WAITERS_MAX];
+  size_t n;  /* entries in use at most (the table's capacity) */
+  size_t hi; /* the entries from HI on are NULL */
+  uint64_t mask;
+};
+
 /* Threads asleep in frame_alloc holding space locks and ALLOC_PINS pins (fork's copies):
    what they hold comes back only when they get a frame, so it is not on its way back. */
-#define ALLOC_WAITERS_MAX 16
-static const struct thread *alloc_waiters[ALLOC_WAITERS_MAX];
+static struct waiters alloc_waiters = {.n = 16};
 static size_t alloc_pins;
 /* Threads blocked on frame_lock at the start of frame_try_alloc: each holds its space
    lock(s) and does nothing with its pages until it has frame_lock, so the holder of
    frame_lock may evict their frames as if it held their locks. */
-#define PARKED_MAX 32
-static const struct thread *parked[PARKED_MAX];
-/* Entries at or past these are all NULL, so a lookup (once per busy victim candidate, a
-   search may meet hundreds) reads only the entries ever used at once, usually none. */
-static size_t parked_hi, alloc_waiters_hi;
+static struct waiters parked = {.n = 32};
 /* The space the last frame_try_alloc found busy, for HINT_THREAD's frame_wait. */
 static struct thread *hint_thread;
 static struct vm_space *hint_space;
@@ -45,45 +52,50 @@ static void frame_set_hint(struct vm_space *s)
     space_unref(old);
 }
 
-/* True if L is held by one of the threads in the first HI entries of TABLE (NULL entries
-   are free). */
-static bool waiters_hold(const struct thread *const *table, size_t hi, const struct lock *l)
+/* T's bit in a waiters mask: threads are page-aligned, so their page numbers differ. */
+static uint64_t waiters_bit(const struct thread *t) { return 1ull << (((uintptr_t)t >> 12) % 64); }
+
+/* True if L is held by a thread of W. */
+static bool waiters_hold(const struct waiters *w, const struct lock *l)
 {
   const struct thread *holder = l->holder;
-  if (holder == NULL)
+  if (holder == NULL || !(w->mask & waiters_bit(holder)))
     return false;
-  for (size_t i = 0; i < hi; i++)
-    if (table[i] == holder)
+  for (size_t i = 0; i < w->hi; i++)
+    if (w->table[i] == holder)
       return true;
   return false;
 }
 
-/* Needs: TABLE guarded by the caller (frame_lock or interrupts off). Lists the current
-   thread in a free entry of the N of TABLE, raising *HI past it; its index, or N if TABLE
-   is full. */
-static size_t waiters_enter(const struct thread **table, size_t n, size_t *hi)
+/* Needs: W guarded by the caller (frame_lock or interrupts off). Lists the current thread
+   in a free entry of W; its index, or W->n if W is full. */
+static size_t waiters_enter(struct waiters *w)
 {
   size_t i;
-  for (i = 0; i < n && table[i] != NULL; i++)
+  for (i = 0; i < w->n && w->table[i] != NULL; i++)
     continue;
-  if (i < n) {
-    table[i] = thread_current();
-    if (*hi <= i)
-      *hi = i + 1;
+  if (i < w->n) {
+    w->table[i] = thread_current();
+    w->mask |= waiters_bit(w->table[i]);
+    if (w->hi <= i)
+      w->hi = i + 1;
   }
   return i;
 }
 
-/* Needs: as waiters_enter. Frees entry I of TABLE, lowering *HI past the free entries
-   at its end. */
-static void waiters_leave(const struct thread **table, size_t i, size_t *hi)
+/* Needs: as waiters_enter. Frees entry I of W. */
+static void waiters_leave(struct waiters *w, size_t i)
 {
-  table[i] = NULL;
-  while (*hi > 0 && table[*hi - 1] == NULL)
-    --*hi;
+  w->table[i] = NULL;
+  while (w->hi > 0 && w->table[w->hi - 1] == NULL)
+    w->hi--;
+  w->mask = 0;
+  for (size_t j = 0; j < w->hi; j++)
+    if (w->table[j] != NULL)
+      w->mask |= waiters_bit(w->table[j]);
 }
 
-bool frame_lock_holder_parked(const struct lock *l) { return waiters_hold(parked, parked_hi, l); }
+bool frame_lock_holder_parked(const struct lock *l) { return waiters_hold(&parked, l); }
 
 /* Takes frame_lock, listed in PARKED while blocked on it (if there is room). A thread that
    finds the lock free is never blocked on it, so it is not listed. */
@@ -92,12 +104,12 @@ static void frame_lock_parked(void)
   if (lock_try_acquire(&frame_lock))
     return;
   enum intr_level old = intr_disable();
-  size_t i = waiters_enter(parked, PARKED_MAX, &parked_hi);
+  size_t i = waiters_enter(&parked);
   intr_set_level(old);
   lock_acquire(&frame_lock);
-  if (i < PARKED_MAX) {
+  if (i < parked.n) {
     old = intr_disable();
-    waiters_leave(parked, i, &parked_hi);
+    waiters_leave(&parked, i);
     intr_set_level(old);
   }
 }
@@ -129,24 +141,21 @@ struct frame *frame_try_alloc(unsigned own_pins, bool *busy)
   return frame_try_alloc_pin(own_pins, NULL, busy);
 }
 
-bool frame_lock_holder_waits(const struct lock *l)
-{
-  return waiters_hold(alloc_waiters, alloc_waiters_hi, l);
-}
+bool frame_lock_holder_waits(const struct lock *l) { return waiters_hold(&alloc_waiters, l); }
 
 /* Sleeps one tick as a waiter of frame_alloc (see alloc_waiters); the current thread just
    sleeps if the table is full. */
 static void frame_alloc_sleep(unsigned own_pins)
 {
   lock_acquire(&frame_lock);
-  size_t i = waiters_enter(alloc_waiters, ALLOC_WAITERS_MAX, &alloc_waiters_hi);
-  if (i < ALLOC_WAITERS_MAX)
+  size_t i = waiters_enter(&alloc_waiters);
+  if (i < alloc_waiters.n)
     alloc_pins += own_pins;
   lock_release(&frame_lock);
   timer_sleep(1);
-  if (i < ALLOC_WAITERS_MAX) {
+  if (i < alloc_waiters.n) {
     lock_acquire(&frame_lock);
-    waiters_leave(alloc_waiters, i, &alloc_waiters_hi);
+    waiters_leave(&alloc_waiters, i);
     alloc_pins -= own_pins;
     lock_release(&frame_lock);
   }

@@ -72,6 +72,18 @@ struct frame *policy_fifo_next(unsigned q)
   return f;
 }
 
+struct frame *policy_fifo_offer(unsigned q)
+{
+  while (scan_budget[q] > 0 && walk != list_end(&queue[q])) {
+    scan_budget[q]--;
+    struct frame *f = list_entry(walk, struct frame, link);
+    walk = list_next(walk);
+    if (!evict_would_refuse(f))
+      return f;
+  }
+  return NULL;
+}
+
 struct frame *policy_hand_step(unsigned q)
 {
   if (queue_len[q] == 0)
@@ -118,7 +130,7 @@ static void any_remove(struct frame *f, bool evicted)
 }
 
 static void fifo_begin(void) { policy_search_begin(queue_len[0], 0); }
-static struct frame *fifo_next(void) { return policy_fifo_next(0); }
+static struct frame *fifo_next(void) { return policy_fifo_offer(0); }
 
 /* Every frame offered at least once: two turns of the hand clear every accessed bit. */
 static void clock_begin(void) { policy_search_begin(2 * queue_len[0] + 1, 0); }
@@ -178,7 +190,7 @@ static void twoq_begin(void)
 static struct frame *twoq_next(void)
 {
   for (unsigned tries = 0; tries < 2; tries++) {
-    struct frame *f = twoq_phase == 0 ? policy_fifo_next(0) : policy_clock_next(1);
+    struct frame *f = twoq_phase == 0 ? policy_fifo_offer(0) : policy_clock_next(1);
     if (f != NULL)
       return f;
     twoq_phase ^= 1;

@@ -62,6 +62,6 @@ void hotcold_begin(void)
 
 struct frame *hotcold_next(void)
 {
-  struct frame *f = policy_fifo_next(COLD);
+  struct frame *f = policy_fifo_offer(COLD);
   return f != NULL ? f : policy_clock_next(HOT);
 }
