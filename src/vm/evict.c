@@ -59,17 +59,18 @@ static bool frame_may_save(const struct frame *f)
 /* The last space the current victim search found busy (its lock held by REFUSE_HOLDER,
    neither this thread nor a parked one) after it had named a busy space: while that holds,
    a frame mapped by that space alone, not fresh, would be refused again with nothing done
-   (evict_one), so evict_would_refuse lets the policy pass over it. NULL outside a search. */
+   (evict_one), so the policy may pass over it (evict_refused_space). NULL outside a
+   search. */
 static const struct vm_space *refuse_space;
 static const struct thread *refuse_holder;
 
-/* Needs: frame_lock held, in a victim search. */
-bool evict_would_refuse(const struct frame *f)
+/* Needs: frame_lock held, in a victim search, interrupts off. */
+const struct vm_space *evict_refused_space(void)
 {
   const struct vm_space *s = refuse_space;
-  const struct page *p = f->rmap;
-  return s != NULL && p != NULL && p->space == s && p->rmap_next == NULL && f->fresh == NULL &&
-         s->lock.holder == refuse_holder && !frame_lock_holder_parked(&s->lock);
+  if (s == NULL || s->lock.holder != refuse_holder || frame_lock_holder_parked(&s->lock))
+    return NULL;
+  return s;
 }
 
 /* The address spaces of a victim's pages, locked for its eviction. */

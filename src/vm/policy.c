@@ -14,6 +14,7 @@
    - lirs (policy_lirs.c): promotion by reuse distance against hot idle time; see there. */
 
 #include "lib/string.h"
+#include "threads/interrupt.h"
 #include "vm/page.h"
 #include "vm/policy_queue.h"
 
@@ -72,16 +73,24 @@ struct frame *policy_fifo_next(unsigned q)
   return f;
 }
 
+/* The walk is one pass with interrupts off, so the evictor's refusal cannot change
+   during it and is asked once. */
 struct frame *policy_fifo_offer(unsigned q)
 {
-  while (scan_budget[q] > 0 && walk != list_end(&queue[q])) {
+  struct frame *found = NULL;
+  enum intr_level old = intr_disable();
+  const struct vm_space *refused = evict_refused_space();
+  while (found == NULL && scan_budget[q] > 0 && walk != list_end(&queue[q])) {
     scan_budget[q]--;
     struct frame *f = list_entry(walk, struct frame, link);
     walk = list_next(walk);
-    if (!evict_would_refuse(f))
-      return f;
+    const struct page *p = f->rmap;
+    if (refused == NULL || p == NULL || p->space != refused || p->rmap_next != NULL ||
+        f->fresh != NULL)
+      found = f;
   }
-  return NULL;
+  intr_set_level(old);
+  return found;
 }
 
 struct frame *policy_hand_step(unsigned q)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 struct frame;
+struct vm_space;
 
 struct evict_policy {
   const char *name;
@@ -16,10 +17,11 @@ struct evict_policy {
 };
 const struct evict_policy *policy_find(const char *name);
 /* The evictor's quick refusal (evict.c), for policies whose candidates have no side effect
-   when offered: true if the evictor would certainly refuse F, and offering it would change
-   nothing. Such policies pass over these frames (each still counts against the search's
-   budget) instead of offering them one by one. */
-bool evict_would_refuse(const struct frame *f);
+   when offered: a space S such that the evictor would refuse every frame mapped by S alone
+   and not fresh (struct frame), with nothing done; NULL if none. Valid while interrupts
+   stay off (nothing else runs). Such policies pass over these frames (each still counts
+   against the search's budget) instead of offering them one by one. */
+const struct vm_space *evict_refused_space(void);
 void policy_init(const struct evict_policy *, unsigned long seed);
 extern const struct evict_policy *vm_policy; /* frame.c */
 

@@ -20,7 +20,7 @@ size_t policy_queue_len(unsigned q);
 void policy_search_begin(size_t budget0, size_t budget1);
 /* Frames of list Q from the oldest, each once per search; NULL when out. */
 struct frame *policy_fifo_next(unsigned q);
-/* policy_fifo_next, passing over the frames the evictor would refuse (evict_would_refuse):
+/* policy_fifo_next, passing over the frames the evictor would refuse (evict_refused_space):
    for walks that do nothing to a frame they offer. */
 struct frame *policy_fifo_offer(unsigned q);
 /* Clock over list Q: advances the hand, clearing accessed bits, until a frame whose bit
