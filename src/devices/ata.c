@@ -205,8 +205,7 @@ static uint8_t ata_wait_interrupt(struct ata_channel *c)
    polled, so a paging process's transfers stay together (sleeping through the seek let
    three processes paging at once, vm/swap-multi, interleave their transfers across the disk
    and seek far on most of them: 2.2x the cycles), but the emulator skips the halted time
-   instead of executing a poll loop (a polled far seek costs about 30,000 instructions of
-   host CPU; a halted one next to nothing). The timer still preempts the halted thread. With
+   instead of emulating a poll loop through it. The timer still preempts the halted thread. With
    interrupts off (early boot) it polls to the end. */
 static uint8_t ata_wait_polled(struct ata_channel *c)
 {
