@@ -35,7 +35,23 @@ notrace: toolcheck
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/notrace KERNEL_DEFS=-DVM_TRACE_OFF $(BUILD)/notrace/boot.img
 .PHONY: notrace
 
-bench: all notrace
+# The kernel before issue 19 (make bench's disk tables compare against it): its sources from
+# git at BASELINE_REV, built in their own tree under build/baseline. Without git or that
+# commit the target says so and make bench leaves the column out.
+BASELINE_REV ?= 264c52b
+baseline: toolcheck
+	@if [ -f $(BUILD)/baseline/boot.img ] && [ "$$(cat $(BUILD)/baseline/rev 2>/dev/null)" = "$(BASELINE_REV)" ]; then :; \
+	elif git rev-parse -q --verify '$(BASELINE_REV)^{commit}' >/dev/null 2>&1; then \
+	  rm -rf $(BUILD)/baseline && mkdir -p $(BUILD)/baseline/tree && \
+	  git archive '$(BASELINE_REV)' | tar -x -C $(BUILD)/baseline/tree && \
+	  $(MAKE) --no-print-directory -s -C $(BUILD)/baseline/tree all >/dev/null && \
+	  cp $(BUILD)/baseline/tree/build/boot.img $(BUILD)/baseline/boot.img && \
+	  echo '$(BASELINE_REV)' > $(BUILD)/baseline/rev && \
+	  echo "baseline: built the kernel of $(BASELINE_REV) into $(BUILD)/baseline/boot.img"; \
+	else echo "baseline: no commit $(BASELINE_REV) in this checkout; make bench leaves out the before-issue-19 column"; fi
+.PHONY: baseline
+
+bench: all notrace baseline
 	@$(CHECK_VARS)
 	@if [ -z "$(TESTS)" ]; then $(PYTHON) -m harness.vmbench $(if $(JOBS),-j $(JOBS)) $(if $(EVICT),--evict '$(EVICT)') $(if $(FORK),--fork '$(FORK)'); fi
 	@$(HARNESS) bench --no-unit $(HARNESS_ARGS)

@@ -167,6 +167,7 @@ TARGETS = [
     ("accept", "record page-fault (and bench) baselines of TESTS=...; OUTPUT=1 writes a missing .out"),
     ("bench", "VM workloads and the ticks/cycles of tests against their accepted baselines"),
     ("notrace", "build/notrace/boot.img: the kernel with the VM trace hooks compiled out (make bench's trace cost)"),
+    ("baseline", "build/baseline/boot.img: the kernel before issue 19, from git (BASELINE_REV), for make bench's disk tables"),
     ("unit", "host-side unit tests only"),
     ("fuzz", "long system-call fuzzer runs (SEEDS=1-100, QEMU unless EMU=bochs)"),
     ("interleavings", "distinct console interleavings of multi-process tests over seeds"),

@@ -5,6 +5,7 @@ bench = yes workloads, and what the VM trace's hooks cost with the trace off (tr
 
 usage: python3 -m harness.vmbench [-j JOBS] [--policies fifo,clock,...] [--evict NAME]
             [--fork eager|cow] [--only pressure|disk|fork|oom|other|trace] [--boot-img PATH]
+            [--baseline-img PATH]
             [--results DIR]
 Exit status: 0 when every run that the kernel supports finished cleanly, 1 when one
 crashed, timed out or leaked, 2 on bad arguments.
@@ -36,6 +37,9 @@ def parse_args(argv):
     ap.add_argument("--results", default=RESULTS)
     ap.add_argument("--only", choices=("pressure", "disk", "fork", "oom", "other", "trace"))
     ap.add_argument("--boot-img", help="boot disk of another kernel (default build/boot.img)")
+    ap.add_argument("--baseline-img", default=disk.BASELINE_IMG,
+                    help="boot disk of the kernel before issue 19, for the disk tables' third "
+                         "column (default %(default)s, made by make baseline; skipped if absent)")
     args = ap.parse_args(argv)
     if args.jobs < 1:
         raise HarnessError("-j takes a number of jobs >= 1")
@@ -53,6 +57,7 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     t0 = time.monotonic()
     runs.BOOT_IMG = args.boot_img
+    disk.BASELINE_IMG = args.baseline_img
     out = sys.stdout
     doc = {"policies": args.policies}
     pairs, p_out, f_out, d_plan = [], [], [], None

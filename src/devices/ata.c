@@ -18,9 +18,10 @@
    (up to a page) is one READ/WRITE MULTIPLE command with the multiple count set to a page,
    so it is one DRQ data block; a single sector is READ/WRITE SECTORS. Commands run with
    INTRQ masked (nIEN) and are polled: on Bochs a write ends with its data block and a
-   read after a seek of about 10 us, less than an interrupt, a sleep and a wake-up cost
-   (ata_wait_polled). The kernel option -ata=sector keeps the driver as it was before, for
-   make bench's comparison: one sector per command, 16-bit transfers, an interrupt each. */
+   read after a seek of at least 10 us, less than an interrupt, a sleep and a wake-up cost;
+   a longer seek halts the CPU until the interrupt (ata_wait_polled). The kernel option -ata=sector
+   keeps the driver as it was before, for make bench's comparison: one sector per command, 16-bit
+   transfers, an interrupt each. */
 
 /* Command block registers, offsets from the channel's base port (section 7.1). */
 #define ATA_DATA    0
@@ -62,10 +63,11 @@
 /* Emulated devices answer at once; a real one that stays busy this long is given up on. */
 #define ATA_POLL_LIMIT 1000000
 
-/* Status polls before a command's wait turns to sleeping on the interrupt (ata_wait_polled):
-   about 6 emulated instructions each, so 6 ms at 100 M instructions per second, more than
-   Bochs's longest seek (about 5 ms, across the whole disk). */
-#define ATA_SPIN 100000
+/* Status polls before a command's wait halts the CPU until the interrupt (ata_wait_polled):
+   about 6 emulated instructions each, so about 3,000 instructions, past Bochs's shortest
+   read seek (10 us, 1,000 instructions at 100 M per second) and far below its next one (a
+   cylinder's distance: hundreds of microseconds). */
+#define ATA_SPIN 500
 
 struct ata_channel;
 
@@ -197,13 +199,14 @@ static uint8_t ata_wait_interrupt(struct ata_channel *c)
    interrupts as the caller has them, so the timer still preempts. Measured on Bochs 2.7: a
    write is complete when its data block ends; a read keeps BSY for a seek of about 5 ms
    times the distance from the last sector accessed over the disk's size, at least 10 us,
-   then sets DRQ. Polling through the whole seek keeps a paging process's transfers together:
-   sleeping through it let three processes paging at once (vm/swap-multi) interleave
-   their transfers across the disk, seeking far on most of them (its run took 2.2x the
-   cycles). Past ATA_SPIN (a slower device), when interrupts are on, INTRQ is unmasked
-   (nIEN = 0: ATA/ATAPI-6, section 7.8) and the thread sleeps until the interrupt. BSY is
-   read again with interrupts off after the unmasking: a device that finished in between
-   raised no interrupt on Bochs, and one that raises it anyway finds nobody expecting it. */
+   then sets DRQ. The shortest seek is polled through. A longer one halts the CPU until the
+   device interrupts (INTRQ unmasked, nIEN = 0: ATA/ATAPI-6, section 7.8; STI then HLT, so
+   the interrupt cannot slip in between: SDM vol. 2, STI): the thread keeps the CPU as if it
+   polled, so a paging process's transfers stay together (sleeping through the seek let
+   three processes paging at once, vm/swap-multi, interleave their transfers across the disk
+   and seek far on most of them: 2.2x the cycles), but the emulator skips the halted time
+   instead of emulating a poll loop through it. The timer still preempts the halted thread. With
+   interrupts off (early boot) it polls to the end. */
 static uint8_t ata_wait_polled(struct ata_channel *c)
 {
   for (unsigned i = 0; i < ATA_SPIN; i++)
@@ -215,16 +218,17 @@ static uint8_t ata_wait_polled(struct ata_channel *c)
   intr_disable();
   c->expecting = true;
   outb(c->ctl, 0);
-  if (inb(c->ctl) & STA_BSY) {
-    intr_enable();
-    sema_down(&c->done);
-    status = c->irq_status;
-  } else {
+  while (c->expecting && (inb(c->ctl) & STA_BSY))
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+  if (c->expecting) {
     c->expecting = false;
     status = inb(c->base + ATA_STATUS);
-    intr_enable();
+  } else {
+    status = c->irq_status;
+    sema_try_down(&c->done);
   }
   outb(c->ctl, CTL_NIEN);
+  intr_enable();
   return status;
 }
 

@@ -163,6 +163,13 @@ size_t bitmap_scan_and_flip(struct bitmap *b, size_t start, size_t cnt, bool val
     return BITMAP_ERROR;
   if (cnt == 0)
     return start;
+  if (cnt == 1) {
+    pos = bitmap_find_next(b, start, b->bit_cnt, value);
+    if (pos >= b->bit_cnt)
+      return BITMAP_ERROR;
+    b->words[pos / BITMAP_WORD_BITS] ^= (bitmap_word)1 << (pos % BITMAP_WORD_BITS);
+    return pos;
+  }
   while (pos < b->bit_cnt && b->bit_cnt - pos >= cnt) {
     size_t first = bitmap_find_next(b, pos, b->bit_cnt, value);
     size_t stop;

@@ -32,7 +32,7 @@ static intr_handler_func *handlers[256];
 static const char *names[256];
 extern const uint64_t intr_stubs[256];
 
-static bool in_external_intr;
+bool intr_in_external;
 static bool yield_on_return;
 static uint16_t pic_mask = 0xFFFB; /* all masked but the cascade line (IRQ 2) */
 
@@ -138,35 +138,6 @@ void intr_register_int(uint8_t vec, int dpl, enum intr_level level, intr_handler
   idt_set_gate(vec, dpl, level == INTR_ON);
 }
 
-enum intr_level intr_get_level(void)
-{
-  uint64_t flags;
-  __asm__ volatile("pushfq; popq %0" : "=g"(flags));
-  return flags & 0x200 ? INTR_ON : INTR_OFF;
-}
-
-enum intr_level intr_set_level(enum intr_level level)
-{
-  return level == INTR_ON ? intr_enable() : intr_disable();
-}
-
-enum intr_level intr_enable(void)
-{
-  enum intr_level old = intr_get_level();
-  ASSERT(!intr_context());
-  __asm__ volatile("sti");
-  return old;
-}
-
-enum intr_level intr_disable(void)
-{
-  enum intr_level old = intr_get_level();
-  __asm__ volatile("cli" : : : "memory");
-  return old;
-}
-
-bool intr_context(void) { return in_external_intr; }
-
 void intr_yield_on_return(void)
 {
   ASSERT(intr_context());
@@ -214,7 +185,7 @@ void intr_handler(struct intr_frame *f)
   if (external) {
     ASSERT(intr_get_level() == INTR_OFF);
     ASSERT(!intr_context());
-    in_external_intr = true;
+    intr_in_external = true;
     yield_on_return = false;
   }
   if (handlers[vec] != NULL)
@@ -229,7 +200,7 @@ void intr_handler(struct intr_frame *f)
     PANIC("unhandled exception");
   }
   if (external) {
-    in_external_intr = false;
+    intr_in_external = false;
     pic_end_of_interrupt(vec - IRQ_BASE);
     if (yield_on_return)
       thread_yield();

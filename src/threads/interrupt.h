@@ -6,10 +6,52 @@
 
 enum intr_level { INTR_OFF, INTR_ON };
 
+#ifdef HOST_TEST
 enum intr_level intr_get_level(void);
 enum intr_level intr_set_level(enum intr_level);
 enum intr_level intr_enable(void);
 enum intr_level intr_disable(void);
+#else
+#include "lib/debug.h"
+
+/* True while an external interrupt's handler runs (interrupt.c); read by intr_context. */
+extern bool intr_in_external;
+
+/* The interrupt level, from RFLAGS.IF (Intel SDM vol. 1, 3.4.3.3). These four are inline:
+   every lock and semaphore operation calls two of them, and a call costs more than the
+   pushf/cli it wraps. */
+static inline enum intr_level intr_get_level(void)
+{
+  uint64_t flags;
+  /* Not volatile: unused (intr_set_level's result, mostly), it is dropped; the memory
+     clobber keeps it in order with cli and sti. */
+  __asm__("pushfq; popq %0" : "=r"(flags)::"memory");
+  return flags & 0x200 ? INTR_ON : INTR_OFF;
+}
+
+/* Disables interrupts; returns the level before. */
+static inline enum intr_level intr_disable(void)
+{
+  uint64_t flags;
+  __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
+  return flags & 0x200 ? INTR_ON : INTR_OFF;
+}
+
+/* Enables interrupts; returns the level before. Not from an external interrupt's handler. */
+static inline enum intr_level intr_enable(void)
+{
+  enum intr_level old = intr_get_level();
+  ASSERT(!intr_in_external);
+  __asm__ volatile("sti" ::: "memory");
+  return old;
+}
+
+/* Sets the level to LEVEL; returns the level before. */
+static inline enum intr_level intr_set_level(enum intr_level level)
+{
+  return level == INTR_ON ? intr_enable() : intr_disable();
+}
+#endif
 
 /* Saved general registers, in the order the entry stub pushes them (last pushed first). */
 struct gp_registers {
@@ -40,7 +82,12 @@ void intr_register_ext(uint8_t vec, intr_handler_func *, const char *name);
    while the handler runs. */
 void intr_register_int(uint8_t vec, int dpl, enum intr_level level, intr_handler_func *,
                        const char *name);
+#ifdef HOST_TEST
 bool intr_context(void);
+#else
+/* True inside an external interrupt's handler. */
+static inline bool intr_context(void) { return intr_in_external; }
+#endif
 void intr_yield_on_return(void);
 /* FN runs at the end of every interrupt or exception taken from user mode, on the way back
    to it, outside any external interrupt (start-up gives userprog's Ctrl-C check). */

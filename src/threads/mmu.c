@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include "lib/debug.h"
 #include "threads/e820.h"
+#include "threads/interrupt.h"
 #include "threads/palloc.h"
 #include "threads/vaddr.h"
 
@@ -190,6 +191,36 @@ static bool mmu_privatize_kernel_slot(uint64_t *pml4)
   return true;
 }
 
+/* The page table (leaf level) of the last walk: the one of PML4 covering the 2 MiB region
+   REGION (VA >> 21), or PML4 NULL. An eviction tests and clears the bits of one entry in a
+   few calls, and a fault maps a page beside the last one: most walks end here. Table pages
+   are freed only by mmu_destroy, which forgets its PML4's entry. Read and written with
+   interrupts off, so that a thread switched out halfway never pairs one walk's key with
+   another's table. */
+static struct {
+  uint64_t *pml4;
+  uint64_t region;
+  uint64_t *pt;
+} mmu_leaf;
+
+/* The leaf table of PML4 covering VA if mmu_leaf holds it, else NULL. */
+static uint64_t *mmu_leaf_cached(uint64_t *pml4, uint64_t va)
+{
+  enum intr_level old = intr_disable();
+  uint64_t *pt = mmu_leaf.pml4 == pml4 && mmu_leaf.region == va >> 21 ? mmu_leaf.pt : NULL;
+  intr_set_level(old);
+  return pt;
+}
+
+static void mmu_leaf_remember(uint64_t *pml4, uint64_t va, uint64_t *pt)
+{
+  enum intr_level old = intr_disable();
+  mmu_leaf.pml4 = pml4;
+  mmu_leaf.region = va >> 21;
+  mmu_leaf.pt = pt;
+  intr_set_level(old);
+}
+
 /* Address of the 4 KiB page-table entry for user address VA in PML4, or NULL if a level
    is missing (CREATE false) or cannot be allocated (CREATE true). Intermediate entries are
    user-accessible and writable; the leaf decides the access rights (SDM vol. 3, 4.6). */
@@ -200,6 +231,10 @@ static uint64_t *mmu_walk(uint64_t *pml4, uint64_t va, bool create)
 
   if (va >= KERN_BASE)
     return NULL;
+  table = mmu_leaf_cached(pml4, va);
+  if (table != NULL)
+    return &table[mmu_index(va, 12)];
+  table = pml4;
   if (create && mmu_index(va, 39) == KERN_PML4_SLOT && !mmu_privatize_kernel_slot(pml4))
     return NULL;
   for (shift = 39; shift > 12; shift -= 9) {
@@ -217,6 +252,7 @@ static uint64_t *mmu_walk(uint64_t *pml4, uint64_t va, bool create)
     }
     table = mmu_entry_table(*e);
   }
+  mmu_leaf_remember(pml4, va, table);
   return &table[mmu_index(va, 12)];
 }
 
@@ -253,6 +289,10 @@ void mmu_destroy(uint64_t *pml4)
   ASSERT(pml4 != mmu_kernel_pml4);
   if (mmu_is_active(pml4))
     mmu_activate(NULL);
+  enum intr_level old = intr_disable();
+  if (mmu_leaf.pml4 == pml4)
+    mmu_leaf.pml4 = NULL;
+  intr_set_level(old);
   for (i = 0; i < KERN_PML4_SLOT; i++)
     if (pml4[i] & PTE_P)
       mmu_free_pdpt(mmu_entry_table(pml4[i]), false);

@@ -12,16 +12,24 @@ void sema_init(struct semaphore *s, unsigned value)
   list_init(&s->waiters);
 }
 
+/* Needs: interrupts off. Sleeps until S's value is positive (out of line: the common case
+   never sleeps, and the sleeping loop would cost every sema_down its registers). */
+static void __attribute__((noinline)) sema_sleep(struct semaphore *s)
+{
+  while (s->value == 0) {
+    list_push_back(&s->waiters, &thread_current()->elem);
+    thread_block();
+  }
+}
+
 /* Waits until the value is positive, then decrements it. May sleep: not from interrupt
    handlers. */
 void sema_down(struct semaphore *s)
 {
   ASSERT(!intr_context());
   enum intr_level old = intr_disable();
-  while (s->value == 0) {
-    list_push_back(&s->waiters, &thread_current()->elem);
-    thread_block();
-  }
+  if (s->value == 0)
+    sema_sleep(s);
   s->value--;
   intr_set_level(old);
 }
@@ -55,23 +63,25 @@ void lock_init(struct lock *l)
 /* Acquires L, sleeping until it is free. Not recursive: the holder must not acquire again. */
 void lock_acquire(struct lock *l)
 {
-  ASSERT(!lock_held_by_current_thread(l));
+  struct thread *cur = thread_current();
+  ASSERT(l->holder != cur);
   sema_down(&l->semaphore);
-  l->holder = thread_current();
+  l->holder = cur;
 }
 
 bool lock_try_acquire(struct lock *l)
 {
-  ASSERT(!lock_held_by_current_thread(l));
+  struct thread *cur = thread_current();
+  ASSERT(l->holder != cur);
   bool ok = sema_try_down(&l->semaphore);
   if (ok)
-    l->holder = thread_current();
+    l->holder = cur;
   return ok;
 }
 
 void lock_release(struct lock *l)
 {
-  ASSERT(lock_held_by_current_thread(l));
+  ASSERT(l->holder == thread_current());
   l->holder = NULL;
   sema_up(&l->semaphore);
 }

@@ -11,17 +11,16 @@
 #include "threads/vaddr.h"
 
 /* Round-robin scheduler for one CPU. Each thread has a struct thread in its own page and a
-   separate THREAD_STACK_PAGES-page kernel stack; `current` names the running thread (no
+   separate THREAD_STACK_PAGES-page kernel stack; `thread_running` names the running thread (no
    stack-pointer masking, so stacks need no special alignment). Ready threads run in FIFO
    order for TIME_SLICE ticks each; the idle thread runs only when nothing else is ready.
    The scheduler state is protected by disabling interrupts. */
-#define THREAD_MAGIC 0x4B657374u
 #define STACK_CANARY 0x57A9C0DE57A9C0DEULL
 #define TIME_SLICE   4
 
 static struct list ready_list;
 static struct list all_list;
-static struct thread *current;
+struct thread *thread_running;
 static struct thread *idle_thread;
 static struct thread initial_thread_storage;
 static tid_t next_tid = 1;
@@ -66,10 +65,10 @@ void thread_init(void)
   list_init(&all_list);
   uint32_t mxcsr = 0x1F80;
   __asm__ volatile("fninit; ldmxcsr %1; fxsave %0" : "=m"(fpu_template) : "m"(mxcsr));
-  current = &initial_thread_storage;
-  thread_setup(current, "main", PRI_DEFAULT);
-  current->status = THREAD_RUNNING;
-  tss_update(thread_stack_top(current));
+  thread_running = &initial_thread_storage;
+  thread_setup(thread_running, "main", PRI_DEFAULT);
+  thread_running->status = THREAD_RUNNING;
+  tss_update(thread_stack_top(thread_running));
 }
 
 /* Enables random time-slice lengths (1 to 4 ticks) drawn from the seeded generator. */
@@ -96,13 +95,14 @@ void thread_start(void)
 
 void thread_preempt_point(bool yield)
 {
-  if (yield && current != idle_thread && current != waiting_thread && !list_empty(&ready_list))
+  if (yield && thread_running != idle_thread && thread_running != waiting_thread &&
+      !list_empty(&ready_list))
     intr_yield_on_return();
 }
 
 void thread_tick(bool user_mode)
 {
-  struct thread *t = current;
+  struct thread *t = thread_running;
   if (t == idle_thread || t == waiting_thread)
     thread_idle_ticks++;
   else if (user_mode)
@@ -120,7 +120,7 @@ void thread_tick(bool user_mode)
 void thread_wait_interrupt(void)
 {
   ASSERT(intr_get_level() == INTR_OFF);
-  waiting_thread = current;
+  waiting_thread = thread_running;
   __asm__ volatile("sti; hlt; cli" : : : "memory");
   waiting_thread = NULL;
 }
@@ -170,7 +170,7 @@ static struct thread *next_thread_to_run(void)
    kernel stack and FPU state, and frees PREV if it was dying. Interrupts off. */
 void thread_schedule_tail(struct thread *prev)
 {
-  struct thread *cur = current;
+  struct thread *cur = thread_running;
   cur->status = THREAD_RUNNING;
   slice_ticks = 0;
   if (slice_random)
@@ -186,11 +186,11 @@ void thread_schedule_tail(struct thread *prev)
   }
 }
 
-/* Switches to the next thread. The caller has set the current thread's status and holds
+/* Switches to the next thread. The caller has set the running thread's status and holds
    interrupts off. */
 static void schedule(void)
 {
-  struct thread *cur = current;
+  struct thread *cur = thread_running;
   struct thread *next = next_thread_to_run();
   ASSERT(intr_get_level() == INTR_OFF);
   ASSERT(cur->status != THREAD_RUNNING);
@@ -199,7 +199,7 @@ static void schedule(void)
   struct thread *prev = NULL;
   if (next != cur) {
     __asm__ volatile("fxsave %0" : "=m"(cur->fpu_state));
-    current = next;
+    thread_running = next;
     cur->switched_out = rdtsc();
     prev = thread_switch(&cur->saved_rsp, next->saved_rsp, cur);
     cur->offcpu_cycles += rdtsc() - cur->switched_out;
@@ -211,7 +211,7 @@ void thread_block(void)
 {
   ASSERT(!intr_context());
   ASSERT(intr_get_level() == INTR_OFF);
-  current->status = THREAD_BLOCKED;
+  thread_running->status = THREAD_BLOCKED;
   schedule();
 }
 
@@ -224,12 +224,6 @@ void thread_unblock(struct thread *t)
     list_push_back(&ready_list, &t->elem);
   t->status = THREAD_READY;
   intr_set_level(old);
-}
-
-struct thread *thread_current(void)
-{
-  ASSERT(current->magic == THREAD_MAGIC);
-  return current;
 }
 
 void thread_foreach(void (*fn)(struct thread *, void *), void *aux)
@@ -246,8 +240,8 @@ void thread_exit(void)
 {
   ASSERT(!intr_context());
   intr_disable();
-  list_remove(&current->all_elem);
-  current->status = THREAD_DYING;
+  list_remove(&thread_running->all_elem);
+  thread_running->status = THREAD_DYING;
   schedule();
   NOT_REACHED();
 }
@@ -256,12 +250,12 @@ void thread_yield(void)
 {
   ASSERT(!intr_context());
   enum intr_level old = intr_disable();
-  if (current != idle_thread)
-    list_push_back(&ready_list, &current->elem);
-  current->status = THREAD_READY;
+  if (thread_running != idle_thread)
+    list_push_back(&ready_list, &thread_running->elem);
+  thread_running->status = THREAD_READY;
   schedule();
   intr_set_level(old);
 }
 
-int thread_get_priority(void) { return current->priority; }
-void thread_set_priority(int p) { current->priority = p; }
+int thread_get_priority(void) { return thread_running->priority; }
+void thread_set_priority(int p) { thread_running->priority = p; }

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/debug.h"
 #include "lib/kernel/list.h"
 #include "threads/interrupt.h"
 
@@ -41,6 +42,7 @@ struct thread {
 };
 
 #define THREAD_STACK_PAGES 2
+#define THREAD_MAGIC       0x4B657374u /* struct thread's canary */
 
 void thread_init(void);
 void thread_start(void);
@@ -53,7 +55,20 @@ typedef void thread_func(void *aux);
 tid_t thread_create(const char *name, int priority, thread_func *, void *aux);
 void thread_block(void);
 void thread_unblock(struct thread *);
+#ifdef HOST_TEST
 struct thread *thread_current(void);
+#else
+/* The running thread (thread.c; switched by schedule). */
+extern struct thread *thread_running;
+
+/* The running thread; panics if its stack overran its struct (the magic canary). Inline:
+   every lock operation asks for it. */
+static inline struct thread *thread_current(void)
+{
+  ASSERT(thread_running->magic == THREAD_MAGIC);
+  return thread_running;
+}
+#endif
 /* Needs: interrupts off. Calls FN(T, AUX) on every thread T, in creation order; FN must
    not create, block or end threads. */
 void thread_foreach(void (*fn)(struct thread *, void *), void *aux);
