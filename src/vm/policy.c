@@ -25,13 +25,9 @@ static struct list_elem *walk;    /* fifo order iterator of this search */
 static size_t scan_budget[2];     /* candidates left in this search, per queue */
 /* The last run of list 0 that a FIFO walk passed over (policy_fifo_offer): frames
    FIRST to LAST, each mapped by RUN_SPACE alone and not fresh when passed. While the
-   evictor refuses RUN_SPACE those frames stay refused (a fill or a free takes a frame out
-   of the list first), so a later walk that reaches FIRST under the same refusal goes on
-   after LAST at once. One exception: a frame the swap cache also gave to another space,
-   whose RUN_SPACE page then left it (a copy-on-write fault), is passed over though it
-   might be evicted; a missed candidate, never a wrong out-of-memory answer (a walk passes
-   over frames only once its search has named a busy space, so it ends in a wait). FIRST
-   is NULL when there is no run. */
+   evictor refuses RUN_SPACE those frames stay refused (what could change that takes them
+   out of the list), so a later walk that reaches FIRST under the same refusal goes on
+   after LAST at once. FIRST is NULL when there is no run. */
 static struct list_elem *run_first, *run_last;
 static const struct vm_space *run_space;
 static uint64_t rng_state;
