@@ -23,13 +23,6 @@ static size_t queue_len[2];
 static struct list_elem *hand[2]; /* clock hand per queue (NULL: at the front) */
 static struct list_elem *walk;    /* fifo order iterator of this search */
 static size_t scan_budget[2];     /* candidates left in this search, per queue */
-/* The last run of list 0 that a FIFO walk passed over (policy_fifo_offer): frames
-   FIRST to LAST, each mapped by RUN_SPACE alone and not fresh when passed. While the
-   evictor refuses RUN_SPACE those frames stay refused (what could change that takes them
-   out of the list), so a later walk that reaches FIRST under the same refusal goes on
-   after LAST at once. FIRST is NULL when there is no run. */
-static struct list_elem *run_first, *run_last;
-static const struct vm_space *run_space;
 static uint64_t rng_state;
 static uint32_t a1in_evictions; /* 2q: stamp of the last A1in eviction */
 
@@ -57,12 +50,6 @@ void policy_queue_remove(struct frame *f)
     hand[f->queue] = list_next(hand[f->queue]);
   if (walk == &f->link)
     walk = list_next(walk);
-  if (run_first == &f->link && run_last == &f->link)
-    run_first = run_last = NULL;
-  else if (run_first == &f->link)
-    run_first = list_next(run_first);
-  else if (run_last == &f->link)
-    run_last = list_prev(run_last);
   list_remove(&f->link);
   queue_len[f->queue]--;
 }
@@ -86,48 +73,21 @@ struct frame *policy_fifo_next(unsigned q)
   return f;
 }
 
-/* True if F is one the evictor refuses while it refuses REFUSED (evict_refused_space). */
-static bool refused_frame(const struct frame *f, const struct vm_space *refused)
-{
-  const struct page *p = f->rmap;
-  return p != NULL && p->space == refused && p->rmap_next == NULL && f->fresh == NULL;
-}
-
 /* The walk is one pass with interrupts off, so the evictor's refusal cannot change
-   during it and is asked once. The frames it passes over become the run (above); a walk
-   reaching the run's first frame under the same refusal skips to after its last (both
-   ends checked again). */
+   during it and is asked once. */
 struct frame *policy_fifo_offer(unsigned q)
 {
   struct frame *found = NULL;
-  struct list_elem *first = NULL, *last = NULL;
   enum intr_level old = intr_disable();
   const struct vm_space *refused = evict_refused_space();
   while (found == NULL && scan_budget[q] > 0 && walk != list_end(&queue[q])) {
-    struct frame *f = list_entry(walk, struct frame, link);
-    if (refused != NULL && walk == run_first && refused == run_space && q == 0 &&
-        refused_frame(f, refused) &&
-        refused_frame(list_entry(run_last, struct frame, link), refused)) {
-      if (first == NULL)
-        first = run_first;
-      last = run_last;
-      walk = list_next(run_last);
-      continue;
-    }
     scan_budget[q]--;
+    struct frame *f = list_entry(walk, struct frame, link);
     walk = list_next(walk);
-    if (refused == NULL || !refused_frame(f, refused))
+    const struct page *p = f->rmap;
+    if (refused == NULL || p == NULL || p->space != refused || p->rmap_next != NULL ||
+        f->fresh != NULL)
       found = f;
-    else {
-      if (first == NULL)
-        first = &f->link;
-      last = &f->link;
-    }
-  }
-  if (first != NULL && q == 0) {
-    run_first = first;
-    run_last = last;
-    run_space = refused;
   }
   intr_set_level(old);
   return found;
@@ -275,7 +235,6 @@ void policy_init(const struct evict_policy *p, unsigned long seed)
     hand[q] = NULL;
   }
   walk = NULL;
-  run_first = run_last = NULL;
   rng_state = seed != 0 ? seed : 0x4B657374726C31ULL;
   vm_policy = p;
 }
