@@ -34,8 +34,8 @@ def static_var(file, name):
 
 
 def current_thread():
-    """The running thread (thread.c's `current`), checked against its magic."""
-    t = static_var("thread.c", "current")
+    """The running thread (thread.c's `thread_running`), checked against its magic."""
+    t = kv("thread_running")
     if int(t) == 0:
         raise gdb.GdbError("no current thread yet (the kernel has not run thread_init)")
     return t

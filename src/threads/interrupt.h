@@ -19,8 +19,8 @@ extern bool intr_in_external;
 
 /* The interrupt level, from RFLAGS.IF (Intel SDM vol. 1, 3.4.3.3). These four are inline:
    every lock and semaphore operation calls two of them, and a call costs more than the
-   pushf/cli it wraps. */
-static inline enum intr_level intr_get_level(void)
+   pushf/cli it wraps; artificial, so that a debugger shows the caller's line. */
+static inline __attribute__((always_inline, artificial)) enum intr_level intr_get_level(void)
 {
   uint64_t flags;
   /* Not volatile: unused (intr_set_level's result, mostly), it is dropped; the memory
@@ -30,7 +30,7 @@ static inline enum intr_level intr_get_level(void)
 }
 
 /* Disables interrupts; returns the level before. */
-static inline enum intr_level intr_disable(void)
+static inline __attribute__((always_inline, artificial)) enum intr_level intr_disable(void)
 {
   uint64_t flags;
   __asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
@@ -38,7 +38,7 @@ static inline enum intr_level intr_disable(void)
 }
 
 /* Enables interrupts; returns the level before. Not from an external interrupt's handler. */
-static inline enum intr_level intr_enable(void)
+static inline __attribute__((always_inline, artificial)) enum intr_level intr_enable(void)
 {
   enum intr_level old = intr_get_level();
   ASSERT(!intr_in_external);
@@ -47,7 +47,8 @@ static inline enum intr_level intr_enable(void)
 }
 
 /* Sets the level to LEVEL; returns the level before. */
-static inline enum intr_level intr_set_level(enum intr_level level)
+static inline __attribute__((always_inline, artificial)) enum intr_level
+intr_set_level(enum intr_level level)
 {
   return level == INTR_ON ? intr_enable() : intr_disable();
 }
@@ -85,8 +86,8 @@ void intr_register_int(uint8_t vec, int dpl, enum intr_level level, intr_handler
 #ifdef HOST_TEST
 bool intr_context(void);
 #else
-/* True inside an external interrupt's handler. */
-static inline bool intr_context(void) { return intr_in_external; }
+/* True inside an external interrupt's handler (a macro, as thread_current). */
+#define intr_context() ((bool)intr_in_external)
 #endif
 void intr_yield_on_return(void);
 /* FN runs at the end of every interrupt or exception taken from user mode, on the way back

@@ -61,14 +61,17 @@ struct thread *thread_current(void);
 /* The running thread (thread.c; switched by schedule). */
 extern struct thread *thread_running;
 
-/* The running thread; panics if its stack overran its struct (the magic canary). Inline:
-   every lock operation asks for it. */
-static inline struct thread *thread_current(void)
-{
-  ASSERT(thread_running->magic == THREAD_MAGIC);
-  return thread_running;
-}
+/* The running thread; panics if its stack overran its struct (the magic canary). A macro,
+   not a function: every lock operation asks for it, and a debugger shows the caller's line
+   (an inline function's own line would be where a breakpoint on its caller stops). */
+#define thread_current()                                                                           \
+  ({                                                                                               \
+    struct thread *thread_cur_ = thread_running;                                                   \
+    ASSERT(thread_cur_->magic == THREAD_MAGIC);                                                    \
+    thread_cur_;                                                                                   \
+  })
 #endif
+
 /* Needs: interrupts off. Calls FN(T, AUX) on every thread T, in creation order; FN must
    not create, block or end threads. */
 void thread_foreach(void (*fn)(struct thread *, void *), void *aux);
