@@ -50,7 +50,13 @@ static inline __attribute__((always_inline, artificial)) enum intr_level intr_en
 static inline __attribute__((always_inline, artificial)) enum intr_level
 intr_set_level(enum intr_level level)
 {
-  return level == INTR_ON ? intr_enable() : intr_disable();
+  enum intr_level old = intr_get_level();
+  if (level == INTR_ON) {
+    ASSERT(!intr_in_external);
+    __asm__ volatile("sti" ::: "memory");
+  } else
+    __asm__ volatile("cli" ::: "memory");
+  return old;
 }
 #endif
 

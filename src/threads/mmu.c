@@ -221,20 +221,15 @@ static void mmu_leaf_remember(uint64_t *pml4, uint64_t va, uint64_t *pt)
   intr_set_level(old);
 }
 
-/* Address of the 4 KiB page-table entry for user address VA in PML4, or NULL if a level
-   is missing (CREATE false) or cannot be allocated (CREATE true). Intermediate entries are
-   user-accessible and writable; the leaf decides the access rights (SDM vol. 3, 4.6). */
-static uint64_t *mmu_walk(uint64_t *pml4, uint64_t va, bool create)
+/* Address of the 4 KiB page-table entry for user address VA (below KERN_BASE) in PML4, by a
+   walk of the tables, or NULL if a level is missing (CREATE false) or cannot be allocated
+   (CREATE true). Intermediate entries are user-accessible and writable; the leaf decides
+   the access rights (SDM vol. 3, 4.6). */
+static uint64_t *__attribute__((noinline)) mmu_walk_tables(uint64_t *pml4, uint64_t va, bool create)
 {
   uint64_t *table = pml4;
   unsigned shift;
 
-  if (va >= KERN_BASE)
-    return NULL;
-  table = mmu_leaf_cached(pml4, va);
-  if (table != NULL)
-    return &table[mmu_index(va, 12)];
-  table = pml4;
   if (create && mmu_index(va, 39) == KERN_PML4_SLOT && !mmu_privatize_kernel_slot(pml4))
     return NULL;
   for (shift = 39; shift > 12; shift -= 9) {
@@ -254,6 +249,16 @@ static uint64_t *mmu_walk(uint64_t *pml4, uint64_t va, bool create)
   }
   mmu_leaf_remember(pml4, va, table);
   return &table[mmu_index(va, 12)];
+}
+
+/* mmu_walk_tables, after the leaf cache (inline: most walks end there, and its fast path
+   needs none of the table walk's registers). */
+static inline uint64_t *mmu_walk(uint64_t *pml4, uint64_t va, bool create)
+{
+  if (va >= KERN_BASE)
+    return NULL;
+  uint64_t *pt = mmu_leaf_cached(pml4, va);
+  return pt != NULL ? &pt[mmu_index(va, 12)] : mmu_walk_tables(pml4, va, create);
 }
 
 /* Frees the PD/PT levels below a user PDPT. When PRIVATE_PD0 is set, PDPT is a private
