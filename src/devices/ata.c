@@ -204,7 +204,7 @@ static uint8_t ata_wait_interrupt(struct ata_channel *c)
    the interrupt cannot slip in between: SDM vol. 2, STI): the thread keeps the CPU as if it
    polled, so a paging process's transfers stay together (sleeping through the seek let
    three processes paging at once, vm/swap-multi, interleave their transfers across the disk
-   and seek far on most of them: 2.2x the cycles), but the emulator skips the halted time
+   and seek far on most of them), but the emulator skips the halted time
    instead of emulating a poll loop through it. The timer still preempts the halted thread. With
    interrupts off (early boot) it polls to the end. */
 static uint8_t ata_wait_polled(struct ata_channel *c)

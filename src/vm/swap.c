@@ -27,8 +27,8 @@ static struct frame **slot_frame; /* swap cache: the resident copy of a shared s
 static size_t slot_cnt, used_cnt, used_peak;
 
 /* The tables above are guarded by turning interrupts off (one CPU; no section sleeps or
-   takes a lock, and each is a few dozen instructions): a lock's round trip costs about
-   140 cycles, and a swap-in took three. */
+   takes a lock, and each is a few dozen instructions): cheaper than a lock's round trip,
+   of which a swap-in would need three. */
 
 /* Needs: disks probed. Guarantees: without a swap disk (or memory for its tables) every
    swap_alloc fails. */
