@@ -122,6 +122,7 @@ const struct page_ops vm_anon_ops = {
     .copy = anon_copy,
     .destroy = anon_destroy,
     .shareable = true,
+    .when_swap_full = FULL_SWAP_CLEAN_IN_SLOT,
 };
 
 /* Stack pages: anonymous pages whose first touch is counted as a stack fault. */
@@ -134,6 +135,7 @@ static const struct page_ops stack_page_ops = {
     .copy = anon_copy,
     .destroy = anon_destroy,
     .shareable = true,
+    .when_swap_full = FULL_SWAP_CLEAN_IN_SLOT,
 };
 
 const struct range_ops vm_stack_range = {

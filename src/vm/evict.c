@@ -39,21 +39,22 @@ static bool frame_needed_by_current(struct frame *f)
    the slot it holds) and swap is full. Cheap (no unmapping, no slot search), so a victim
    search that finds nothing costs one pass of these checks (the time to an out-of-memory
    kill): an anonymous page with no slot is refused before its mappings are walked, since
-   with swap full those are nearly all the frames. True means "try" (the page type
-   decides). */
+   with swap full those are nearly all the frames. The page type says which of its pages
+   qualify (page_ops.when_swap_full). True means "try" (the type's evict decides). */
 static bool frame_may_save(const struct frame *f)
 {
   const struct page *p = f->rmap;
-  if (!swap_full() || p->ops == &vm_file_ops)
+  if (!swap_full())
     return true;
-  if (p->ops != &vm_exec_ops && p->slot == SWAP_NONE)
+  enum page_full_swap rule = p->ops->when_swap_full;
+  if (rule == FULL_SWAP_ANY)
+    return true;
+  if (rule == FULL_SWAP_CLEAN_IN_SLOT && p->slot == SWAP_NONE)
     return false; /* no slot to fall back on: dirty or not, it needs a new one */
   bool dirty = false;
   for (const struct page *q = p; q != NULL; q = q->rmap_next)
     dirty |= mmu_is_dirty(q->space->pml4, (void *)q->va);
-  if (p->ops == &vm_exec_ops)
-    return !dirty;
-  return !dirty && p->slot != SWAP_NONE;
+  return !dirty;
 }
 
 /* The last space the current victim search found busy (its lock held by REFUSE_HOLDER,

@@ -132,6 +132,7 @@ const struct page_ops vm_exec_ops = {
     .copy = exec_copy,
     .destroy = exec_destroy,
     .shareable = true,
+    .when_swap_full = FULL_SWAP_CLEAN,
 };
 
 /* ELF segments: they own nothing but their bounds, and may share pages with each other. */

@@ -82,6 +82,7 @@ const struct page_ops vm_file_ops = {
     .copy = file_page_copy,
     .destroy = file_page_destroy,
     .shareable = false,
+    .when_swap_full = FULL_SWAP_ANY,
 };
 
 /* A fork's copy of a mapping gets a handle of its own on the file. */

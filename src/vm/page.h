@@ -32,6 +32,14 @@ enum fault_kind {
   FAULT_STALE, /* the page table allows the access already: map the page again if need be */
 };
 
+/* Whether a resident page can still be evicted once swap is full (frame_may_save asks
+   before it unmaps anything). */
+enum page_full_swap {
+  FULL_SWAP_CLEAN_IN_SLOT, /* only clean and still holding its slot (anonymous pages) */
+  FULL_SWAP_CLEAN,         /* only clean: then it is dropped (executable pages) */
+  FULL_SWAP_ANY,           /* always: its contents go elsewhere (file pages) */
+};
+
 /* Behaviour of one page type (anon.c, exec.c, file.c). Generic code (fault.c, page.c,
    space.c, frame.c) reaches type-specific state only through these. */
 struct page_ops {
@@ -56,6 +64,8 @@ struct page_ops {
   /* A resident page of this type may share its frame copy-on-write with a fork's copy
      (else the copy gets a frame of its own). */
   bool shareable;
+  /* When swap is full, which of its resident pages may be evicted. */
+  enum page_full_swap when_swap_full;
 };
 
 extern const struct page_ops vm_anon_ops, vm_exec_ops, vm_file_ops;

@@ -41,7 +41,6 @@ bool lock_held_by_current_thread(const struct lock *l) { return l->holder == hos
 /* No swap disk in this test: the swap cache is always empty, and swap_full is false so
    that every frame is worth trying (test_evict decides). */
 bool swap_full(void) { return false; }
-const struct page_ops vm_exec_ops, vm_file_ops;
 struct frame *swap_cache_find(uint32_t slot)
 {
   (void)slot;
