@@ -47,15 +47,15 @@ def swap_tests():
 def plan():
     """(cost test or None, swap tests, [(test, extra options)] in the order collect reads:
     the cost test under each driver, then each swap test under each driver)."""
-    cost, tests = cost_test(), swap_tests()
-    pairs = [(t, extra, img) for t in ([cost] if cost else []) + tests for _, extra, img in drivers()]
+    cost, tests, cols = cost_test(), swap_tests(), drivers()
+    pairs = [(t, extra, img) for t in ([cost] if cost else []) + tests for _, extra, img in cols]
     return cost, tests, pairs
 
 
 def collect(cost, tests, results):
     """{"cost": {driver: Run}, "tests": [(test, {driver: Run})]} from plan's runs."""
-    it = iter(results)
-    take = lambda: {d: next(it) for d, _, _ in drivers()}
+    it, names = iter(results), [d for d, _, _ in drivers()]
+    take = lambda: {d: next(it) for d in names}
     return {"cost": take() if cost else {}, "tests": [(t, take()) for t in tests]}
 
 

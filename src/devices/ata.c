@@ -19,9 +19,9 @@
    so it is one DRQ data block; a single sector is READ/WRITE SECTORS. Commands run with
    INTRQ masked (nIEN) and are polled: on Bochs a write ends with its data block and a
    read after a seek of at least 10 us, less than an interrupt, a sleep and a wake-up cost;
-   a longer seek halts the CPU until the interrupt (ata_wait_polled). The kernel option -ata=sector
-   keeps the driver as it was before, for make bench's comparison: one sector per command, 16-bit
-   transfers, an interrupt each. */
+   a longer seek halts the CPU until the interrupt (ata_wait_polled). The kernel option
+   -ata=sector keeps the older driver for make bench's comparison: one sector per command,
+   16-bit transfers, an interrupt each. */
 
 /* Command block registers, offsets from the channel's base port (section 7.1). */
 #define ATA_DATA    0
@@ -204,8 +204,8 @@ static uint8_t ata_wait_interrupt(struct ata_channel *c)
    the interrupt cannot slip in between: SDM vol. 2, STI): the thread keeps the CPU as if it
    polled, so a paging process's transfers stay together (sleeping through the seek let
    three processes paging at once, vm/swap-multi, interleave their transfers across the disk
-   and seek far on most of them), but the emulator skips the halted time
-   instead of emulating a poll loop through it. The timer still preempts the halted thread. With
+   and seek far on most of them), but the emulator skips the halted time instead of
+   emulating a poll loop through it. The timer still preempts the halted thread. With
    interrupts off (early boot) it polls to the end. */
 static uint8_t ata_wait_polled(struct ata_channel *c)
 {

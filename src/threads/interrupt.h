@@ -46,16 +46,15 @@ static inline __attribute__((always_inline, artificial)) enum intr_level intr_en
   return old;
 }
 
-/* Sets the level to LEVEL; returns the level before. */
+/* Sets the level to LEVEL; returns the level before (not intr_disable for OFF: its pushf is
+   volatile, and a restore rarely uses the old level). */
 static inline __attribute__((always_inline, artificial)) enum intr_level
 intr_set_level(enum intr_level level)
 {
+  if (level == INTR_ON)
+    return intr_enable();
   enum intr_level old = intr_get_level();
-  if (level == INTR_ON) {
-    ASSERT(!intr_in_external);
-    __asm__ volatile("sti" ::: "memory");
-  } else
-    __asm__ volatile("cli" ::: "memory");
+  __asm__ volatile("cli" ::: "memory");
   return old;
 }
 #endif

@@ -221,6 +221,15 @@ static void mmu_leaf_remember(uint64_t *pml4, uint64_t va, uint64_t *pt)
   intr_set_level(old);
 }
 
+/* Before PML4's tables are freed: mmu_leaf no longer names them. */
+static void mmu_leaf_forget(uint64_t *pml4)
+{
+  enum intr_level old = intr_disable();
+  if (mmu_leaf.pml4 == pml4)
+    mmu_leaf.pml4 = NULL;
+  intr_set_level(old);
+}
+
 /* Address of the 4 KiB page-table entry for user address VA (below KERN_BASE) in PML4, by a
    walk of the tables, or NULL if a level is missing (CREATE false) or cannot be allocated
    (CREATE true). Intermediate entries are user-accessible and writable; the leaf decides
@@ -294,10 +303,7 @@ void mmu_destroy(uint64_t *pml4)
   ASSERT(pml4 != mmu_kernel_pml4);
   if (mmu_is_active(pml4))
     mmu_activate(NULL);
-  enum intr_level old = intr_disable();
-  if (mmu_leaf.pml4 == pml4)
-    mmu_leaf.pml4 = NULL;
-  intr_set_level(old);
+  mmu_leaf_forget(pml4);
   for (i = 0; i < KERN_PML4_SLOT; i++)
     if (pml4[i] & PTE_P)
       mmu_free_pdpt(mmu_entry_table(pml4[i]), false);

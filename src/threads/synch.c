@@ -81,7 +81,7 @@ bool lock_try_acquire(struct lock *l)
 
 void lock_release(struct lock *l)
 {
-  ASSERT(l->holder == thread_current());
+  ASSERT(lock_held_by_current_thread(l));
   l->holder = NULL;
   sema_up(&l->semaphore);
 }
