@@ -73,24 +73,27 @@ struct frame *policy_fifo_next(unsigned q)
   return f;
 }
 
+/* True if the evictor would refuse F again with nothing done: it is mapped by REFUSED (the
+   busy space evict_refused_space names, or NULL) alone and is not fresh. */
+static bool policy_refused(const struct frame *f, const struct vm_space *refused)
+{
+  const struct page *p = f->rmap;
+  return refused != NULL && p != NULL && p->space == refused && p->rmap_next == NULL &&
+         f->fresh == NULL;
+}
+
 /* The walk is one pass with interrupts off, so the evictor's refusal cannot change
    during it and is asked once. */
 struct frame *policy_fifo_offer(unsigned q)
 {
-  struct frame *found = NULL;
+  struct frame *f;
   enum intr_level old = intr_disable();
   const struct vm_space *refused = evict_refused_space();
-  while (found == NULL && scan_budget[q] > 0 && walk != list_end(&queue[q])) {
-    scan_budget[q]--;
-    struct frame *f = list_entry(walk, struct frame, link);
-    walk = list_next(walk);
-    const struct page *p = f->rmap;
-    if (refused == NULL || p == NULL || p->space != refused || p->rmap_next != NULL ||
-        f->fresh != NULL)
-      found = f;
-  }
+  do
+    f = policy_fifo_next(q);
+  while (f != NULL && policy_refused(f, refused));
   intr_set_level(old);
-  return found;
+  return f;
 }
 
 struct frame *policy_hand_step(unsigned q)
