@@ -16,14 +16,27 @@ POWER_OFF_LINE = "Powering off..."
 
 
 class Console:
-    """The console as it arrives: from a file Bochs/QEMU append to, or fed by a socket."""
+    """The console as it arrives: from a file Bochs/QEMU append to, or fed by a socket.
 
-    def __init__(self, path, echo, from_file=True):
+    With CHANNEL (the file the emulator's parallel port writes), the kernel's power-off
+    statistics that went there are put back where the kernel wrote them: the kernel
+    (main/shutdown.c) lets the serial line send everything before them first, writes them
+    to the parallel port, and then sends only `Powering off...` on the serial line. So the
+    channel's bytes go after every console byte read before them, except the start of that
+    last line. The console is read before the channel, so a console that already holds part
+    of that line has a channel that is complete."""
+
+    POWER_OFF = (POWER_OFF_LINE + "\n").encode()
+
+    def __init__(self, path, echo, from_file=True, channel=None):
         self.path = path
         self.echo = echo
         self.from_file = from_file
+        self.channel = channel
         self.data = b""
         self.f = None
+        self.cf = None
+        self.channel_seen = False
 
     @property
     def size(self):
@@ -31,10 +44,9 @@ class Console:
 
     def add(self, data):
         """Appends bytes that came over a socket (also to the run directory's file)."""
-        self.data += data
         with open(self.path, "ab") as f:
             f.write(data)
-        self._echo(data)
+        self._take(data)
 
     def _echo(self, data):
         if self.echo is not None and data:
@@ -44,8 +56,48 @@ class Console:
             except (BrokenPipeError, ValueError):
                 self.echo = None      # the reader went away (| head): keep running quietly
 
+    def _emit(self, data):
+        if data:
+            self.data += data
+            self._echo(data)
+
+    def _read_channel(self):
+        """What the parallel-port file gained since the last look (b"" without one)."""
+        if self.channel is None:
+            return b""
+        if self.cf is None:
+            try:
+                self.cf = open(self.channel, "rb")
+            except OSError:
+                return b""
+        return self.cf.read()
+
+    def _power_off_start(self, data):
+        """Where in DATA (new console bytes) the power-off line starts, if DATA ends with a
+        line-initial start of it; else len(DATA)."""
+        for k in range(min(len(data), len(self.POWER_OFF)), 0, -1):
+            cut = len(data) - k
+            at_line_start = data[cut - 1:cut] == b"\n" if cut else self.data[-1:] in (b"", b"\n")
+            if at_line_start and self.POWER_OFF.startswith(data[cut:]):
+                return cut
+        return len(data)
+
+    def _take(self, data):
+        """New console bytes, in order with the channel's (read after them)."""
+        extra = self._read_channel()
+        if extra and not self.channel_seen:
+            self.channel_seen = True
+            cut = self._power_off_start(data)
+            self._emit(data[:cut])
+            self._emit(extra)
+            self._emit(data[cut:])
+            return
+        self._emit(extra)
+        self._emit(data)
+
     def poll(self):
-        """Takes in what the emulator has appended to the console file since the last poll."""
+        """Takes in what the emulator has appended to the console file (and to the channel)
+        since the last poll."""
         if not self.from_file:
             return
         if self.f is None:
@@ -53,16 +105,16 @@ class Console:
                 self.f = open(self.path, "rb")
             except OSError:
                 return
-        data = self.f.read()
-        if data:
-            self.data += data
-            self._echo(data)
+        self._take(self.f.read())
 
     def finish(self):
+        """The last of the console, and a channel no console byte came after."""
         self.poll()
-        if self.f:
-            self.f.close()
-            self.f = None
+        self._take(b"")
+        for attr in ("f", "cf"):
+            if getattr(self, attr):
+                getattr(self, attr).close()
+                setattr(self, attr, None)
 
 
 class PtyConn:

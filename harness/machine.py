@@ -209,7 +209,7 @@ class Machine:
             if _aborting.is_set():
                 raise KeyboardInterrupt
             console = Console(os.path.join(self.workdir, "console.out"), self.spec.echo,
-                              not self.spec.interactive)
+                              not self.spec.interactive, os.path.join(self.workdir, "stats.out"))
             ending = backend_class(self).run(slots, res, console)
             if ending.kind == "timeout":
                 self.kill()

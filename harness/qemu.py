@@ -38,6 +38,8 @@ class QemuBackend(Backend):
             cmd += ["-serial", "tcp:127.0.0.1:%d" % m.link.listen()]
         else:
             cmd += ["-serial", "file:console.out"]
+        # The power-off statistics' channel (harness/console.py, Console).
+        cmd += ["-parallel", "file:stats.out"]
         if s.gdb_port:
             cmd += debug.qemu_gdb_args(s.gdb_port)
         return cmd

@@ -49,6 +49,51 @@ class ClassifyTests(unittest.TestCase):
         self.assertEqual(classify(head + "\nPowering off...\n", Ending("exit"))[0], "poweroff")
 
 
+class ConsoleChannelTests(unittest.TestCase):
+    """The power-off statistics' channel (the parallel port's file) put back in the console
+    text, before `Powering off...`, however the two files' bytes arrive between polls."""
+    HEAD = b"Executing 'x':\nExecution of 'x' complete.\nTimer: 3 ticks\nThread: 0 idle ticks\n"
+    STATS = b"hd0:0: 1 reads, 0 writes\nSTATS ticks=3\n"
+    END = b"Powering off...\n"
+
+    def feed(self, steps):
+        """STEPS: (console bytes, channel bytes) appended before each poll."""
+        from harness.console import Console
+        with tempfile.TemporaryDirectory() as d:
+            con, chan = os.path.join(d, "console.out"), os.path.join(d, "stats.out")
+            c = Console(con, None, True, chan)
+            for a, b in steps:
+                with open(con, "ab") as f:
+                    f.write(a)
+                if b:
+                    with open(chan, "ab") as f:
+                        f.write(b)
+                c.poll()
+            c.finish()
+            return c.data
+
+    def test_every_split_gives_the_kernel_order(self):
+        want = self.HEAD + self.STATS + self.END
+        for cut in range(len(self.END) + 1):
+            for split in (0, 7, len(self.STATS)):
+                steps = [(self.HEAD[:20], b""), (self.HEAD[20:] + self.END[:cut], self.STATS[:split]),
+                         (self.END[cut:], self.STATS[split:])]
+                if cut and split < len(self.STATS):
+                    continue    # impossible: the kernel starts that line after the whole channel
+                self.assertEqual(self.feed(steps), want, (cut, split))
+
+    def test_no_channel_is_the_console_alone(self):
+        self.assertEqual(self.feed([(self.HEAD, b""), (self.END, b"")]), self.HEAD + self.END)
+
+    def test_channel_after_the_last_console_byte_is_kept(self):
+        self.assertEqual(self.feed([(self.HEAD, b""), (b"", self.STATS)]), self.HEAD + self.STATS)
+
+    def test_a_line_that_only_looks_like_the_power_off_line_stays_first(self):
+        head = self.HEAD + b"Pow"   # not at the end of the run: a later byte tells
+        self.assertEqual(self.feed([(head + b"er\n", self.STATS), (self.END, b"")]),
+                         head + b"er\n" + self.STATS + self.END)
+
+
 class VerdictTests(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()

@@ -10,6 +10,7 @@
    one uninterrupted run of bytes on the line (the ABI's atomic write). */
 static struct lock console_lock;
 static bool console_locking; /* false until threads exist, and after a panic */
+static void (*console_diverted)(const char *, size_t); /* console_divert */
 
 void console_init(void)
 {
@@ -20,6 +21,7 @@ void console_init(void)
 void console_panic(void)
 {
   console_locking = false;
+  console_diverted = NULL;
   serial_set_polled();
 }
 
@@ -34,5 +36,13 @@ void console_write(const char *buf, size_t n)
     lock_release(&console_lock);
 }
 
+void console_divert(void (*write)(const char *, size_t)) { console_diverted = write; }
+
 /* Kernel printf's output path (see lib/stdio.h). */
-void stdio_write(const char *buf, size_t n) { console_write(buf, n); }
+void stdio_write(const char *buf, size_t n)
+{
+  if (console_diverted != NULL)
+    console_diverted(buf, n);
+  else
+    console_write(buf, n);
+}

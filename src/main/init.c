@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "devices/ata.h"
 #include "devices/block.h"
+#include "devices/lpt.h"
 #include "devices/serial.h"
 #include "devices/timer.h"
 #include "filesys/filesys.h"
@@ -178,6 +179,7 @@ int main(void)
   intr_init();
   cpu_init();
   serial_init();
+  lpt_init();
   cmdline_read();
   int first_action = cmdline_parse_options();
   mmu_init();

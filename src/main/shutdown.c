@@ -1,9 +1,15 @@
 /* Shut-down: the file system's last writes, then the power-off statistics (human lines and
    the machine-readable STATS line, docs/design.md), then devices/power.c stops the
-   machine. */
+   machine. The console (COM1) gets the Timer and Thread lines; when the parallel port is
+   there, the other statistics go to it, after the console has sent everything before them,
+   so that the serial line's time at 115,200 baud is not spent on them at every power-off.
+   The launchers put that channel's text back at its place, before `Powering off...`. */
 
 #include "main/shutdown.h"
 #include "devices/block.h"
+#include "devices/console.h"
+#include "devices/lpt.h"
+#include "devices/serial.h"
 #include "devices/power.h"
 #include "devices/timer.h"
 #include "filesys/filesys.h"
@@ -36,13 +42,18 @@ static void stats_take(struct stats_snapshot *s)
   intr_set_level(old);
 }
 
-/* Prints the readable statistics lines and the one machine-readable STATS line. */
+/* Prints the readable statistics lines and the one machine-readable STATS line: the first
+   two on the console, the rest on the parallel port when there is one. */
 static void stats_print(const struct stats_snapshot *s)
 {
   const struct palloc_usage *u = &s->pools;
   printf("Timer: %lld ticks\n", (long long)s->ticks);
   printf("Thread: %lld idle ticks, %lld kernel ticks, %lld user ticks\n", (long long)s->idle,
          (long long)s->kernel, (long long)s->user);
+  if (lpt_present()) {
+    serial_flush();
+    console_divert(lpt_write);
+  }
   block_print_stats();
   vm_print_stats();
   printf("Pages: kernel pool %zu used of %zu (boot %llu), user pool %zu used of %zu\n",
@@ -62,6 +73,7 @@ static void stats_print(const struct stats_snapshot *s)
          (unsigned long long)s->tsc, (unsigned long long)kstats.boot_tsc,
          (unsigned long long)kstats.entry_tsc, vm, disks, u->kernel_used, u->kernel_total,
          (unsigned long long)kstats.kpool_boot_used, u->user_used, u->user_total, more, tmr);
+  console_divert(NULL);
 }
 
 void shutdown_power_off(void)
