@@ -205,7 +205,8 @@ static uint8_t ata_wait_interrupt(struct ata_channel *c)
    polled, so a paging process's transfers stay together (sleeping through the seek let
    three processes paging at once, vm/swap-multi, interleave their transfers across the disk
    and seek far on most of them), but the emulator skips the halted time instead of
-   emulating a poll loop through it. The timer still preempts the halted thread. With
+   emulating a poll loop through it; its ticks count as idle (thread_wait_interrupt). The
+   timer still preempts the halted thread. With
    interrupts off (early boot) it polls to the end. */
 static uint8_t ata_wait_polled(struct ata_channel *c)
 {
@@ -219,7 +220,7 @@ static uint8_t ata_wait_polled(struct ata_channel *c)
   c->expecting = true;
   outb(c->ctl, 0);
   while (c->expecting && (inb(c->ctl) & STA_BSY))
-    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    thread_wait_interrupt();
   if (c->expecting) {
     c->expecting = false;
     status = inb(c->base + ATA_STATUS);
