@@ -100,6 +100,7 @@ size_t frame_pins_locked(void) { return pins_total; }
 
 void frame_set_fresh(struct frame *f)
 {
+  policy_frame_changed(f);
   f->fresh = thread_current();
   f->primed = true;
 }
@@ -124,6 +125,7 @@ static void frame_release_if_unused(struct frame *f)
 void frame_attach(struct frame *f, struct page *page)
 {
   lock_acquire(&frame_lock);
+  policy_frame_changed(f);
   page->frame = f;
   page->rmap_next = f->rmap;
   f->rmap = page;
@@ -134,6 +136,7 @@ void frame_attach(struct frame *f, struct page *page)
 void frame_detach(struct frame *f, struct page *page)
 {
   lock_acquire(&frame_lock);
+  policy_frame_changed(f);
   struct page **pp = &f->rmap;
   while (*pp != page)
     pp = &(*pp)->rmap_next;
@@ -216,6 +219,7 @@ struct frame *frame_share_cached(struct page *page, uint32_t slot)
   if (f != NULL && (f->pinned || f->rmap == NULL || f->cache_slot != slot))
     f = NULL;
   if (f != NULL) {
+    policy_frame_changed(f);
     page->frame = f;
     page->rmap_next = f->rmap;
     f->rmap = page;

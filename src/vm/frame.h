@@ -27,6 +27,12 @@ struct frame {
      not happened yet: that thread's retry needs it, so its own faults never evict it. */
   const struct thread *fresh;
   bool primed; /* accessed as far as the policy can tell: the fault's access is owed */
+  /* policy.c's memo of a run of frames its walk passed over, kept in the run's first frame
+     (policy_fifo_offer); IN_RUN marks every frame of a run. */
+  bool in_run;
+  uint32_t skip_cnt;
+  uint64_t skip_gen;
+  struct frame *skip_last;
 };
 /* Needs: the user pool set up, called once before any process. RECLAIM: called with the
    frame-table lock held when the user pool is empty, for a pinned empty frame or NULL

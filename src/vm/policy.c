@@ -25,6 +25,22 @@ static struct list_elem *walk;    /* fifo order iterator of this search */
 static size_t scan_budget[2];     /* candidates left in this search, per queue */
 static uint64_t rng_state;
 static uint32_t a1in_evictions; /* 2q: stamp of the last A1in eviction */
+/* Runs of list 0 that policy_fifo_offer passed over (struct frame: in_run, skip_*). A run
+   recorded at generation G holds while run_gen == G: it bumps whenever a frame of a run
+   leaves list 0, changes owners or freshness (policy_frame_changed), or a frame enters list
+   0 anywhere but its tail. */
+static uint64_t run_gen = 1;
+
+/* Every run is forgotten when F is part of one. */
+static void run_forget(struct frame *f)
+{
+  if (f->in_run) {
+    run_gen++;
+    f->in_run = false;
+  }
+}
+
+void policy_frame_changed(struct frame *f) { run_forget(f); }
 
 void policy_queue_add(struct frame *f, unsigned q)
 {
@@ -35,6 +51,8 @@ void policy_queue_add(struct frame *f, unsigned q)
 
 void policy_queue_add_behind_hand(struct frame *f, unsigned q)
 {
+  if (q == 0)
+    run_gen++;
   if (hand[q] == NULL || hand[q] == list_end(&queue[q])) {
     policy_queue_add(f, q);
     return;
@@ -46,6 +64,8 @@ void policy_queue_add_behind_hand(struct frame *f, unsigned q)
 
 void policy_queue_remove(struct frame *f)
 {
+  run_forget(f);
+  f->skip_last = NULL;
   if (hand[f->queue] == &f->link)
     hand[f->queue] = list_next(hand[f->queue]);
   if (walk == &f->link)
@@ -83,15 +103,42 @@ static bool policy_refused(const struct frame *f, const struct vm_space *refused
 }
 
 /* The walk is one pass with interrupts off, so the evictor's refusal cannot change
-   during it and is asked once. */
+   during it and is asked once.
+   A search often finds the same long run of a busy space's frames at the head of list 0
+   that the one before it passed over (the space's holder has not run since, so it still
+   holds the lock and its frames): each run passed over is recorded in its first frame,
+   and a later walk that meets that frame while the same space is refused jumps to the
+   run's end, charging the budget as if it had stepped. A run still recorded has every
+   frame in place, mapped by that space alone and not fresh (run_gen), so policy_refused
+   would pass over each of them again: the search offers the same frames in the same
+   order, with fewer steps. */
 struct frame *policy_fifo_offer(unsigned q)
 {
   struct frame *f;
+  struct frame *run = NULL, *last = NULL; /* the run passed over in this call */
+  uint32_t cnt = 0;
   enum intr_level old = intr_disable();
   const struct vm_space *refused = evict_refused_space();
-  do
-    f = policy_fifo_next(q);
-  while (f != NULL && policy_refused(f, refused));
+  while ((f = policy_fifo_next(q)) != NULL && policy_refused(f, refused)) {
+    if (run == NULL)
+      run = f;
+    if (q == 0 && f->skip_last != NULL && f->skip_gen == run_gen &&
+        scan_budget[q] >= f->skip_cnt - 1) {
+      scan_budget[q] -= f->skip_cnt - 1;
+      cnt += f->skip_cnt;
+      last = f->skip_last;
+      walk = list_next(&last->link);
+      continue;
+    }
+    f->in_run = true;
+    cnt++;
+    last = f;
+  }
+  if (q == 0 && cnt > 1) {
+    run->skip_last = last;
+    run->skip_cnt = cnt;
+    run->skip_gen = run_gen;
+  }
   intr_set_level(old);
   return f;
 }
