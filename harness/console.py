@@ -117,6 +117,23 @@ class Console:
                 setattr(self, attr, None)
 
 
+def read_run_console(workdir):
+    """The console text of a finished run in WORKDIR (console.out, with the parallel port's
+    stats.out put in its place as Console does), for runs made without a Console."""
+    c = Console(os.path.join(workdir, "console.out"), None, True,
+                os.path.join(workdir, "stats.out"))
+    c.finish()
+    return c.data
+
+
+def clear_run_console(workdir):
+    """Removes a run directory's console files before the same machine boots again."""
+    for name in ("console.out", "stats.out"):
+        path = os.path.join(workdir, name)
+        if os.path.exists(path):
+            os.remove(path)
+
+
 class PtyConn:
     """The harness's end (master) of a pseudo-terminal that an emulator uses as its serial
     line, with the calls Link makes on a socket (fileno, recv, sendall, close). The harness

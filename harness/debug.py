@@ -53,22 +53,15 @@ def write_symbols(elf, path):
                 f.write("%s %s\n" % (parts[0], parts[2]))
 
 
-def _copy_console(path, stop, out):
-    """Copies PATH to OUT as it grows until STOP is set (the console of a debugger run)."""
-    f = None
+def _copy_console(console, stop):
+    """Copies the run's console (harness.console.Console, echoing) as it grows until STOP
+    is set (the console of a debugger run)."""
     while True:
         done = stop.wait(0.1)
-        if f is None and os.path.exists(path):
-            f = open(path, "rb")
-        if f is not None:
-            data = f.read()
-            if data:
-                out.write(data)
-                out.flush()
+        console.poll()
         if done:
             break
-    if f is not None:
-        f.close()
+    console.finish()
 
 
 def run_bochs_debugger(machine, res):
@@ -88,9 +81,10 @@ def run_bochs_debugger(machine, res):
                      "pintos: try: lb \"syscall_handler\", c, bt, r, q (see docs/debugging.md)\n" % wd)
     sys.stderr.flush()
     stop = threading.Event()
-    console = os.path.join(wd, "console.out")
-    copier = threading.Thread(target=_copy_console, args=(console, stop, sys.stdout.buffer),
-                              daemon=True)
+    from harness.console import Console
+    console = Console(os.path.join(wd, "console.out"), sys.stdout.buffer, True,
+                      os.path.join(wd, "stats.out"))
+    copier = threading.Thread(target=_copy_console, args=(console, stop), daemon=True)
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Bochs's stderr carries its start-up chatter (plugin loading, the sound library failing
     # to find a card): about 30 lines before the first prompt. The debugger's own prompt,
@@ -109,11 +103,7 @@ def run_bochs_debugger(machine, res):
         stop.set()
         if copier.is_alive():
             copier.join()
-    try:
-        with open(console, "rb") as f:
-            res.console = f.read()
-    except OSError:
-        res.console = b""
+    res.console = console.data
     text = res.text()
     if "PANIC" in text:
         res.status = "panic"

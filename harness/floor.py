@@ -36,6 +36,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from harness import bochs, machine, selection, testcfg
+from harness.console import clear_run_console, read_run_console
 from harness.common import DEFAULT_IPS, EXPECTED, RESULTS, HarnessError, die, take_count
 from harness.overhead import CONTINUE, timed
 from harness.running import RunConfig, Runner, default_jobs, previous_walls, spec_for_test
@@ -151,15 +152,12 @@ def bare_cpu(test, kind, rounds):
             f.write(CONTINUE)
         best = None
         for _ in range(rounds):
-            path = os.path.join(m.workdir, "console.out")
-            if os.path.exists(path):
-                os.remove(path)
+            clear_run_console(m.workdir)
             _, cpu = timed(["bochs", "-q", "-f", "bochsrc", "-rc", "cont.rc"], cwd=m.workdir,
                            env=dict(os.environ, TERM="vt100"))
             best = cpu if best is None else min(best, cpu)
         from harness.verdict import parse_stats
-        with open(os.path.join(m.workdir, "console.out"), "rb") as f:
-            stats = parse_stats(f.read().decode("utf-8", "replace"))
+        stats = parse_stats(read_run_console(m.workdir).decode("utf-8", "replace"))
     finally:
         m.cleanup(force=True)
     if "tsc" not in stats:

@@ -28,7 +28,7 @@ import sys
 import time
 
 from harness import bochs, machine, testcfg, verdict
-from harness.console import POWER_OFF_LINE
+from harness.console import POWER_OFF_LINE, clear_run_console, read_run_console
 from harness.common import ROOT, HarnessError, die
 from harness.running import spec_for_test
 
@@ -60,14 +60,11 @@ def bare_dir(test):
 
 
 def run_bare(m):
-    path = os.path.join(m.workdir, "console.out")
-    if os.path.exists(path):
-        os.remove(path)
+    clear_run_console(m.workdir)
     wall, cpu = timed(["bochs", "-q", "-f", "bochsrc", "-rc", "cont.rc"], cwd=m.workdir,
                       env=dict(os.environ, TERM="vt100"))
-    with open(path, "rb") as f:
-        if not f.read().rstrip().endswith(POWER_OFF_LINE.encode()):
-            raise HarnessError("the bare Bochs run of %s did not power off" % m.workdir)
+    if not read_run_console(m.workdir).rstrip().endswith(POWER_OFF_LINE.encode()):
+        raise HarnessError("the bare Bochs run of %s did not power off" % m.workdir)
     return wall, cpu
 
 
