@@ -65,6 +65,10 @@ unit:
 view: all
 	@$(PYTHON) -m harness.view --run '$(TEST)'
 
+# Where one test's emulated instructions go (harness/profile.py): a sampled table.
+profile: all
+	@$(PYTHON) -m harness.profile '$(TEST)' $(if $(EVERY),--every $(EVERY))
+
 # System-call fuzzer, long runs (harness/fuzz.py): QEMU unless EMU=bochs.
 fuzz: all
 	@$(CHECK_VARS)
@@ -111,7 +115,7 @@ $(BUILD)/tests/%.result $(BUILD)/tests/%.output: all FORCE
 	@$(HARNESS) check $(HARNESS_ARGS) --tests '$*' --no-unit
 
 FORCE:
-.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings help list FORCE view compare
+.PHONY: check grade accept bench unit harness-test run run-qemu fuzz interleavings help list FORCE view compare profile
 
 # make debug: `make run` under QEMU with its gdb stub waiting (attach as the launcher says);
 # make debug-bochs: under Bochs's built-in debugger with the kernel's symbols. docs/debugging.md.

@@ -185,6 +185,40 @@ class LauncherRunTests(ToolRun):
             self.assertIn("debug_symbols: file=kernel.sym", f.read())
 
 
+class ProfileTests(ToolRun):
+    """make profile: a sampled table of where a test's instructions go."""
+
+    def profile(self, *args):
+        r = subprocess.run([PY, "-m", "harness.profile"] + list(args), cwd=ROOT, env=self.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        self.assertNotIn("Traceback", r.stderr.decode())
+        return r.returncode, r.stdout.decode(), r.stderr.decode()
+
+    @unittest.skipUnless(HAVE_BOCHS, "needs build/boot.img and bochs")
+    def test_user_bound_test_is_mostly_user_and_repeats(self):
+        code, out, _ = self.profile("vm/page-linear", "--every", "400000")
+        self.assertEqual(code, 0, out)
+        first = out.splitlines()[1].split()
+        self.assertEqual(first[2], "(user)", out)
+        self.assertGreater(float(first[1].rstrip("%")), 50.0, out)
+        self.assertEqual(self.profile("vm/page-linear", "--every", "400000")[1], out)
+        self.assertEqual(self.kept_dirs(), [])
+
+    @unittest.skipUnless(HAVE_BOCHS, "needs build/boot.img and bochs")
+    def test_kernel_bound_test_names_kernel_functions(self):
+        code, out, _ = self.profile("threads/malloc-stress", "--every", "200000", "--top", "3")
+        self.assertEqual(code, 0, out)
+        rows = out.splitlines()[1:]
+        self.assertEqual(len(rows), 3, out)
+        self.assertNotIn("(user)", out)
+
+    def test_unknown_test_is_one_line_error(self):
+        code, out, err = self.profile("vm/no-such-test")
+        self.assertEqual(code, 2)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertIn("no test matches", err)
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

@@ -1,0 +1,172 @@
+"""Where a test's emulated instructions go: a sampling profile of one Bochs run.
+
+usage: python3 -m harness.profile TEST [--every TICKS] [--from TICKS] [--top N]
+       make profile TEST=vm/oom-busy [EVERY=100000]
+
+Boots TEST as make check does (its disks, memory, kernel words; default seed and ips) and
+stops the machine every TICKS emulated ticks (Bochs time breakpoints, from TICKS after the
+start on; default every 100,000), reading the instruction pointer at each stop. Each
+sample is put in the kernel function that holds it (build/kernel.elf's symbols) or in
+"(user)". Same kernel, same test, same TICKS: the same table, since the stops fall at fixed
+emulated times (a stop moves later timer interrupts by a few instructions, so the run
+sampled is not byte for byte the run make check makes, and its cycles are not reported).
+A sample taken while the CPU is halted lands on the instruction after the halt or in the
+interrupt stub that woke it, so waits show up as those.
+"""
+import argparse
+import bisect
+import collections
+import os
+import re
+import subprocess
+import sys
+
+from harness import bochs, machine, testcfg
+from harness.common import BUILD, HarnessError, die
+from harness.console import read_run_console
+from harness.running import spec_for_test
+
+PROMPT_RE = re.compile(rb"<bochs:\d+> ")
+STOP_RE = re.compile(rb"\(0\) \[0x[0-9a-f]+\] [0-9a-f]{4}:([0-9a-f]+)")
+TIME_RE = re.compile(rb"Next at t=(\d+)")
+USER_TOP = 0x8004000000      # the kernel's half starts here (KERN_BASE)
+
+
+def kernel_symbols(elf):
+    """Sorted [(address, name)] of the functions in ELF (nm)."""
+    if not os.path.exists(elf):
+        raise HarnessError("%s does not exist (run make first)" % elf)
+    try:
+        out = subprocess.run(["nm", "-n", elf], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             check=False).stdout.decode("utf-8", "replace")
+    except OSError as e:
+        raise HarnessError("nm failed: %s (install binutils)" % e.strerror)
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tTwW":
+            syms.append((int(parts[0], 16), parts[2]))
+    return syms
+
+
+class Debugger:
+    """Bochs's debugger on a pipe: commands in, the text up to each prompt out."""
+
+    def __init__(self, workdir):
+        self.proc = subprocess.Popen(["bochs", "-q", "-f", "bochsrc"], cwd=workdir,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, env=dict(os.environ, TERM="vt100"))
+        self.buf = b""
+
+    def until_prompt(self):
+        """The output up to the next prompt, or None once Bochs has exited."""
+        while True:
+            m = PROMPT_RE.search(self.buf)
+            if m:
+                out, self.buf = self.buf[:m.end()], self.buf[m.end():]
+                return out
+            data = os.read(self.proc.stdout.fileno(), 65536)
+            if not data:
+                return None
+            self.buf += data
+
+    def send(self, text):
+        try:
+            self.proc.stdin.write(text.encode())
+            self.proc.stdin.flush()
+        except OSError:
+            pass
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+def sample(workdir, every, start, limit):
+    """The instruction pointers at the time breakpoints of one run in WORKDIR."""
+    dbg = Debugger(workdir)
+    rips = []
+    try:
+        if dbg.until_prompt() is None:
+            raise HarnessError("bochs exited before its first debugger prompt")
+        dbg.send("sba %d\nc\n" % start)
+        while len(rips) < limit:
+            out = dbg.until_prompt()
+            if out is None:
+                break
+            stop = STOP_RE.search(out)
+            if b"Caught time breakpoint" in out and stop:
+                rips.append(int(stop.group(1), 16))
+                # From the stop's own time: a halted CPU skips past the time asked for.
+                t = TIME_RE.search(out)
+                dbg.send("sba %d\nc\n" % ((int(t.group(1)) if t else start) + every))
+            elif b"breakpoint inserted" not in out:
+                dbg.send("c\n")     # the kernel's magic breakpoint (VM trace ring)
+    finally:
+        dbg.close()
+    return rips
+
+
+def table(rips, syms):
+    """[(samples, share, function)], most samples first, names breaking ties."""
+    addrs = [a for a, _ in syms]
+    count = collections.Counter()
+    for r in rips:
+        i = bisect.bisect_right(addrs, r) - 1
+        count["(user)" if r < USER_TOP or i < 0 else syms[i][1]] += 1
+    n = max(1, len(rips))
+    return [(k, 100.0 * k / n, name) for name, k in sorted(count.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def profile(test_id, every, start, limit, elf):
+    tests = {t.id: t for t in testcfg.load_tests()}
+    if test_id not in tests:
+        near = testcfg.select(list(tests.values()), [test_id])   # raises with suggestions
+        if len(near) != 1:
+            raise HarnessError("%s names %d tests; give one" % (test_id, len(near)))
+        test = near[0]
+    else:
+        test = tests[test_id]
+    syms = kernel_symbols(elf)
+    machine.check_emulator("bochs")
+    spec = spec_for_test(test)
+    m = machine.Machine(spec)
+    try:
+        slots = m.prepare()
+        bochs.BochsBackend(m).write_bochsrc(slots, "mode=file, dev=console.out")
+        rips = sample(m.workdir, every, start, limit)
+        console = read_run_console(m.workdir).decode("utf-8", "replace")
+    finally:
+        m.cleanup(force=True)
+    return test, rips, table(rips, syms), console
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m harness.profile",
+                                description="where a test's emulated instructions go (sampled)")
+    p.add_argument("test", help="suite/name, as make check TESTS= takes it")
+    p.add_argument("--every", type=int, default=100000, metavar="TICKS",
+                   help="emulated ticks between samples (default 100000)")
+    p.add_argument("--from", dest="start", type=int, default=None, metavar="TICKS",
+                   help="first sample (default: TICKS after the start)")
+    p.add_argument("--top", type=int, default=30, help="functions shown (default 30)")
+    p.add_argument("--max-samples", type=int, default=20000, help="stop sampling after this many")
+    args = p.parse_args(argv)
+    if args.every < 1000:
+        p.error("--every must be at least 1000 ticks")
+    try:
+        test, rips, rows, console = profile(args.test, args.every, args.start or args.every,
+                                            args.max_samples, os.path.join(BUILD, "kernel.elf"))
+    except HarnessError as e:
+        die("profile", e)
+    ended = "Powering off..." in console
+    print("profile: %s, %d samples, one every %d ticks%s" % (
+        test.id, len(rips), args.every, "" if ended else " (the run did not power off)"))
+    for k, share, name in rows[:args.top]:
+        print("%7d %5.1f%%  %s" % (k, share, name))
+    return 0 if rips and ended else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
