@@ -174,7 +174,7 @@ TARGETS = [
     ("harness-test", "the harness's and tools' own tests"),
     ("view", "TEST=suite/name: run it with the VM trace, write its page build/results/SUITE/NAME.html"),
     ("compare", "OLD=DIR NEW=DIR [COMPARE_ARGS=...]: two results directories test by test, as Markdown"),
-    ("profile", "TEST=suite/name [EVERY=ticks]: where its emulated instructions go, sampled by function"),
+    ("profile", "TEST=suite/name [EVERY=n]: where its emulated instructions go, a sample per n, by function"),
     ("build/tests/SUITE/NAME.result", "run one test; writes NAME.output and NAME.result as Pintos does"),
     ("help", "this list"),
     ("clean", "remove build/"),
