@@ -152,6 +152,8 @@ def main(argv=None):
     p.add_argument("--top", type=int, default=30, help="functions shown (default 30)")
     p.add_argument("--max-samples", type=int, default=20000, help="stop sampling after this many")
     args = p.parse_args(argv)
+    if not args.test.strip():
+        p.error("name one test: make profile TEST=suite/name")
     if args.every < 1000:
         p.error("--every must be at least 1000 instructions")
     try:
