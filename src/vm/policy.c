@@ -5,11 +5,7 @@
    - fifo: strictly the order frames were filled; a refilled frame goes to the tail.
    - clock: second chance on the accessed bit of every mapping of the frame.
    - random: a uniformly drawn frame, from a generator seeded by -seed (else fixed).
-   - 2q: scan-resistant 2Q adapted to accessed bits. New pages enter A1in (FIFO, a quarter
-     of the frames); victims come from there while it is over its share, and their pages
-     are remembered (a ghost list kept as an eviction stamp in the page) for half a frame
-     table of A1in evictions; a page faulted back in while remembered goes to Am, a clock.
-     One pass over a large array thus flushes only A1in, never the hot pages in Am.
+   - 2q (policy_2q.c): scan-resistant 2Q adapted to accessed bits.
    - hotcold (policy_hotcold.c, the default): loop- and scan-resistant; see there.
    - lirs (policy_lirs.c): promotion by reuse distance against hot idle time; see there. */
 
@@ -24,7 +20,6 @@ static struct list_elem *hand[2]; /* clock hand per queue (NULL: at the front) *
 static struct list_elem *walk;    /* fifo order iterator of this search */
 static size_t scan_budget[2];     /* candidates left in this search, per queue */
 static uint64_t rng_state;
-static uint32_t a1in_evictions; /* 2q: stamp of the last A1in eviction */
 /* Runs of list 0 that policy_fifo_offer passed over (struct frame: in_run, skip_*). A run
    recorded at generation G holds while run_gen == G: it bumps whenever a frame of a run
    leaves list 0, changes owners or freshness (policy_frame_changed), or a frame enters list
@@ -218,41 +213,6 @@ static struct frame *random_next(void)
     struct frame *f = frame_at((idx + i) % n);
     if (f->listed)
       return f;
-  }
-  return NULL;
-}
-
-static size_t twoq_kin(void) { return frame_table_size() / 4 + 1; }
-
-static void twoq_add(struct frame *f)
-{
-  bool ghost = f->rmap != NULL && policy_ghost_hit(f, a1in_evictions, frame_table_size() / 2);
-  policy_queue_add(f, ghost ? 1 : 0);
-}
-
-static void twoq_remove(struct frame *f, bool evicted)
-{
-  if (evicted && f->queue == 0)
-    policy_ghost_stamp(f, &a1in_evictions);
-  policy_queue_remove(f);
-}
-
-static unsigned twoq_phase; /* queue the search takes candidates from now */
-static void twoq_begin(void)
-{
-  twoq_phase = queue_len[0] > twoq_kin() || queue_len[1] == 0 ? 0 : 1;
-  policy_search_begin(queue_len[0], 2 * queue_len[1] + 1);
-}
-
-/* A1in in FIFO order while it is over its share, else the clock over Am; when one is
-   exhausted the search goes on in the other. */
-static struct frame *twoq_next(void)
-{
-  for (unsigned tries = 0; tries < 2; tries++) {
-    struct frame *f = twoq_phase == 0 ? policy_fifo_offer(0) : policy_clock_next(1);
-    if (f != NULL)
-      return f;
-    twoq_phase ^= 1;
   }
   return NULL;
 }

@@ -1,9 +1,9 @@
 #ifndef VM_POLICY_QUEUE_H
 #define VM_POLICY_QUEUE_H
 
-/* PRIVATE to the eviction policies (policy.c, policy_hotcold.c, policy_lirs.c): two lists of frames
-   (struct frame.link, the list number in struct frame.queue), a clock hand per list and one
-   FIFO walk, all under the frame-table lock. Only the active policy uses them. */
+/* PRIVATE to the eviction policies (policy.c, policy_2q.c, policy_hotcold.c, policy_lirs.c): two
+   lists of frames (struct frame.link, the list number in struct frame.queue), a clock hand per list
+   and one FIFO walk, all under the frame-table lock. Only the active policy uses them. */
 
 #include "vm/frame.h"
 #include "vm/policy.h"
@@ -38,6 +38,12 @@ void hotcold_add(struct frame *);
 void hotcold_remove(struct frame *, bool evicted);
 void hotcold_begin(void);
 struct frame *hotcold_next(void);
+
+/* policy_2q.c */
+void twoq_add(struct frame *);
+void twoq_remove(struct frame *, bool evicted);
+void twoq_begin(void);
+struct frame *twoq_next(void);
 
 /* policy_lirs.c */
 void lirs_add(struct frame *);

@@ -42,6 +42,7 @@ void t_free(void *);
 #include "vm/evict.c"
 #include "vm/policy.c"
 #include "vm/policy_hotcold.c"
+#include "vm/policy_2q.c"
 #include "vm/policy_lirs.c"
 #include "vm/anon.c"
 #include "vm/exec.c"

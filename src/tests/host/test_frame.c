@@ -19,6 +19,7 @@
 #include "vm/evict.c"
 #include "vm/policy.c"
 #include "vm/policy_hotcold.c"
+#include "vm/policy_2q.c"
 #include "vm/policy_lirs.c"
 
 /* Single-threaded stand-ins for locks and the current thread. */
