@@ -206,8 +206,8 @@ static uint8_t ata_wait_interrupt(struct ata_channel *c)
    three processes paging at once, vm/swap-multi, interleave their transfers across the disk
    and seek far on most of them), but the emulator skips the halted time instead of
    emulating a poll loop through it; its ticks count as idle (thread_wait_interrupt). The
-   timer still preempts the halted thread. With
-   interrupts off (early boot) it polls to the end. */
+   timer still preempts the halted thread. With interrupts off (early boot) it polls to the
+   end. */
 static uint8_t ata_wait_polled(struct ata_channel *c)
 {
   for (unsigned i = 0; i < ATA_SPIN; i++)

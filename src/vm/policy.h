@@ -23,8 +23,9 @@ const struct evict_policy *policy_find(const char *name);
    against the search's budget) instead of offering them one by one. */
 const struct vm_space *evict_refused_space(void);
 void policy_init(const struct evict_policy *, unsigned long seed);
-/* Needs: frame_lock held. F's owners (rmap) or its freshness change now: a memo of frames
-   the policy may pass over that includes F is forgotten. */
+/* Needs: frame_lock held, or F in no policy list (a frame being filled: then nothing is
+   written). F's owners (rmap) or its freshness change now: a memo of frames the policy may
+   pass over that includes F is forgotten. */
 void policy_frame_changed(struct frame *f);
 extern const struct evict_policy *vm_policy; /* frame.c */
 
