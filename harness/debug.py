@@ -36,9 +36,9 @@ def gdb_attach_command(port):
     return cmd
 
 
-def write_symbols(elf, path):
-    """Writes Bochs's symbol-file format ("ADDRESS NAME" per line) for ELF's functions and
-    data objects, from binutils' nm."""
+def elf_symbols(elf, kinds):
+    """[(address text, name)] of ELF's defined symbols whose nm type letter is in KINDS, in
+    nm's order (binutils' nm)."""
     if not os.path.exists(elf):
         raise HarnessError("%s does not exist (run make first)" % rel(elf))
     try:
@@ -46,11 +46,21 @@ def write_symbols(elf, path):
                              stderr=subprocess.PIPE, check=True).stdout.decode()
     except (OSError, subprocess.CalledProcessError):
         raise HarnessError("nm failed on %s; install binutils: apt-get install -y binutils" % rel(elf))
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in kinds:
+            syms.append((parts[0], parts[2]))
+    return syms
+
+
+def write_symbols(elf, path):
+    """Writes Bochs's symbol-file format ("ADDRESS NAME" per line) for ELF's functions and
+    data objects."""
+    syms = elf_symbols(elf, "tTdDbBrR")
     with open(path, "w") as f:
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[1] in "tTdDbBrR":
-                f.write("%s %s\n" % (parts[0], parts[2]))
+        for addr, name in syms:
+            f.write("%s %s\n" % (addr, name))
 
 
 def _copy_console(console, stop):

@@ -22,7 +22,7 @@ import re
 import subprocess
 import sys
 
-from harness import bochs, machine, testcfg
+from harness import bochs, debug, machine, testcfg
 from harness.common import BUILD, HarnessError, die
 from harness.console import read_run_console
 from harness.running import spec_for_test
@@ -33,20 +33,8 @@ USER_TOP = 0x8004000000      # the kernel's half starts here (KERN_BASE)
 
 
 def kernel_symbols(elf):
-    """Sorted [(address, name)] of the functions in ELF (nm)."""
-    if not os.path.exists(elf):
-        raise HarnessError("%s does not exist (run make first)" % elf)
-    try:
-        out = subprocess.run(["nm", "-n", elf], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             check=False).stdout.decode("utf-8", "replace")
-    except OSError as e:
-        raise HarnessError("nm failed: %s (install binutils)" % e.strerror)
-    syms = []
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[1] in "tTwW":
-            syms.append((int(parts[0], 16), parts[2]))
-    return syms
+    """[(address, name)] of the functions in ELF, by address."""
+    return sorted((int(addr, 16), name) for addr, name in debug.elf_symbols(elf, "tTwW"))
 
 
 class Debugger:
@@ -85,7 +73,7 @@ class Debugger:
 
 def sample(workdir, every, start, limit):
     """The instruction pointers of one run in WORKDIR, one per EVERY instructions executed
-    from START on; the tail of Bochs's output when it exited."""
+    from START on (at most LIMIT)."""
     dbg = Debugger(workdir)
     rips = []
     try:
@@ -119,14 +107,10 @@ def table(rips, syms):
 
 
 def profile(test_id, every, start, limit, elf):
-    tests = {t.id: t for t in testcfg.load_tests()}
-    if test_id not in tests:
-        near = testcfg.select(list(tests.values()), [test_id])   # raises with suggestions
-        if len(near) != 1:
-            raise HarnessError("%s names %d tests; give one" % (test_id, len(near)))
-        test = near[0]
-    else:
-        test = tests[test_id]
+    chosen = testcfg.select(testcfg.load_tests(), [test_id])   # raises with suggestions
+    if len(chosen) != 1:
+        raise HarnessError("%s names %d tests; give one" % (test_id, len(chosen)))
+    test = chosen[0]
     syms = kernel_symbols(elf)
     machine.check_emulator("bochs")
     spec = spec_for_test(test)
