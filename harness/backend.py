@@ -11,8 +11,10 @@ class Backend:
     """One emulator. run(slots, res, console) starts it on the machine's run directory,
     drives it to its end, fills res.ticks, and returns an ending.Ending; the Machine owns
     the process handle (machine.proc) so that kill() and Ctrl-C work the same for every
-    backend. check() raises one clear HarnessError when the emulator is not installed."""
+    backend. check() raises one clear HarnessError when the emulator is not installed.
+    MIN_IPS: the lowest instructions per emulated second it takes."""
     name = "?"
+    MIN_IPS = 1
 
     @staticmethod
     def check():

@@ -36,6 +36,7 @@ FAST_DEVICES = "vga: extension=none\nplugin_ctrl: speaker=0, gameport=0, iodebug
 class BochsBackend(Backend):
     """Bochs through its debugger: time breakpoints enforce the emulated-time limits."""
     name = "bochs"
+    MIN_IPS = 1000000   # Bochs rejects a lower cpu ips (its parameter's range)
 
     @staticmethod
     def check():

@@ -105,11 +105,15 @@ def run_dir_base():
     return base
 
 
-def check_emulator(kind):
-    """One clear HarnessError when the emulator (bochs or qemu) or its files are missing."""
+def check_emulator(kind, ips=None):
+    """One clear HarnessError when the emulator (bochs or qemu) or its files are missing, or
+    when it cannot run at IPS instructions per emulated second."""
     backend = BACKENDS.get(kind)
     if backend is None:
         raise HarnessError("unknown emulator %r (bochs, qemu)" % kind)
+    if ips is not None and ips < backend.MIN_IPS:
+        raise HarnessError("%s runs at an ips of %d or more (its own limit), not %d"
+                           % (kind, backend.MIN_IPS, ips))
     backend.check()
 
 
@@ -197,7 +201,7 @@ class Machine:
     def run(self):
         """Runs the machine to power-off, crash or timeout; returns a RunResult."""
         backend_class = BACKENDS.get(self.spec.emulator)
-        check_emulator(self.spec.emulator)
+        check_emulator(self.spec.emulator, self.spec.ips)
         if self.spec.trace and self.spec.emulator != "bochs":
             raise HarnessError("the VM trace needs Bochs (its debugger captures the trace); "
                                "it cannot be taken under %s" % self.spec.emulator)

@@ -110,7 +110,7 @@ OPTIONS = [
            " (default: every test)", default="", targets=ALL),
     Option("SEEDS", "seeds", "--seeds", "timer perturbation seeds, e.g. 1-20 or 3,5,9 (kernel -seed=N per run)",
            default="", targets=ALL),
-    Option("IPS", "ips", "--ips", "Bochs instructions per emulated second (kernel -ips=N); at least 1000",
+    Option("IPS", "ips", "--ips", "Bochs instructions per emulated second (kernel -ips=N); at least 1000000 (QEMU: 1000)",
            check=_int_at_least(1000, "IPS"), rerun=True, pintos=lambda v: ["--ips", str(v)]),
     Option("REPEAT", "repeat", "--repeat", "run every test N times; any console difference fails",
            check=_int_at_least(1, "REPEAT"), rerun=True, default=1),

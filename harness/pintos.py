@@ -77,7 +77,8 @@ def make_parser():
     p.add_argument("-j", "--seed", type=number("-j", 0, True), metavar="SEED",
                    help="kernel timer-perturbation seed (kernel option -seed=SEED)")
     p.add_argument("--ips", type=number("--ips", 1000, True), metavar="N",
-                   help="Bochs instructions per emulated second for this run")
+                   help="Bochs instructions per emulated second for this run (at least "
+                        "1000000; QEMU: 1000)")
     p.add_argument("-k", "--keep", action="store_true",
                    help="keep the run directory (with the emulator's exact command line in "
                         "its file `command`); Pintos's -k, kill on failure, always holds here")

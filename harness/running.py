@@ -461,7 +461,7 @@ def run_selection(args, items, before_judge=None, selected=None):
     config.before_judge = before_judge
     jobs = args.jobs or default_jobs()
     if any(it.kind == "emu" for it in items):
-        machine.check_emulator(config.emulator)
+        machine.check_emulator(config.emulator, config.ips)
         if not os.path.exists(os.path.join(BUILD, "boot.img")):
             raise HarnessError("build/boot.img does not exist (run make first)")
     machine.run_dir_base()

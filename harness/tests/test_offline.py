@@ -288,6 +288,10 @@ class ToolErrorTests(unittest.TestCase):
         self.assert_one_line(["tools/pintos", "--bogus", "--", "run", "x"], "unrecognized arguments")
         self.assert_one_line(["tools/pintos", "-m", "10"], "no kernel command line")
         self.assert_one_line(["tools/pintos", "-p", "/nonexistent/file", "--", "run", "x"], "cannot read")
+        self.assert_one_line(["tools/pintos", "--ips", "500000", "--", "run", "x"],
+                             "bochs runs at an ips of 1000000 or more")
+        self.assert_one_line(["-m", "harness", "check", "--ips", "500000", "--no-unit",
+                              "--tests", "threads/sleep-zero"], "bochs runs at an ips of 1000000 or more")
         with tempfile.NamedTemporaryFile() as f:
             self.assert_one_line(["tools/pintos", "-p", f.name + ":averyveryverylongname", "--", "run", "x"],
                                  "at most 14")
